@@ -1,1 +1,7 @@
-export {};
+export * from './common.js';
+export * from './errors.js';
+export * from './http.js';
+export * from './limits.js';
+export * from './sfu.js';
+export * from './socket.js';
+export * from './version.js';

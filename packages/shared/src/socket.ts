@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { Id, JsonBlob, Role } from './common.js';
+import { ErrorBody } from './errors.js';
+import { RoomView } from './http.js';
+import { sfuMethods, ConsumerOptions, DataConsumerOptions, MediaKind, TransportOptions } from './sfu.js';
+
+/**
+ * socket.io between a browser and signaling. Requests carry an ack; the server answers every
+ * one with `Ack` — success or a typed error — and never throws at the client.
+ */
+
+export const Ack = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ErrorBody })]);
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/** Sent in the handshake (`auth`); the session itself comes from the httpOnly cookie. */
+export const Handshake = z.object({ protocolVersion: z.number().int() });
+export type Handshake = z.infer<typeof Handshake>;
+
+export const PeerView = z.object({
+  peerId: z.string(),
+  userId: z.string(),
+  displayName: z.string(),
+  role: Role,
+  isGuest: z.boolean(),
+});
+export type PeerView = z.infer<typeof PeerView>;
+
+export const ProducerInfo = z.object({ producerId: z.string(), peerId: z.string(), kind: MediaKind, paused: z.boolean() });
+export type ProducerInfo = z.infer<typeof ProducerInfo>;
+
+export const JoinResult = z.object({
+  room: RoomView,
+  self: PeerView,
+  peers: z.array(PeerView),
+  producers: z.array(ProducerInfo),
+  routerRtpCapabilities: JsonBlob,
+});
+export type JoinResult = z.infer<typeof JoinResult>;
+
+// The client never names its room or peer: the server knows them from the session.
+const fromClient = <S extends z.ZodObject>(s: S) => s.omit({ roomId: true, peerId: true });
+const Empty = z.object({});
+
+export const clientRequests = {
+  'room:join': { request: z.object({ roomId: Id }), response: JoinResult },
+  'room:leave': { request: Empty, response: Empty },
+  'sfu:createTransport': { request: fromClient(sfuMethods['transport.create'].params), response: TransportOptions },
+  'sfu:connectTransport': { request: fromClient(sfuMethods['transport.connect'].params), response: Empty },
+  'sfu:restartIce': { request: fromClient(sfuMethods['transport.restartIce'].params), response: sfuMethods['transport.restartIce'].result },
+  'sfu:produce': { request: fromClient(sfuMethods['producer.create'].params), response: sfuMethods['producer.create'].result },
+  'sfu:pauseProducer': { request: fromClient(sfuMethods['producer.pause'].params), response: Empty },
+  'sfu:resumeProducer': { request: fromClient(sfuMethods['producer.resume'].params), response: Empty },
+  'sfu:closeProducer': { request: fromClient(sfuMethods['producer.close'].params), response: Empty },
+  'sfu:consume': { request: fromClient(sfuMethods['consumer.create'].params), response: ConsumerOptions },
+  'sfu:resumeConsumer': { request: fromClient(sfuMethods['consumer.resume'].params), response: Empty },
+  'sfu:produceData': { request: fromClient(sfuMethods['dataProducer.create'].params), response: sfuMethods['dataProducer.create'].result },
+  'sfu:consumeData': { request: fromClient(sfuMethods['dataConsumer.create'].params), response: DataConsumerOptions },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export type ClientRequest = keyof typeof clientRequests;
+export type RequestOf<E extends ClientRequest> = z.input<(typeof clientRequests)[E]['request']>;
+export type ResponseOf<E extends ClientRequest> = z.infer<(typeof clientRequests)[E]['response']>;
+
+/** Events the server pushes. */
+export const serverEvents = {
+  'peer:joined': PeerView,
+  'peer:left': z.object({ peerId: z.string() }),
+  'producer:new': ProducerInfo,
+  'producer:closed': z.object({ producerId: z.string(), peerId: z.string() }),
+  'consumer:closed': z.object({ consumerId: z.string() }),
+  'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
+  'room:audioLevels': z.object({ levels: z.array(z.object({ peerId: z.string(), volume: z.number() })) }),
+  /** The media path was lost (SFU worker died) and rebuilt: join again, no reload needed. */
+  'room:rejoin': z.object({ reason: z.string() }),
+  /** An event the server could not take (unknown name, bad payload without an ack). */
+  'protocol:error': z.object({ event: z.string(), error: ErrorBody }),
+  /** The server is shutting down; reconnect later. */
+  'server:shutdown': z.object({ reason: z.string() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type ServerEvent = keyof typeof serverEvents;
+export type ServerEventPayload<E extends ServerEvent> = z.infer<(typeof serverEvents)[E]>;
+
+/** socket.io typings for both ends. */
+export type ClientToServerEvents = {
+  [E in ClientRequest]: (request: RequestOf<E>, ack: (response: Ack<ResponseOf<E>>) => void) => void;
+};
+export type ServerToClientEvents = { [E in ServerEvent]: (payload: ServerEventPayload<E>) => void };
