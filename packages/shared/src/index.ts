@@ -5,3 +5,4 @@ export * from './limits.js';
 export * from './sfu.js';
 export * from './socket.js';
 export * from './version.js';
+export { z } from 'zod';

@@ -39,23 +39,23 @@ export const JoinResult = z.object({
 export type JoinResult = z.infer<typeof JoinResult>;
 
 // The client never names its room or peer: the server knows them from the session.
-const fromClient = <S extends z.ZodObject>(s: S) => s.omit({ roomId: true, peerId: true });
+const scope = { roomId: true, peerId: true } as const;
 const Empty = z.object({});
 
 export const clientRequests = {
   'room:join': { request: z.object({ roomId: Id }), response: JoinResult },
   'room:leave': { request: Empty, response: Empty },
-  'sfu:createTransport': { request: fromClient(sfuMethods['transport.create'].params), response: TransportOptions },
-  'sfu:connectTransport': { request: fromClient(sfuMethods['transport.connect'].params), response: Empty },
-  'sfu:restartIce': { request: fromClient(sfuMethods['transport.restartIce'].params), response: sfuMethods['transport.restartIce'].result },
-  'sfu:produce': { request: fromClient(sfuMethods['producer.create'].params), response: sfuMethods['producer.create'].result },
-  'sfu:pauseProducer': { request: fromClient(sfuMethods['producer.pause'].params), response: Empty },
-  'sfu:resumeProducer': { request: fromClient(sfuMethods['producer.resume'].params), response: Empty },
-  'sfu:closeProducer': { request: fromClient(sfuMethods['producer.close'].params), response: Empty },
-  'sfu:consume': { request: fromClient(sfuMethods['consumer.create'].params), response: ConsumerOptions },
-  'sfu:resumeConsumer': { request: fromClient(sfuMethods['consumer.resume'].params), response: Empty },
-  'sfu:produceData': { request: fromClient(sfuMethods['dataProducer.create'].params), response: sfuMethods['dataProducer.create'].result },
-  'sfu:consumeData': { request: fromClient(sfuMethods['dataConsumer.create'].params), response: DataConsumerOptions },
+  'sfu:createTransport': { request: sfuMethods['transport.create'].params.omit(scope), response: TransportOptions },
+  'sfu:connectTransport': { request: sfuMethods['transport.connect'].params.omit(scope), response: Empty },
+  'sfu:restartIce': { request: sfuMethods['transport.restartIce'].params.omit(scope), response: sfuMethods['transport.restartIce'].result },
+  'sfu:produce': { request: sfuMethods['producer.create'].params.omit(scope), response: sfuMethods['producer.create'].result },
+  'sfu:pauseProducer': { request: sfuMethods['producer.pause'].params.omit(scope), response: Empty },
+  'sfu:resumeProducer': { request: sfuMethods['producer.resume'].params.omit(scope), response: Empty },
+  'sfu:closeProducer': { request: sfuMethods['producer.close'].params.omit(scope), response: Empty },
+  'sfu:consume': { request: sfuMethods['consumer.create'].params.omit(scope), response: ConsumerOptions },
+  'sfu:resumeConsumer': { request: sfuMethods['consumer.resume'].params.omit(scope), response: Empty },
+  'sfu:produceData': { request: sfuMethods['dataProducer.create'].params.omit(scope), response: sfuMethods['dataProducer.create'].result },
+  'sfu:consumeData': { request: sfuMethods['dataConsumer.create'].params.omit(scope), response: DataConsumerOptions },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type ClientRequest = keyof typeof clientRequests;
@@ -75,6 +75,8 @@ export const serverEvents = {
   'room:rejoin': z.object({ reason: z.string() }),
   /** An event the server could not take (unknown name, bad payload without an ack). */
   'protocol:error': z.object({ event: z.string(), error: ErrorBody }),
+  /** The room was closed for good (by its owner or an admin). */
+  'room:closed': z.object({ reason: z.string() }),
   /** The server is shutting down; reconnect later. */
   'server:shutdown': z.object({ reason: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

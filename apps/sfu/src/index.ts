@@ -1,0 +1,3 @@
+export { sfuConfigFromEnv, SfuConfig } from './config.js';
+export { LocalSfuControl } from './control.js';
+export { SfuServer } from './server.js';

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { pino, type Logger } from 'pino';
+import { LIMITS, PROTOCOL_VERSION } from '@roomcast/shared';
+import { LocalSfuControl, SfuServer } from '@roomcast/sfu';
+import { Sessions } from './auth/sessions.js';
+import { redactUrl, type SignalingConfig } from './config.js';
+import { openDatabase, type Database } from './db/index.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { authRoutes } from './http/auth-routes.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { healthRoutes } from './http/health-routes.js';
+import { roomRoutes } from './http/room-routes.js';
+import { webApp } from './http/static.js';
+import { LiveRooms } from './rooms/live-rooms.js';
+import { createSocketServer } from './socket/server.js';
+import type { RoomcastIo } from './socket/types.js';
+
+/**
+ * The whole embedded Roomcast: database, SFU workers, HTTP API, socket.io and the web app on
+ * one port. `create` brings it up in dependency order; `close` takes it down in reverse.
+ */
+export class App {
+  #closing: Promise<void> | undefined;
+  #accepting = true;
+
+  private constructor(
+    readonly config: SignalingConfig,
+    readonly log: Logger,
+    readonly db: Database,
+    readonly sfu: SfuServer,
+    readonly server: http.Server,
+    readonly io: RoomcastIo,
+  ) {}
+
+  static async create(config: SignalingConfig, log: Logger = pino({ level: config.logLevel })): Promise<App> {
+    log.info({ database: redactUrl(config.databaseUrl) }, 'opening database');
+    const db = await openDatabase(config.databaseUrl, log);
+    let sfu: SfuServer | undefined;
+    try {
+      sfu = await SfuServer.create(config.sfu, log.child({ component: 'sfu' }));
+      const control = new LocalSfuControl(sfu);
+      const live = new LiveRooms();
+      const sessions = new Sessions(db, config.sessionTtlHours * 3_600_000, config.cookieSecure ?? false);
+      let app: App | undefined;
+      const accepting = () => (app ? app.#accepting : false);
+
+      const web = express();
+      web.disable('x-powered-by');
+      web.set('trust proxy', 'loopback');
+      web.use(healthRoutes({
+        database: async () => {
+          await db.ping();
+          return { ok: true, detail: db.provider };
+        },
+        sfu: async () => ({ ok: !sfu!.closed && accepting(), detail: `${config.sfu.workers} worker(s)` }),
+      }));
+      web.use('/api', express.json({ limit: LIMITS.httpBodyBytes }), async (req, res, next) => {
+        try {
+          res.locals.user = await sessions.resolve(req.headers.cookie);
+          next();
+        } catch (error) {
+          next(error);
+        }
+      });
+      web.get('/api/config', (_req, res) => {
+        res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });
+      });
+      web.use('/api/auth', authRoutes(db, sessions, config.authRateLimit));
+      web.use('/api/rooms', roomRoutes(db, live));
+      web.use('/api/admin', adminRoutes(db, live, sfu));
+      web.use('/api', (_req, _res, next) => next(notFound('API route')));
+      web.use(webApp(config.webDist));
+      web.use(errorHandler(log));
+
+      const server = config.tlsCertFile && config.tlsKeyFile
+        ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
+        : http.createServer(web);
+      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, accepting });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      app = new App(config, log, db, sfu, server, io);
+      log.info({ url: app.url }, 'roomcast is up');
+      return app;
+    } catch (error) {
+      sfu?.close();
+      await db.close();
+      throw error;
+    }
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const scheme = this.server instanceof https.Server ? 'https' : 'http';
+    const host = this.config.host === '0.0.0.0' || this.config.host === '::' ? 'localhost' : this.config.host;
+    return `${scheme}://${host}:${this.port}`;
+  }
+
+  /** Graceful: refuse new joins, tell clients, close media, then the database. Idempotent. */
+  close(reason = 'server shutting down'): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#accepting = false;
+      this.log.info({ reason }, 'draining');
+      this.io.emit('server:shutdown', { reason });
+      await this.io.close();
+      this.sfu.close();
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await this.db.close();
+      this.log.info('closed');
+    })();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * Every signaling option: environment variable, default and meaning, in one place.
+ * The README's configuration table mirrors this file.
+ */
+export const SignalingConfig = z.object({
+  /** HOST — address the HTTP + socket.io server binds. */
+  host: z.string().default('0.0.0.0'),
+  /** PORT — the one port for the web app, the API and socket.io. */
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** DATA_DIR — where the embedded SQLite database and uploads live. */
+  dataDir: z.string().default(path.join(repoRoot, 'data')),
+  /** DATABASE_URL — `file:…` (SQLite, default `file:$DATA_DIR/roomcast.db`) or `postgres://…`. */
+  databaseUrl: z.string().optional(),
+  /** WEB_DIST — the built web app to serve; empty disables it. */
+  webDist: z.string().default(path.join(repoRoot, 'apps/web/dist')),
+  /** TLS_CERT_FILE / TLS_KEY_FILE — serve HTTPS directly (phones need a secure context). */
+  tlsCertFile: z.string().optional(),
+  tlsKeyFile: z.string().optional(),
+  /** SESSION_TTL_HOURS — how long a sign-in lasts. */
+  sessionTtlHours: z.coerce.number().positive().default(24 * 30),
+  /** COOKIE_SECURE — mark the session cookie Secure; defaults to on when TLS is on. */
+  cookieSecure: bool.optional(),
+  /** AUTH_RATE_LIMIT — sign-in / sign-up attempts per IP per minute. */
+  authRateLimit: z.coerce.number().int().positive().default(30),
+  /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
+  socketRateLimit: z.coerce.number().int().positive().default(100),
+  /** LOG_LEVEL — pino level. */
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type SignalingConfig = z.infer<typeof SignalingConfig> & { databaseUrl: string; sfu: SfuConfig };
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
+  const parsed = SignalingConfig.parse({
+    host: env.HOST,
+    port: env.PORT,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    webDist: env.WEB_DIST,
+    tlsCertFile: env.TLS_CERT_FILE,
+    tlsKeyFile: env.TLS_KEY_FILE,
+    sessionTtlHours: env.SESSION_TTL_HOURS,
+    cookieSecure: env.COOKIE_SECURE,
+    authRateLimit: env.AUTH_RATE_LIMIT,
+    socketRateLimit: env.SOCKET_RATE_LIMIT,
+    logLevel: env.LOG_LEVEL,
+  });
+  return {
+    ...parsed,
+    dataDir: path.resolve(parsed.dataDir),
+    databaseUrl: parsed.databaseUrl ?? `file:${path.join(path.resolve(parsed.dataDir), 'roomcast.db')}`,
+    cookieSecure: parsed.cookieSecure ?? Boolean(parsed.tlsCertFile),
+    sfu: sfuConfigFromEnv(env),
+  };
+}
+
+/** Connection strings can hold passwords: log only their scheme and host. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}

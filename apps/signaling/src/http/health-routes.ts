@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import type { ReadyResponse } from '@roomcast/shared';
+
+export type ReadinessCheck = () => Promise<{ ok: boolean; detail?: string }>;
+
+/**
+ * `/healthz`: the process is alive and serving (restart it if not).
+ * `/readyz`: its dependencies answer too (send it traffic only if so).
+ */
+export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results: ReadyResponse['checks'] = {};
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          results[name] = await check();
+        } catch (error) {
+          results[name] = { ok: false, detail: (error as Error).message };
+        }
+      }),
+    );
+    const ready = Object.values(results).every((r) => r.ok);
+    res.status(ready ? 200 : 503).json({ ready, checks: results } satisfies ReadyResponse);
+  });
+  return router;
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@roomcast/shared';
+import { App } from '../app.js';
+import { configFromEnv } from '../config.js';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A real App (SQLite in a temp dir, one real mediasoup worker) on free loopback ports. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<App & { cleanup(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-test-'));
+  const config = configFromEnv({
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    WEB_DIST: '',
+    SFU_WORKERS: '1',
+    SFU_LISTEN_IP: '127.0.0.1',
+    SFU_PORT: String(await freePort()),
+    ...env,
+  });
+  const app = await App.create(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  return Object.assign(app, {
+    cleanup: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A tiny cookie-keeping HTTP client, as a browser tab would be. */
+export class Client {
+  cookie = '';
+  constructor(readonly base: string) {}
+
+  async call(method: string, route: string, body?: unknown, raw?: string): Promise<{ status: number; json: any }> {
+    const res = await fetch(this.base + route, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  }
+
+  /** Opens an authenticated socket and resolves once connected (or rejects with the refusal). */
+  async socket(protocolVersion = PROTOCOL_VERSION): Promise<TestSocket> {
+    const socket: TestSocket = io(this.base, {
+      transports: ['websocket'],
+      auth: { protocolVersion },
+      extraHeaders: this.cookie ? { cookie: this.cookie } : {},
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', (error) => {
+        socket.close();
+        reject(error);
+      });
+    });
+    return socket;
+  }
+}
+
+/** Emits a request and resolves with its Ack. */
+export function ask(socket: TestSocket, event: string, payload: unknown): Promise<any> {
+  return (socket as unknown as Socket).timeout(10_000).emitWithAck(event, payload);
+}

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TONES_DIR = path.join(tmpdir(), 'roomcast-tones');
+
+const BASE_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--allow-loopback-in-peer-connection',
+];
+
+/** A 48 kHz mono sine WAV, made once per frequency with sox. */
+export function toneFile(hz: number, seconds = 120): string {
+  mkdirSync(TONES_DIR, { recursive: true });
+  const file = path.join(TONES_DIR, `tone-${hz}-${seconds}s.wav`);
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.wav`;
+    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', tmp, 'synth', String(seconds), 'sine', String(hz), 'vol', '0.5']);
+    execFileSync('mv', [tmp, file]);
+  }
+  return file;
+}
+
+export interface Participant {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  toneHz: number | null;
+  close(): Promise<void>;
+}
+
+/**
+ * One browser per participant: Chromium's fake microphone is per process, so each gets its own
+ * tone and the receivers can tell speakers apart by frequency.
+ */
+export async function openParticipant(options: { toneHz?: number; extraArgs?: string[] } = {}): Promise<Participant> {
+  const args = [...BASE_FLAGS, ...(options.extraArgs ?? [])];
+  if (options.toneHz) args.push(`--use-file-for-fake-audio-capture=${toneFile(options.toneHz)}`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args, headless: true });
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return {
+    browser,
+    context,
+    page,
+    toneHz: options.toneHz ?? null,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+/** UI flows shared by the end-to-end tests, written against the app's test ids. */
+
+export async function signUp(page: Page, base: string, user: { email: string; password: string; name: string }): Promise<void> {
+  await page.goto(`${base}/signup`);
+  await page.getByTestId('signup-email').fill(user.email);
+  await page.getByTestId('signup-password').fill(user.password);
+  await page.getByTestId('signup-name').fill(user.name);
+  await page.getByTestId('signup-submit').click();
+  await page.waitForURL(`${base}/`);
+}
+
+export async function createRoom(page: Page, name: string): Promise<string> {
+  await page.getByTestId('room-name').fill(name);
+  await page.getByTestId('create-room').click();
+  await page.waitForURL(/\/r\/[A-Za-z0-9_-]+$/);
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+export async function joinAsGuest(page: Page, base: string, roomId: string, name: string): Promise<void> {
+  await page.goto(`${base}/r/${roomId}`);
+  await page.getByTestId('guest-name').fill(name);
+  await page.getByTestId('guest-join').click();
+}
+
+export async function waitConnected(page: Page): Promise<string> {
+  await expect.poll(() => page.getByTestId('room-status').textContent(), { timeout: 30_000 }).toBe('connected');
+  return (await page.getByTestId('self-peer-id').textContent())!.trim();
+}
+
+/** Waits until the page has a playing remote audio element for the peer. */
+export async function waitForRemoteAudio(page: Page, peerId: string): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const el = document.querySelector<HTMLAudioElement>(`audio[data-testid="remote-audio"][data-peer-id="${id}"]`);
+      const stream = el?.srcObject;
+      return stream instanceof MediaStream && stream.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
+    },
+    peerId,
+    { timeout: 30_000 },
+  );
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every Roomcast test: unit, integration (real mediasoup worker, SQLite, PostgreSQL),
+# and end-to-end (headless Chromium against the real server). Installs what it needs first.
+# Ends with "N passed, N failed" so a run that executed nothing is visible.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+bash "$ROOMCAST_ROOT/scripts/bootstrap.sh" test
+cd "$ROOMCAST_ROOT"
+MEDIASOUP_WORKER_BIN="$(bash apps/sfu/worker-build/build.sh)"
+export MEDIASOUP_WORKER_BIN
+results="$(mktemp -d)/vitest.json"
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+node scripts/summary.mjs "$results" || status=1
+exit "$status"
