@@ -1,0 +1,155 @@
+// The persistence API of the signaling server, in plain TypeScript types.
+//
+// Callers (HTTP routes, socket handlers, tests) depend on these interfaces only — never on
+// Prisma types — so they do not care which generated client (SQLite or PostgreSQL) is behind a
+// store, and a store can be faked in a unit test with a plain object.
+
+export const USER_ROLES = ['listener', 'broadcaster', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export const isUserRole = (value: unknown): value is UserRole =>
+  typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+
+export const ROOM_KINDS = ['voice', 'watch', 'dj'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+export const isRoomKind = (value: unknown): value is RoomKind =>
+  typeof value === 'string' && (ROOM_KINDS as readonly string[]).includes(value);
+
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+export interface User {
+  id: string;
+  /** Lower-cased and trimmed; null for guests. */
+  email: string | null;
+  /** Password hash (argon2id); null for guests. Never send it to a client. */
+  passwordHash: string | null;
+  displayName: string;
+  role: UserRole;
+  isGuest: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewUser {
+  /** Normalised (trimmed, lower-cased) before it is stored; omit or null for guests. */
+  email?: string | null;
+  passwordHash?: string | null;
+  displayName: string;
+  /** Defaults to 'listener'. */
+  role?: UserRole;
+  /** Defaults to false. */
+  isGuest?: boolean;
+}
+
+export interface UserCountFilter {
+  isGuest?: boolean;
+  role?: UserRole;
+}
+
+export interface UserStore {
+  /** @throws DuplicateError when the email is already registered (field 'email'). */
+  create(input: NewUser): Promise<User>;
+  findById(id: string): Promise<User | null>;
+  /** Case-insensitive (emails are stored lower-cased). */
+  findByEmail(email: string): Promise<User | null>;
+  /** @returns the updated user, or null when there is no such user. */
+  setRole(id: string, role: UserRole): Promise<User | null>;
+  count(filter?: UserCountFilter): Promise<number>;
+  /** Deletes the user with their sessions and rooms (cascade). @returns false when absent. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface Session {
+  id: string;
+  /** sha256 (hex) of the cookie token; the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface NewSession {
+  userId: string;
+  tokenHash: string;
+  expiresAt: Date;
+}
+
+export interface SessionWithUser {
+  session: Session;
+  user: User;
+}
+
+export interface SessionTouch {
+  /** Defaults to the current time. */
+  now?: Date;
+  /** Slide the expiry as well (e.g. now + session lifetime). */
+  expiresAt?: Date;
+}
+
+export interface SessionStore {
+  /** @throws DuplicateError on a token-hash collision; a foreign-key error for an unknown user. */
+  create(input: NewSession): Promise<Session>;
+  /** The session and its user, or null when there is none or it expired (expiresAt <= now). */
+  findValidByTokenHash(tokenHash: string, now?: Date): Promise<SessionWithUser | null>;
+  /** Records activity (lastSeenAt) and optionally a new expiry. @returns false when absent. */
+  touch(tokenHash: string, opts?: SessionTouch): Promise<boolean>;
+  /** Logout. @returns false when absent. */
+  delete(tokenHash: string): Promise<boolean>;
+  /** Logout everywhere. @returns how many sessions were deleted. */
+  deleteAllForUser(userId: string): Promise<number>;
+  /** Housekeeping. @returns how many sessions were deleted. */
+  deleteExpired(now?: Date): Promise<number>;
+}
+
+export interface Room {
+  /** Short url-safe id (10 characters of [0-9A-Za-z]). */
+  id: string;
+  name: string;
+  kind: RoomKind;
+  ownerId: string;
+  createdAt: Date;
+  /** null while the room is open. */
+  closedAt: Date | null;
+}
+
+export interface NewRoom {
+  name: string;
+  kind: RoomKind;
+  ownerId: string;
+}
+
+export interface ListOpenRooms {
+  kind?: RoomKind;
+  /** 1..500, defaults to 50. */
+  limit?: number;
+}
+
+export interface RoomStore {
+  create(input: NewRoom): Promise<Room>;
+  findById(id: string): Promise<Room | null>;
+  /** Open rooms, newest first. */
+  listOpen(opts?: ListOpenRooms): Promise<Room[]>;
+  /** Closes the room; closing a closed room keeps its first closedAt. @returns null when absent. */
+  close(id: string, at?: Date): Promise<Room | null>;
+}
+
+/** The subset of a pino logger the database layer uses. */
+export interface DbLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface Database {
+  readonly provider: DatabaseProvider;
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly rooms: RoomStore;
+  /** Migrations this open applied (empty when the schema was already up to date). */
+  readonly appliedMigrations: readonly string[];
+  /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */
+  ping(): Promise<void>;
+  /** Releases connections. Idempotent; stores must not be used afterwards. */
+  close(): Promise<void>;
+}
