@@ -60,14 +60,3 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     sfu: sfuConfigFromEnv(env),
   };
 }
-
-/** Connection strings can hold passwords: log only their scheme and host. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
-}

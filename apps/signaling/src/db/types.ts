@@ -4,15 +4,16 @@
 // Prisma types — so they do not care which generated client (SQLite or PostgreSQL) is behind a
 // store, and a store can be faked in a unit test with a plain object.
 
-export const USER_ROLES = ['listener', 'broadcaster', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-export const isUserRole = (value: unknown): value is UserRole =>
-  typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
 
-export const ROOM_KINDS = ['voice', 'watch', 'dj'] as const;
-export type RoomKind = (typeof ROOM_KINDS)[number];
-export const isRoomKind = (value: unknown): value is RoomKind =>
-  typeof value === 'string' && (ROOM_KINDS as readonly string[]).includes(value);
+// The value sets come from the wire protocol, so the database and the API cannot drift apart.
+export const USER_ROLES = Role.options;
+export type UserRole = Role;
+export const isUserRole = (value: unknown): value is UserRole => Role.safeParse(value).success;
+
+export const ROOM_KINDS = RoomKindSchema.options;
+export type RoomKind = RoomKindSchema;
+export const isRoomKind = (value: unknown): value is RoomKind => RoomKindSchema.safeParse(value).success;
 
 export type DatabaseProvider = 'sqlite' | 'postgresql';
 
