@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 profile="${1:-runtime}"
 
-apt_packages=(ffmpeg coturn g++ pkg-config ninja-build meson libuv1-dev libssl-dev libsrtp2-dev
+apt_packages=(ffmpeg coturn gettext-base g++ pkg-config ninja-build meson libuv1-dev libssl-dev libsrtp2-dev
   flatbuffers-compiler libflatbuffers-dev libabsl-dev)
 [ "$profile" = test ] && apt_packages+=(chromium sox iproute2)
 

@@ -79,13 +79,13 @@ export class App {
       const server = config.tlsCertFile && config.tlsKeyFile
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
-      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, accepting });
+      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, accepting });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
       app = new App(config, log, db, sfu, server, io);
-      log.info({ url: app.url }, 'roomcast is up');
+      log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       return app;
     } catch (error) {
       sfu?.close();

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
+import type { TurnSettings } from './auth/turn-credentials.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -32,10 +34,21 @@ export const SignalingConfig = z.object({
   authRateLimit: z.coerce.number().int().positive().default(30),
   /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
   socketRateLimit: z.coerce.number().int().positive().default(100),
+  /** TURN_URLS — comma-separated TURN URLs handed to clients (with short-lived credentials). */
+  turnUrls: z.string().optional(),
+  /** TURN_SECRET or TURN_SECRET_FILE — coturn's static-auth-secret, used to sign credentials. */
+  turnSecret: z.string().optional(),
+  /** TURN_CREDENTIAL_TTL — seconds a TURN credential stays valid. */
+  turnCredentialTtl: z.coerce.number().int().min(60).default(3600),
   /** LOG_LEVEL — pino level. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
-export type SignalingConfig = z.infer<typeof SignalingConfig> & { databaseUrl: string; sfu: SfuConfig };
+export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret'> & {
+  databaseUrl: string;
+  sfu: SfuConfig;
+  /** Present when TURN is configured; the secret never leaves this object. */
+  turn: TurnSettings | undefined;
+};
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
   const parsed = SignalingConfig.parse({
@@ -51,12 +64,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     authRateLimit: env.AUTH_RATE_LIMIT,
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     logLevel: env.LOG_LEVEL,
+    turnUrls: env.TURN_URLS || undefined,
+    turnSecret: env.TURN_SECRET || (env.TURN_SECRET_FILE ? readFileSync(env.TURN_SECRET_FILE, 'utf8').trim() : undefined),
+    turnCredentialTtl: env.TURN_CREDENTIAL_TTL,
   });
+  const { turnSecret: _secret, ...rest } = parsed;
   return {
-    ...parsed,
+    ...rest,
     dataDir: path.resolve(parsed.dataDir),
     databaseUrl: parsed.databaseUrl ?? `file:${path.join(path.resolve(parsed.dataDir), 'roomcast.db')}`,
     cookieSecure: parsed.cookieSecure ?? Boolean(parsed.tlsCertFile),
+    turn:
+      parsed.turnUrls && parsed.turnSecret
+        ? { urls: parsed.turnUrls.split(',').map((u) => u.trim()).filter(Boolean), secret: parsed.turnSecret, ttlSeconds: parsed.turnCredentialTtl }
+        : undefined,
     sfu: sfuConfigFromEnv(env),
   };
 }

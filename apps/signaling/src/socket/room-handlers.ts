@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RoomcastError, type PeerView, type SfuControl } from '@roomcast/shared';
+import { turnCredentials, type TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
 import { roomView } from '../http/room-routes.js';
 import type { LiveRooms } from '../rooms/live-rooms.js';
@@ -12,6 +13,8 @@ export interface RoomDeps {
   sfu: SfuControl;
   live: LiveRooms;
   log: Logger;
+  /** Hands clients short-lived TURN credentials with every transport, when TURN is configured. */
+  turn: TurnSettings | undefined;
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
 }
@@ -60,7 +63,10 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     return {};
   });
 
-  on.on('sfu:createTransport', async (req) => sfu.request('transport.create', { ...req, ...here() }));
+  on.on('sfu:createTransport', async (req) => {
+    const options = await sfu.request('transport.create', { ...req, ...here() });
+    return deps.turn ? { ...options, iceServers: [turnCredentials(deps.turn, user.id)] } : options;
+  });
   on.on('sfu:connectTransport', async (req) => sfu.request('transport.connect', { ...req, ...here() }));
   on.on('sfu:restartIce', async (req) => sfu.request('transport.restartIce', { ...req, ...here() }));
 

@@ -4,6 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type SfuControl } from '@roomcast/shared';
 import type { Sessions } from '../auth/sessions.js';
+import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
 import type { LiveRooms } from '../rooms/live-rooms.js';
 import { Dispatcher } from './dispatch.js';
@@ -17,6 +18,7 @@ export interface SocketDeps {
   live: LiveRooms;
   log: Logger;
   eventsPerSecond: number;
+  turn: TurnSettings | undefined;
   accepting: () => boolean;
 }
 

@@ -49,6 +49,7 @@ describe('room join over socket.io', () => {
     expect(transport.data.sctpParameters).toBeDefined();
 
     // Another member's transport id is not reachable from this connection.
+    expect((await ask(a, 'sfu:createTransport', { direction: 'send' })).ok).toBe(true);
     const other = await ask(a, 'sfu:connectTransport', { transportId: transport.data.id, dtlsParameters: { role: 'client', fingerprints: [] } });
     expect(other).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
