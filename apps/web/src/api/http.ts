@@ -1,0 +1,91 @@
+import {
+  HttpError,
+  MeResponse,
+  RoomListResponse,
+  RoomResponse,
+  type CreateRoomBody,
+  type GuestBody,
+  type RoomKind,
+  type SignInBody,
+  type SignUpBody,
+} from '@roomcast/shared';
+import { ApiError, type ClientErrorCode } from './errors';
+
+/** The type a shared schema describes, without the app depending on zod directly. */
+type Parsed<S extends { parse(value: unknown): unknown }> = S extends { parse(value: unknown): infer T } ? T : never;
+
+/** Fallback codes when an error response has no usable body (a proxy page, an empty 502). */
+export function codeForStatus(status: number): ClientErrorCode {
+  if (status === 400) return 'bad_request';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 413) return 'payload_too_large';
+  if (status === 429) return 'rate_limited';
+  if (status === 502 || status === 503 || status === 504) return 'unavailable';
+  return 'internal';
+}
+
+/** Builds the ApiError for a failed response from its status and whatever body came back. */
+export function errorFromResponse(status: number, body: unknown): ApiError {
+  const parsed = HttpError.safeParse(body);
+  if (parsed.success) return ApiError.fromBody(parsed.data.error, status);
+  const code = codeForStatus(status);
+  const message = code === 'unavailable' ? 'the server is unavailable, try again shortly' : `request failed (HTTP ${status})`;
+  return new ApiError(code, message, [], status);
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One JSON request to the same-origin API. The session lives in an httpOnly cookie, so
+ * credentials always travel; a non-2xx answer becomes an ApiError with the server's code.
+ */
+export async function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError('network_error', 'cannot reach the server — check your connection');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      if (res.ok) throw new ApiError('bad_response', 'the server sent an unreadable answer', [], res.status);
+    }
+  }
+  if (!res.ok) throw errorFromResponse(res.status, json);
+  return json as T;
+}
+
+export type MeResult = Parsed<typeof MeResponse>;
+export type RoomResult = Parsed<typeof RoomResponse>;
+export type RoomListResult = Parsed<typeof RoomListResponse>;
+
+export const authApi = {
+  me: (signal?: AbortSignal) => apiRequest<MeResult>('GET', '/api/auth/me', undefined, signal),
+  signUp: (body: SignUpBody) => apiRequest<MeResult>('POST', '/api/auth/signup', body),
+  signIn: (body: SignInBody) => apiRequest<MeResult>('POST', '/api/auth/signin', body),
+  guest: (body: GuestBody) => apiRequest<MeResult>('POST', '/api/auth/guest', body),
+  signOut: () => apiRequest<void>('POST', '/api/auth/signout'),
+};
+
+export const roomsApi = {
+  list: (kind: RoomKind, signal?: AbortSignal) =>
+    apiRequest<RoomListResult>('GET', `/api/rooms?kind=${encodeURIComponent(kind)}`, undefined, signal),
+  get: (roomId: string, signal?: AbortSignal) =>
+    apiRequest<RoomResult>('GET', `/api/rooms/${encodeURIComponent(roomId)}`, undefined, signal),
+  create: (body: CreateRoomBody) => apiRequest<RoomResult>('POST', '/api/rooms', body),
+};

@@ -1,0 +1,236 @@
+import { Id, type RoomView } from '@roomcast/shared';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { toApiError } from '../api/errors';
+import { roomsApi } from '../api/http';
+import { Alert } from '../components/Alert';
+import { GuestForm } from '../components/GuestForm';
+import { ParticipantList } from '../components/ParticipantList';
+import { RemoteAudio } from '../components/RemoteAudio';
+import type { RoomSnapshot, TransportState } from '../media/room-client';
+import { participants } from '../media/room-state';
+import { signInLink } from '../lib/next-path';
+import { useRoom } from '../stores/room';
+import { useSession } from '../stores/session';
+
+export function RoomPage() {
+  const { roomId = '' } = useParams();
+  const user = useSession((s) => s.user);
+  const sessionStatus = useSession((s) => s.status);
+
+  // An id the server could never have issued is "not found" without asking it.
+  if (!Id.safeParse(roomId).success) return <RoomNotFound />;
+  if (sessionStatus === 'unknown') return <p className="muted">Loading…</p>;
+  if (!user) return <RoomLobby roomId={roomId} />;
+  return <RoomSession key={`${roomId}:${user.id}`} roomId={roomId} />;
+}
+
+function RoomNotFound() {
+  return (
+    <section className="panel">
+      <h1>Room not found</h1>
+      <Alert testId="room-error">This room does not exist (or was closed).</Alert>
+      <Link to="/rooms">See open rooms</Link>
+    </section>
+  );
+}
+
+/** Signed out: say which room this is, and offer the quickest way in. */
+function RoomLobby({ roomId }: { roomId: string }) {
+  const [room, setRoom] = useState<RoomView | null>(null);
+  const [missing, setMissing] = useState(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // Best effort: the preview may need a session; only a definite 404 is worth showing.
+    roomsApi.get(roomId, controller.signal).then(
+      ({ room }) => setRoom(room),
+      (error: unknown) => {
+        if (!controller.signal.aborted && toApiError(error).code === 'not_found') setMissing(true);
+      },
+    );
+    return () => controller.abort();
+  }, [roomId]);
+
+  if (missing) return <RoomNotFound />;
+  const here = `/r/${encodeURIComponent(roomId)}`;
+  return (
+    <section className="panel narrow">
+      <h1>{room ? `Join “${room.name}”` : 'Join this room'}</h1>
+      <p className="muted">Pick a name to join as a guest, or sign in to use your account.</p>
+      <GuestForm submitLabel="Join as guest" />
+      <p className="or">
+        <Link to={signInLink(here)} data-testid="room-signin">
+          Sign in
+        </Link>{' '}
+        or <Link to={`/signup?next=${encodeURIComponent(here)}`}>create an account</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The transport's own connectionState word, or a dash before it exists. */
+const transportWord = (state: TransportState) => (state === 'none' ? '—' : state);
+
+/** Signed in: the room itself, joined for as long as this component is mounted. */
+function RoomSession({ roomId }: { roomId: string }) {
+  const join = useRoom((s) => s.join);
+  const leave = useRoom((s) => s.leave);
+  const snapshot = useRoom((s) => (s.roomId === roomId ? s.snapshot : null));
+
+  useEffect(() => {
+    join(roomId);
+    return () => leave();
+  }, [roomId, join, leave]);
+
+  if (!snapshot) return <p className="muted">Joining…</p>;
+  return <RoomScreen snapshot={snapshot} />;
+}
+
+function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
+  const navigate = useNavigate();
+  const retry = useRoom((s) => s.retry);
+  const setMuted = useRoom((s) => s.setMuted);
+  const leave = useRoom((s) => s.leave);
+  const audioBlocked = useRoom((s) => s.audioBlocked);
+  const setAudioBlocked = useRoom((s) => s.setAudioBlocked);
+  const audioRef = useRef<HTMLDivElement>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+
+  const { status, message, error, room, self, peers, remoteAudio, activeSpeakerId, levels, transports, mic, micMessage } = snapshot;
+  const everyone = useMemo(() => participants(self, peers), [self, peers]);
+  const audible = useMemo(() => new Set(remoteAudio.map((a) => a.peerId)), [remoteAudio]);
+  const onBlocked = useCallback(() => setAudioBlocked(true), [setAudioBlocked]);
+
+  function onLeave() {
+    leave();
+    navigate('/rooms');
+  }
+
+  async function onCopy() {
+    const url = window.location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('Link copied.');
+    } catch {
+      // Clipboard needs a secure context and permission; show the link so it can be copied by hand.
+      setCopied(`Copy this link: ${url}`);
+    }
+  }
+
+  function onEnableAudio() {
+    setAudioBlocked(false);
+    for (const el of audioRef.current?.querySelectorAll('audio') ?? []) void el.play().catch(() => setAudioBlocked(true));
+  }
+
+  const muted = mic === 'muted';
+  return (
+    <section className="room" aria-labelledby="room-title">
+      <div className="room-head">
+        <h1 id="room-title">{room?.name ?? 'Voice room'}</h1>
+        <div className="room-state" aria-live="polite">
+          <span className={`status status-${status}`} data-testid="room-status">
+            {status}
+          </span>
+          <span className="status-message" data-testid="room-status-message">
+            {message}
+          </span>
+        </div>
+      </div>
+
+      {error && (
+        <Alert testId="room-error">
+          <p>{error.message}</p>
+          <div className="actions">
+            {error.code === 'unauthenticated' && <Link to={signInLink(window.location.pathname)}>Sign in</Link>}
+            {error.code === 'protocol_mismatch' && (
+              <button type="button" className="button" onClick={() => window.location.reload()}>
+                Reload page
+              </button>
+            )}
+            {error.code === 'not_found' ? (
+              <Link to="/rooms">See open rooms</Link>
+            ) : (
+              <button type="button" className="button" onClick={retry} data-testid="retry">
+                Try again
+              </button>
+            )}
+          </div>
+        </Alert>
+      )}
+
+      {audioBlocked && (
+        <Alert tone="warning" testId="audio-blocked">
+          <p>Your browser paused the room audio until you interact with the page.</p>
+          <button type="button" className="button button-primary" onClick={onEnableAudio}>
+            Play audio
+          </button>
+        </Alert>
+      )}
+
+      <div className="controls" role="group" aria-label="Room controls">
+        <button
+          type="button"
+          className={muted ? 'button button-warning' : 'button'}
+          onClick={() => setMuted(!muted)}
+          disabled={mic !== 'live' && mic !== 'muted'}
+          aria-pressed={muted}
+          data-testid="mute"
+        >
+          {muted ? 'Unmute' : 'Mute'}
+        </button>
+        <button type="button" className="button" onClick={onCopy} data-testid="copy-link">
+          Copy link
+        </button>
+        <button type="button" className="button button-danger" onClick={onLeave} data-testid="leave">
+          Leave
+        </button>
+      </div>
+      <p className="small muted" aria-live="polite">
+        {copied}
+      </p>
+
+      {micMessage && (
+        <p className={mic === 'unavailable' ? 'notice notice-warning' : 'notice'} data-testid="mic-message">
+          {micMessage}
+        </p>
+      )}
+
+      {self && (
+        <>
+          <h2 className="section-title">
+            In the room <span className="muted">({everyone.length})</span>
+          </h2>
+          <ParticipantList participants={everyone} selfId={self.peerId} activeSpeakerId={activeSpeakerId} levels={levels} audible={audible} />
+
+          <dl className="media-state small muted">
+            <div>
+              <dt>Sending</dt>
+              <dd data-testid="send-transport-state" data-state={transports.send}>
+                {transportWord(transports.send)}
+              </dd>
+            </div>
+            <div>
+              <dt>Receiving</dt>
+              <dd data-testid="recv-transport-state" data-state={transports.recv}>
+                {transportWord(transports.recv)}
+              </dd>
+            </div>
+            <div>
+              <dt>Your peer id</dt>
+              <dd>
+                <code data-testid="self-peer-id">{self.peerId}</code>
+              </dd>
+            </div>
+          </dl>
+        </>
+      )}
+
+      <div ref={audioRef} className="remote-audio">
+        {remoteAudio.map((audio) => (
+          <RemoteAudio key={audio.consumerId} peerId={audio.peerId} track={audio.track} onBlocked={onBlocked} />
+        ))}
+      </div>
+    </section>
+  );
+}
