@@ -374,6 +374,7 @@ export class RoomClient {
 
   /** One complete join: room, device, transports, microphone, and everyone already speaking. */
   private async join(socket: RoomSocket, session: MediaSession): Promise<void> {
+    performance.mark('roomcast:join-request');
     const joined = await session.guard(request(socket, 'room:join', { roomId: this.roomId }));
     session.joined = true;
     session.selfPeerId = joined.self.peerId;
@@ -530,6 +531,10 @@ export class RoomClient {
       this.publishMedia(session);
     });
     consumer.on('trackended', () => consumer.close());
+    // Chromium unmutes a remote track on its first RTP packet: the join-latency benchmark reads this mark.
+    if (consumer.kind === 'audio' && !performance.getEntriesByName('roomcast:first-audio').length) {
+      consumer.track.addEventListener('unmute', () => performance.mark('roomcast:first-audio'), { once: true });
+    }
     if (session.closedProducers.has(consumer.producerId) || session.closedConsumers.has(consumer.id)) {
       consumer.close();
       return;
