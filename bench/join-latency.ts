@@ -15,11 +15,11 @@ import { startRoomcast } from '@roomcast/e2e/harness/roomcast.js';
 const joins = Math.max(20, Number(process.argv[2] ?? 20));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-const server = await startRoomcast({ env: { LOG_LEVEL: 'warn' } });
+const server = await startRoomcast();
 const host = await openParticipant({ toneHz: 440 });
 const listener = await openParticipant();
 try {
-  await signUp(host.page, server.url, { email: 'bench@example.org', password: 'benchmarks are fun', name: 'Host' });
+  await signUp(host.page, server.url, { email: 'bench@example.org', password: 'measured not guessed', name: 'Host' });
   const roomId = await createRoom(host.page, 'Bench');
   await waitConnected(host.page);
 

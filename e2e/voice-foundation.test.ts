@@ -61,8 +61,11 @@ describe('voice through the SFU', () => {
     expect(await workerPids(host.page)).toEqual([line.pid]);
 
     // The host's page was told to rejoin and did so without a reload.
-    await expect.poll(() => host.page.getByTestId('room-status').textContent(), { timeout: 30_000 }).toBe('connected');
-    const newHostPeer = (await host.page.getByTestId('self-peer-id').textContent())!.trim();
+    await host.page.waitForFunction((old) => {
+      const self = document.querySelector('[data-testid="self-peer-id"]')?.textContent?.trim();
+      return self !== old && document.querySelector('[data-testid="room-status"]')?.textContent === 'connected';
+    }, hostPeer);
+    const newHostPeer = await waitConnected(host.page);
     expect(newHostPeer).not.toBe(hostPeer);
 
     const late = await openParticipant({ toneHz: 880 });

@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 
 /** UI flows shared by the end-to-end tests, written against the app's test ids. */
@@ -25,10 +24,17 @@ export async function joinAsGuest(page: Page, base: string, roomId: string, name
   await page.getByTestId('guest-join').click();
 }
 
-export async function waitConnected(page: Page): Promise<string> {
-  await expect.poll(() => page.getByTestId('room-status').textContent(), { timeout: 30_000 }).toBe('connected');
+/** Resolves with the page's own peer id once its room status reads the given state. */
+export async function waitRoomStatus(page: Page, status: string): Promise<string> {
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="room-status"]')?.textContent === want,
+    status,
+    { timeout: 30_000 },
+  );
   return (await page.getByTestId('self-peer-id').textContent())!.trim();
 }
+
+export const waitConnected = (page: Page): Promise<string> => waitRoomStatus(page, 'connected');
 
 /** Waits until the page has a playing remote audio element for the peer. */
 export async function waitForRemoteAudio(page: Page, peerId: string): Promise<void> {
