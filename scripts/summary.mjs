@@ -1,15 +1,19 @@
-// Prints vitest's JSON results as one plain closing line: "Tests: N passed, N failed".
+// Sums vitest's JSON reports into one plain closing line: "Tests: N passed, N failed".
 import { readFileSync } from 'node:fs';
 
-let report;
-try {
-  report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-} catch (error) {
-  console.log(`Tests: 0 passed, 1 failed (no test report: ${error.message})`);
-  process.exit(1);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of process.argv.slice(2)) {
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    passed += report.numPassedTests ?? 0;
+    failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  } catch (error) {
+    console.error(`no test report in ${file}: ${error.message}`);
+    failed += 1;
+  }
 }
-const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
-const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
