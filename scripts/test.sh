@@ -14,7 +14,7 @@ status=0
 # real-time audio with a parallel test run without making timing flaky.
 for project in unit+integration e2e; do
   pnpm exec vitest run --project "$project" --reporter=default --reporter=json \
-    --outputFile.json="$results/$project.json" "$@" || status=$?
+    --outputFile.json="$results/$project.json" || status=$?
 done
 node scripts/summary.mjs "$results"/*.json || status=1
 exit "$status"
