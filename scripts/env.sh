@@ -18,3 +18,11 @@ if [ "$(node_major)" -lt "$ROOMCAST_NODE_MAJOR" ] || [ -x "$ROOMCAST_CACHE/node$
 fi
 export PATH="$ROOMCAST_CACHE/pnpm/bin:$PATH"
 export TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+
+# Installs (idempotently) what a profile needs, builds, and exports the worker binary's path.
+prepare() {
+  bash "$ROOMCAST_ROOT/scripts/bootstrap.sh" "$1"
+  MEDIASOUP_WORKER_BIN="$(bash "$ROOMCAST_ROOT/apps/sfu/worker-build/build.sh")"
+  export MEDIASOUP_WORKER_BIN
+  cd "$ROOMCAST_ROOT"
+}

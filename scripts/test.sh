@@ -4,10 +4,7 @@
 # Ends with "N passed, N failed" so a run that executed nothing is visible.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-bash "$ROOMCAST_ROOT/scripts/bootstrap.sh" test
-cd "$ROOMCAST_ROOT"
-MEDIASOUP_WORKER_BIN="$(bash apps/sfu/worker-build/build.sh)"
-export MEDIASOUP_WORKER_BIN
+prepare test
 results="$(mktemp -d)"
 status=0
 # Unit and integration tests first, then the browser tests alone: two cores cannot share
