@@ -1,0 +1,130 @@
+/**
+ * SFU cost: one Opus speaker, N listeners subscribing over real WebRTC (ICE + DTLS + SRTP) from
+ * Node (@roamhq/wrtc driven by mediasoup-client). Prints the worker's CPU per consumer-second,
+ * packet loss, and the load generator's own CPU so a starved run is visible.
+ * mediasoup's documentation puts a worker at ~500 consumers; this measures ours.
+ *
+ *   pnpm bench:sfu-cost [N ...]      (default 50 100 200)
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+import wrtc from '@roamhq/wrtc';
+import { Device } from 'mediasoup-client';
+import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
+import type { types as client } from 'mediasoup-client';
+import { pino } from 'pino';
+import { LocalSfuControl, SfuConfig, SfuServer } from '@roomcast/sfu';
+
+Object.assign(globalThis, {
+  RTCPeerConnection: wrtc.RTCPeerConnection,
+  RTCSessionDescription: wrtc.RTCSessionDescription,
+  RTCIceCandidate: wrtc.RTCIceCandidate,
+  MediaStream: wrtc.MediaStream,
+});
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const WINDOW_S = 10;
+const ROOM = 'bench';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** The speaker: ffmpeg sends a stereo Opus 440 Hz tone as RTP into a PlainTransport. */
+async function startSpeaker(server: SfuServer): Promise<{ producerId: string; stop: () => void }> {
+  const room = await server.room(ROOM);
+  const transport = await room.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+  const producer = await transport.produce({
+    kind: 'audio',
+    rtpParameters: {
+      codecs: [{ mimeType: 'audio/opus', clockRate: 48000, payloadType: 101, channels: 2, parameters: { 'sprop-stereo': 1 } }],
+      encodings: [{ ssrc: 22222222 }],
+    },
+    appData: { peerId: 'speaker' },
+  });
+  // Registered like any member's producer, so listeners consume it through the normal control path.
+  const peer = room.peer('speaker');
+  peer.track(peer.producers, producer);
+  const url = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
+  const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', '101', '-ssrc', '22222222', '-f', 'rtp', url], { stdio: 'ignore' });
+  return { producerId: producer.id, stop: () => ffmpeg.kill('SIGKILL') };
+}
+
+/** One listener: its own recv transport and peer connection, consuming the speaker. */
+async function addListener(control: LocalSfuControl, caps: client.RtpCapabilities, producerId: string, i: number) {
+  const peerId = `listener${i}`;
+  const device = new Device({ handlerFactory: Chrome111.createFactory({}) });
+  await device.load({ routerRtpCapabilities: caps });
+  const options = await control.request('transport.create', { roomId: ROOM, peerId, direction: 'recv' });
+  const transport = device.createRecvTransport(options as unknown as client.TransportOptions);
+  transport.on('connect', ({ dtlsParameters }, done, fail) => {
+    control.request('transport.connect', { roomId: ROOM, peerId, transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => done(), fail);
+  });
+  const connected = new Promise<void>((resolve, reject) => {
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'connected') resolve();
+      if (state === 'failed') reject(new Error(`${peerId}: transport failed`));
+    });
+  });
+  const c = await control.request('consumer.create', {
+    roomId: ROOM, peerId, transportId: transport.id, producerId, rtpCapabilities: device.rtpCapabilities as never,
+  });
+  await transport.consume({ id: c.consumerId, producerId, kind: c.kind, rtpParameters: c.rtpParameters as never });
+  await control.request('consumer.resume', { roomId: ROOM, peerId, consumerId: c.consumerId });
+  await connected;
+  return { transport, peerId };
+}
+
+const cpuMs = async (server: SfuServer) => (await server.stats()).workers.reduce((sum, w) => sum + w.cpuMs, 0);
+
+const port = await freePort();
+const server = await SfuServer.create(SfuConfig.parse({ workers: 1, listenIp: '127.0.0.1', port }), pino({ level: 'warn' }));
+const control = new LocalSfuControl(server);
+const { rtpCapabilities } = await control.request('room.open', { roomId: ROOM });
+const speaker = await startSpeaker(server);
+console.log(`SFU cost: 1 Opus speaker → N WebRTC listeners, one mediasoup worker, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
+console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates every figure)`);
+console.log('   N | pkts/s per consumer | worker CPU µs/consumer-s | worker core % | loss % | load-gen core % | consumers/core at 80%');
+try {
+  const listeners: Awaited<ReturnType<typeof addListener>>[] = [];
+  for (const n of sizes.length ? sizes : [50, 100, 200]) {
+    try {
+      while (listeners.length < n) listeners.push(await addListener(control, rtpCapabilities as never, speaker.producerId, listeners.length));
+    } catch (error) {
+      // On two cores the Node load generator (not the SFU) runs out first: report where.
+      console.log(`${String(n).padStart(4)} | not reached: listener ${listeners.length} failed (${(error as Error).message}); the load generator is starving`);
+      break;
+    }
+    const room = server.findRoom(ROOM)!;
+    const consumers = () => [...room.peers.values()].flatMap((p) => [...p.consumers.values()]);
+    const before = await Promise.all(consumers().map(async (c) => (await c.getStats())[0]));
+    const cpu0 = await cpuMs(server);
+    const gen0 = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = (await cpuMs(server)) - cpu0;
+    const gen = process.cpuUsage(gen0);
+    const after = await Promise.all(consumers().map(async (c) => (await c.getStats())[0]));
+    const sent = after.reduce((s, st, k) => s + (st?.packetCount ?? 0) - (before[k]?.packetCount ?? 0), 0);
+    const lost = after.reduce((s, st, k) => s + (st?.packetsLost ?? 0) - (before[k]?.packetsLost ?? 0), 0);
+    const perConsumerSecondUs = (cpu * 1000) / (n * seconds);
+    const workerCore = cpu / (seconds * 10);
+    const genCore = (gen.user + gen.system) / (seconds * 10_000);
+    const perCore = Math.floor((0.8 * 1_000_000) / perConsumerSecondUs);
+    console.log(
+      `${String(n).padStart(4)} | ${(sent / n / seconds).toFixed(1).padStart(19)} | ${perConsumerSecondUs.toFixed(0).padStart(24)} | ${workerCore.toFixed(1).padStart(13)} | ${((100 * lost) / Math.max(1, sent)).toFixed(2).padStart(6)} | ${genCore.toFixed(1).padStart(15)} | ${String(perCore).padStart(21)}`,
+    );
+  }
+  for (const l of listeners) l.transport.close();
+} finally {
+  speaker.stop();
+  server.close();
+}
+process.exit(0);
