@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TurnClient, TurnError } from '@roomcast/signaling/turn';
+import { repoRoot } from './roomcast.js';
+
+export interface RunningCoturn {
+  secret: string;
+  port: number;
+  dir: string;
+  /** `turn:host:port?transport=udp` and `…tcp` for the first listening address. */
+  urls: string[];
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export interface CoturnOptions {
+  listenIps: string[];
+  port: number;
+  /** Relay port range start; 200 ports from there. */
+  minPort?: number;
+  /** TEST ONLY: ranges allowed despite the deny list (the test's own namespace range). */
+  allowPeers?: string;
+  previousSecret?: string;
+  /** Command prefix, e.g. `ip netns exec NAME` to run coturn inside a namespace. */
+  prefix?: string[];
+  /** A client address that can reach the listener for the readiness probe (default: listenIps[0]). */
+  probeHost?: string;
+  probe?: (url: string) => Promise<void>;
+}
+
+/**
+ * Our own coturn, rendered from the production template by infra/coturn/start.sh into a fresh
+ * directory with a fresh secret, on the given port. Ready when it answers an unauthenticated
+ * Allocate with 401 (bounded: 50 tries, 100 ms apart).
+ */
+export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-coturn-'));
+  const secret = randomBytes(24).toString('base64');
+  const minPort = options.minPort ?? 50_000 + Math.floor(Math.random() * 70) * 200;
+  const env = {
+    ...process.env,
+    TURN_DIR: dir,
+    TURN_SECRET: secret,
+    TURN_SECRET_PREVIOUS: options.previousSecret ?? '',
+    TURN_PORT: String(options.port),
+    TURN_LISTEN_IP: options.listenIps.join(','),
+    TURN_MIN_PORT: String(minPort),
+    TURN_MAX_PORT: String(minPort + 199),
+    TURN_ALLOW_PEERS: options.allowPeers ?? '',
+  };
+  const [cmd, ...args] = [...(options.prefix ?? []), 'bash', path.join(repoRoot, 'infra/coturn/start.sh')];
+  const child: ChildProcess = spawn(cmd!, args, { env, stdio: 'ignore', detached: true });
+  const host = options.probeHost ?? options.listenIps[0]!;
+  const fmt = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  const urls = [`turn:${fmt(host)}:${options.port}?transport=udp`, `turn:${fmt(host)}:${options.port}?transport=tcp`];
+  const log = () => {
+    try {
+      return readFileSync(path.join(dir, 'turnserver.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // gone
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }, 3_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const probe = options.probe ?? (async (url: string) => {
+    const client = await TurnClient.connect(url, { timeoutMs: 300 });
+    try {
+      await client.allocate();
+    } finally {
+      await client.close();
+    }
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`coturn exited with ${child.exitCode}:\n${log()}`);
+    }
+    try {
+      await probe(urls[0]!);
+    } catch (error) {
+      if (error instanceof TurnError && error.code === 401) break; // alive, and it wants credentials
+      if (attempt >= 50) {
+        await stop();
+        throw new Error(`coturn did not answer on ${urls[0]}: ${String(error)}\n${log()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    break;
+  }
+  return { secret, port: options.port, dir, urls, log, stop };
+}
