@@ -1,0 +1,169 @@
+import { IceConfigResponse, SelfTestResponse } from '@roomcast/shared';
+import { connectWatchdog, couldNotConnectMessage, orderIceServers, reportLink, rungFromStats } from './media/connectivity';
+import './styles.css';
+
+/**
+ * The connectivity page: the relay self-test, and a plain RTCPeerConnection link test. The link
+ * test is signalled by whoever drives the page (`window.p2p`: offer → answer → accept, each SDP
+ * carrying all its candidates), so it needs no signaling channel of its own.
+ */
+
+const $ = (id: string) => document.getElementById(id)!;
+
+async function api<T>(path: string, schema: { parse: (v: unknown) => T }): Promise<T> {
+  let res = await fetch(path, { credentials: 'same-origin' });
+  if (res.status === 401) {
+    // TURN credentials are per user: a visitor without a session becomes a guest.
+    await fetch('/api/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'Connectivity test' }) });
+    res = await fetch(path, { credentials: 'same-origin' });
+  }
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return schema.parse(await res.json());
+}
+
+async function runSelfTest(): Promise<void> {
+  $('selftest-summary').textContent = 'Testing…';
+  const result = await api('/api/connectivity/self-test', SelfTestResponse);
+  const body = $('selftest-results');
+  body.replaceChildren(
+    ...result.results.map((r) => {
+      const row = document.createElement('tr');
+      row.dataset['testid'] = 'selftest-row';
+      row.dataset['ok'] = String(r.ok);
+      for (const text of [r.url, r.ok ? 'ok' : 'failed', r.ok ? `${r.rttMs} ms` : (r.error ?? '')]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
+  $('selftest-summary').textContent = !result.configured ? 'No relay server is configured.' : result.ok ? 'All relays work.' : 'Some relays failed.';
+}
+
+interface LinkOptions {
+  audio?: boolean;
+  /** Ignore ICE servers (to prove what happens without a relay). */
+  noTurn?: boolean;
+}
+
+/** One peer link, driven through window.p2p. */
+class PeerLink {
+  pc: RTCPeerConnection | null = null;
+  channel: RTCDataChannel | null = null;
+  received: string[] = [];
+  candidateErrors = 0;
+  startedAt = 0;
+  #cancelWatchdog = () => {};
+  #usedTurn = false;
+  #config: IceConfigResponse | null = null;
+
+  async #open(options: LinkOptions): Promise<RTCPeerConnection> {
+    this.#config = await api('/api/ice-servers', IceConfigResponse);
+    const iceServers = options.noTurn ? [] : orderIceServers(this.#config.iceServers);
+    this.#usedTurn = iceServers.length > 0;
+    const pc = new RTCPeerConnection({ iceServers });
+    this.pc = pc;
+    pc.addEventListener('icecandidateerror', () => this.candidateErrors++);
+    pc.addEventListener('connectionstatechange', () => void this.#onState());
+    pc.addEventListener('datachannel', (e) => this.#wireChannel(e.channel));
+    pc.addEventListener('track', (e) => {
+      const el = $('remote-audio') as HTMLAudioElement;
+      el.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+      void el.play().catch(() => undefined);
+    });
+    if (options.audio) {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const track of stream.getAudioTracks()) pc.addTrack(track, stream);
+    }
+    this.#show('connecting', '');
+    return pc;
+  }
+
+  #wireChannel(channel: RTCDataChannel): void {
+    this.channel = channel;
+    // Attached at once: messages that arrive before a later listener would be lost.
+    channel.onmessage = (e) => {
+      this.received.push(String(e.data));
+      $('dc-received').textContent = String(this.received.length);
+    };
+  }
+
+  async #gathered(pc: RTCPeerConnection): Promise<string> {
+    if (pc.iceGatheringState !== 'complete') {
+      await new Promise<void>((resolve) => {
+        const done = () => pc.iceGatheringState === 'complete' && resolve();
+        pc.addEventListener('icegatheringstatechange', done);
+        done();
+      });
+    }
+    return pc.localDescription!.sdp;
+  }
+
+  /** Starts the connect timeout: a link that never connects must say so, not spin forever. */
+  #watch(): void {
+    this.startedAt = performance.now();
+    const timeout = this.#config?.connectTimeoutMs ?? 15_000;
+    this.#cancelWatchdog = connectWatchdog(timeout, () => this.pc?.connectionState === 'connected', () => {
+      this.pc?.close();
+      this.#show('could not connect', couldNotConnectMessage(this.candidateErrors, this.#usedTurn));
+    });
+  }
+
+  async #onState(): Promise<void> {
+    const pc = this.pc!;
+    const state = pc.connectionState;
+    if (state === 'connected') {
+      this.#cancelWatchdog();
+      const rung = rungFromStats((await pc.getStats()) as unknown as Map<string, Record<string, unknown>>);
+      $('link-rung').textContent = rung ?? 'unknown';
+      reportLink('peer', { state, rung, connectMs: Math.round(performance.now() - this.startedAt) });
+      this.#show('connected', '');
+    } else if (state === 'failed') {
+      // ICE restart: new credentials and a fresh candidate search; the driver re-signals.
+      pc.restartIce();
+      this.#show('reconnecting', 'The link failed; restarting ICE…');
+    } else reportLink('peer', { state });
+  }
+
+  #show(state: string, message: string): void {
+    $('link-state').textContent = state;
+    $('link-message').textContent = message;
+    reportLink('peer', { state });
+  }
+
+  async offer(options: LinkOptions = {}): Promise<string> {
+    const pc = await this.#open(options);
+    this.#wireChannel(pc.createDataChannel('test'));
+    await pc.setLocalDescription(await pc.createOffer());
+    return this.#gathered(pc);
+  }
+
+  async answer(sdp: string, options: LinkOptions = {}): Promise<string> {
+    const pc = await this.#open(options);
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    this.#watch();
+    return this.#gathered(pc);
+  }
+
+  async accept(sdp: string): Promise<void> {
+    await this.pc!.setRemoteDescription({ type: 'answer', sdp });
+    this.#watch();
+  }
+
+  send(text: string): void {
+    this.channel!.send(text);
+  }
+
+  close(): void {
+    this.#cancelWatchdog();
+    this.pc?.close();
+  }
+}
+
+const link = new PeerLink();
+(window as unknown as { p2p: PeerLink }).p2p = link;
+$('selftest-run').addEventListener('click', () => {
+  runSelfTest().catch((error: unknown) => ($('selftest-summary').textContent = `The self-test could not run: ${String(error)}`));
+});
