@@ -83,7 +83,7 @@ export class App {
       const server = config.tlsCertFile && config.tlsKeyFile
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
-      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, accepting });
+      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());

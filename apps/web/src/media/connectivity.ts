@@ -87,3 +87,45 @@ export function linkStats(): LinkStats[] {
 if (typeof window !== 'undefined') {
   (window as unknown as { roomcastStats?: { links: () => LinkStats[] } }).roomcastStats = { links: linkStats };
 }
+
+/** The part of a mediasoup-client Transport the watchdog needs (keeps this module library-free). */
+export interface WatchedTransport {
+  readonly connectionState: string;
+  readonly closed: boolean;
+  // mediasoup-client's `on` is typed per event; this plain shape accepts it and test fakes alike.
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  getStats(): Promise<RTCStatsReport>;
+}
+
+/**
+ * Watches one SFU transport: once it starts connecting (its first `connect`), it must reach
+ * `connected` within `timeoutMs` or `onTimeout` fires; on `connected` the rung is read from
+ * stats and reported. A stale credential shows up here as a transport stuck short of connected.
+ */
+export function watchTransport(
+  transport: WatchedTransport,
+  options: { name: string; timeoutMs: number; usedTurn: boolean; onRung: (rung: LinkRung | null) => void; onTimeout: (message: string) => void },
+): void {
+  let cancel = () => {};
+  let startedAt = 0;
+  transport.on('connect', () => {
+    startedAt = performance.now();
+    cancel = connectWatchdog(options.timeoutMs, () => transport.connectionState === 'connected' || transport.closed, () =>
+      options.onTimeout(couldNotConnectMessage(0, options.usedTurn)),
+    );
+  });
+  transport.on('connectionstatechange', (state: string) => {
+    reportLink(options.name, { state });
+    if (state === 'closed') forgetLink(options.name);
+    if (state !== 'connected') return;
+    cancel();
+    transport.getStats().then(
+      (report) => {
+        const rung = rungFromStats(report as unknown as Map<string, Record<string, unknown>>);
+        reportLink(options.name, { rung, connectMs: Math.round(performance.now() - startedAt) });
+        options.onRung(rung);
+      },
+      () => options.onRung(null),
+    );
+  });
+}
