@@ -26,15 +26,16 @@ export interface CoturnOptions {
   previousSecret?: string;
   /** Command prefix, e.g. `ip netns exec NAME` to run coturn inside a namespace. */
   prefix?: string[];
-  /** A client address that can reach the listener for the readiness probe (default: listenIps[0]). */
-  probeHost?: string;
-  probe?: (url: string) => Promise<void>;
+  /** The address clients dial (default: listenIps[0]). */
+  publicHost?: string;
+  /** Readiness check for a coturn the test process cannot reach (inside a namespace). */
+  ready?: () => boolean;
 }
 
 /**
  * Our own coturn, rendered from the production template by infra/coturn/start.sh into a fresh
  * directory with a fresh secret, on the given port. Ready when it answers an unauthenticated
- * Allocate with 401 (bounded: 50 tries, 100 ms apart).
+ * Allocate with 401, or when `ready()` says so (bounded: 50 tries, 100 ms apart).
  */
 export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-coturn-'));
@@ -53,7 +54,7 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
   };
   const [cmd, ...args] = [...(options.prefix ?? []), 'bash', path.join(repoRoot, 'infra/coturn/start.sh')];
   const child: ChildProcess = spawn(cmd!, args, { env, stdio: 'ignore', detached: true });
-  const host = options.probeHost ?? options.listenIps[0]!;
+  const host = options.publicHost ?? options.listenIps[0]!;
   const fmt = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const urls = [`turn:${fmt(host)}:${options.port}?transport=udp`, `turn:${fmt(host)}:${options.port}?transport=tcp`];
   const log = () => {
@@ -83,31 +84,29 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const probe = options.probe ?? (async (url: string) => {
-    const client = await TurnClient.connect(url, { timeoutMs: 300 });
+  const answers401 = async (): Promise<boolean> => {
+    const client = await TurnClient.connect(urls[0]!, { timeoutMs: 300 }).catch(() => null);
+    if (!client) return false;
     try {
       await client.allocate();
+      return true; // no credentials needed?! the tests will say so
+    } catch (error) {
+      return error instanceof TurnError && error.code === 401;
     } finally {
       await client.close();
     }
-  });
+  };
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) {
       await stop();
       throw new Error(`coturn exited with ${child.exitCode}:\n${log()}`);
     }
-    try {
-      await probe(urls[0]!);
-    } catch (error) {
-      if (error instanceof TurnError && error.code === 401) break; // alive, and it wants credentials
-      if (attempt >= 50) {
-        await stop();
-        throw new Error(`coturn did not answer on ${urls[0]}: ${String(error)}\n${log()}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-      continue;
+    if (options.ready ? options.ready() : await answers401()) break;
+    if (attempt >= 50) {
+      await stop();
+      throw new Error(`coturn did not come up on ${urls[0]}:\n${log()}`);
     }
-    break;
+    await new Promise((r) => setTimeout(r, 100));
   }
   return { secret, port: options.port, dir, urls, log, stop };
 }
