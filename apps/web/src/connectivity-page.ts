@@ -4,8 +4,9 @@ import './styles.css';
 
 /**
  * The connectivity page: the relay self-test, and a plain RTCPeerConnection link test. The link
- * test is signalled by whoever drives the page (`window.p2p`: offer → answer → accept, each SDP
- * carrying all its candidates), so it needs no signaling channel of its own.
+ * test is signalled by whoever drives the page (`window.p2p`: offer → answer → accept, and
+ * candidates trickled through `window.roomcastSignal` → `p2p.addCandidate`), so it needs no
+ * signaling channel of its own.
  */
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -65,6 +66,12 @@ class PeerLink {
     const pc = new RTCPeerConnection({ iceServers });
     this.pc = pc;
     pc.addEventListener('icecandidateerror', () => this.candidateErrors++);
+    // Trickled at once: waiting for gathering to complete can take tens of seconds where a
+    // transport is blocked (the browser waits out its TURN/UDP retries).
+    pc.addEventListener('icecandidate', (e) => {
+      const signal = (window as unknown as { roomcastSignal?: (c: RTCIceCandidateInit) => void }).roomcastSignal;
+      if (e.candidate && signal) signal(e.candidate.toJSON());
+    });
     pc.addEventListener('connectionstatechange', () => void this.#onState());
     pc.addEventListener('datachannel', (e) => this.#wireChannel(e.channel));
     pc.addEventListener('track', (e) => {
@@ -89,15 +96,16 @@ class PeerLink {
     };
   }
 
-  async #gathered(pc: RTCPeerConnection): Promise<string> {
-    if (pc.iceGatheringState !== 'complete') {
-      await new Promise<void>((resolve) => {
-        const done = () => pc.iceGatheringState === 'complete' && resolve();
-        pc.addEventListener('icegatheringstatechange', done);
-        done();
-      });
-    }
-    return pc.localDescription!.sdp;
+  /** Candidates that arrive before the remote description wait here. */
+  #early: RTCIceCandidateInit[] = [];
+
+  async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    if (!this.pc?.remoteDescription) this.#early.push(candidate);
+    else await this.pc.addIceCandidate(candidate);
+  }
+
+  async #flushEarly(): Promise<void> {
+    for (const c of this.#early.splice(0)) await this.pc!.addIceCandidate(c);
   }
 
   /** Starts the connect timeout: a link that never connects must say so, not spin forever. */
@@ -136,19 +144,21 @@ class PeerLink {
     const pc = await this.#open(options);
     this.#wireChannel(pc.createDataChannel('test'));
     await pc.setLocalDescription(await pc.createOffer());
-    return this.#gathered(pc);
+    return pc.localDescription!.sdp;
   }
 
   async answer(sdp: string, options: LinkOptions = {}): Promise<string> {
     const pc = await this.#open(options);
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.#flushEarly();
     await pc.setLocalDescription(await pc.createAnswer());
     this.#watch();
-    return this.#gathered(pc);
+    return pc.localDescription!.sdp;
   }
 
   async accept(sdp: string): Promise<void> {
     await this.pc!.setRemoteDescription({ type: 'answer', sdp });
+    await this.#flushEarly();
     this.#watch();
   }
 
