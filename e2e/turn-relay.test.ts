@@ -4,7 +4,7 @@ import { openParticipant, type Participant } from './harness/browser.js';
 import { startCoturn, type RunningCoturn } from './harness/coturn.js';
 import { createRoom, joinAsGuest, signUp, waitConnected, waitForRemoteAudio } from './harness/flows.js';
 import { canConnect, createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP, type Topology } from './harness/netns.js';
-import { linkRung, openLinkPage, openLinkPages, selectedPair, signalLink, waitLinkState } from './harness/p2p.js';
+import { openLinkPage, openLinkPages, selectedPair, signalLink, waitLinkRung, waitLinkState } from './harness/p2p.js';
 import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
 import { detectTone } from './harness/tone.js';
 
@@ -93,7 +93,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
 
     const pair = await selectedPair(a.page);
     expect(pair.local === 'relay' || pair.remote === 'relay', JSON.stringify(pair)).toBe(true);
-    expect(await linkRung(a.page)).toBe('relay-udp');
+    await waitLinkRung(a.page, 'relay-udp');
 
     const sent = Array.from({ length: 20 }, (_, i) => `hello ${i}`);
     await a.page.evaluate((msgs) => msgs.forEach((m) => (window as unknown as { p2p: { send(m: string): void } }).p2p.send(m)), sent);
@@ -151,7 +151,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     await openLinkPages(a.page, b.page, server.url);
     await signalLink(a.page, b.page, { audio: true });
     await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
-    expect(await linkRung(a.page)).toBe('relay-tcp');
+    await waitLinkRung(a.page, 'relay-tcp');
     expect((await selectedPair(a.page)).relayProtocol).toBe('tcp');
     const heard = await detectTone(b.page, 'peer', 440);
     expect(heard.share, `B heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);

@@ -34,7 +34,10 @@ export async function waitLinkState(page: Page, state: string, timeout = 30_000)
   await page.waitForFunction((want) => document.querySelector('[data-testid="link-state"]')?.textContent === want, state, { timeout });
 }
 
-export const linkRung = async (page: Page): Promise<string> => (await page.getByTestId('link-rung').textContent())!.trim();
+/** Waits for the page to show the rung (it is re-read as late candidates arrive). */
+export async function waitLinkRung(page: Page, rung: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction((want) => document.querySelector('[data-testid="link-rung"]')?.textContent === want, rung, { timeout });
+}
 
 /** The selected candidate pair as the browser itself reports it. */
 export async function selectedPair(page: Page): Promise<{ local: string; remote: string; relayProtocol: string | null }> {

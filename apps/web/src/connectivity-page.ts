@@ -102,6 +102,16 @@ class PeerLink {
   async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     if (!this.pc?.remoteDescription) this.#early.push(candidate);
     else await this.pc.addIceCandidate(candidate);
+    // Checks can beat the far side's trickled candidate: the pair then shows a peer-reflexive
+    // remote until the candidate arrives, so the rung is read again when it does.
+    if (this.pc?.connectionState === 'connected') await this.#showRung();
+  }
+
+  async #showRung(): Promise<void> {
+    const pc = this.pc!;
+    const rung = rungFromStats((await pc.getStats()) as unknown as Map<string, Record<string, unknown>>);
+    $('link-rung').textContent = rung ?? 'unknown';
+    reportLink('peer', { rung });
   }
 
   async #flushEarly(): Promise<void> {
@@ -123,9 +133,8 @@ class PeerLink {
     const state = pc.connectionState;
     if (state === 'connected') {
       this.#cancelWatchdog();
-      const rung = rungFromStats((await pc.getStats()) as unknown as Map<string, Record<string, unknown>>);
-      $('link-rung').textContent = rung ?? 'unknown';
-      reportLink('peer', { state, rung, connectMs: Math.round(performance.now() - this.startedAt) });
+      reportLink('peer', { connectMs: Math.round(performance.now() - this.startedAt) });
+      await this.#showRung();
       this.#show('connected', '');
     } else if (state === 'failed') {
       // ICE restart: new credentials and a fresh candidate search; the driver re-signals.
