@@ -94,6 +94,10 @@ export async function startRoomcast(options: StartOptions = {}): Promise<Running
   };
 
   let stopped: Promise<number | null> | undefined;
+  // A server that dies mid-test would only show up as "connection refused" in a browser: say why.
+  void exited.then((code) => {
+    if (!stopped) console.error(`roomcast exited unexpectedly (${code}); last output:\n${output}`);
+  });
   const running: RunningRoomcast = {
     url: `http://${host}:${port}`,
     port,

@@ -44,9 +44,13 @@ async function runSelfTest(): Promise<void> {
 
 interface LinkOptions {
   audio?: boolean;
-  /** Ignore ICE servers (to prove what happens without a relay). */
-  noTurn?: boolean;
+  /** Relay candidates only (iceTransportPolicy 'relay'): measures the relay even where direct works. */
+  relayOnly?: boolean;
+  /** Keep only TURN URLs of this transport (`udp`, `tcp`; `tls` means `turns:`). */
+  turnTransport?: 'udp' | 'tcp' | 'tls';
 }
+
+const transportOf = (url: string) => (url.startsWith('turns:') ? 'tls' : /[?&]transport=tcp\b/i.test(url) ? 'tcp' : 'udp');
 
 /** One peer link, driven through window.p2p. */
 class PeerLink {
@@ -55,15 +59,23 @@ class PeerLink {
   received: string[] = [];
   candidateErrors = 0;
   startedAt = 0;
+  /** When the link was created (setup time = connected − openedAt, ICE server fetch included). */
+  openedAt = 0;
+  bytesReceived = 0;
+  firstByteAt = 0;
+  lastByteAt = 0;
   #cancelWatchdog = () => {};
   #usedTurn = false;
   #config: IceConfigResponse | null = null;
 
   async #open(options: LinkOptions): Promise<RTCPeerConnection> {
     this.#config = await api('/api/ice-servers', IceConfigResponse);
-    const iceServers = options.noTurn ? [] : orderIceServers(this.#config.iceServers);
+    const iceServers = orderIceServers(this.#config.iceServers)
+      .map((server) => ({ ...server, urls: (server.urls as string[]).filter((u) => !options.turnTransport || transportOf(u) === options.turnTransport) }))
+      .filter((server) => server.urls.length > 0);
     this.#usedTurn = iceServers.length > 0;
-    const pc = new RTCPeerConnection({ iceServers });
+    this.openedAt = performance.now();
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: options.relayOnly ? 'relay' : 'all' });
     this.pc = pc;
     pc.addEventListener('icecandidateerror', () => this.candidateErrors++);
     // Trickled at once: waiting for gathering to complete can take tens of seconds where a
@@ -90,7 +102,14 @@ class PeerLink {
   #wireChannel(channel: RTCDataChannel): void {
     this.channel = channel;
     // Attached at once: messages that arrive before a later listener would be lost.
+    channel.binaryType = 'arraybuffer';
     channel.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) {
+        this.firstByteAt ||= performance.now();
+        this.lastByteAt = performance.now();
+        this.bytesReceived += e.data.byteLength;
+        return;
+      }
       this.received.push(String(e.data));
       $('dc-received').textContent = String(this.received.length);
     };
@@ -133,7 +152,7 @@ class PeerLink {
     const state = pc.connectionState;
     if (state === 'connected') {
       this.#cancelWatchdog();
-      reportLink('peer', { connectMs: Math.round(performance.now() - this.startedAt) });
+      reportLink('peer', { connectMs: Math.round(performance.now() - this.openedAt) });
       await this.#showRung();
       this.#show('connected', '');
     } else if (state === 'failed') {
@@ -173,6 +192,17 @@ class PeerLink {
 
   send(text: string): void {
     this.channel!.send(text);
+  }
+
+  /** Sends `total` bytes in `chunk`-sized messages, pacing on bufferedAmount (benchmarks). */
+  async sendBulk(total: number, chunk = 64 * 1024): Promise<void> {
+    const channel = this.channel!;
+    const payload = new Uint8Array(chunk);
+    channel.bufferedAmountLowThreshold = 1 << 20;
+    for (let sent = 0; sent < total; sent += chunk) {
+      if (channel.bufferedAmount > 4 << 20) await new Promise((r) => channel.addEventListener('bufferedamountlow', r, { once: true }));
+      channel.send(payload.subarray(0, Math.min(chunk, total - sent)));
+    }
   }
 
   close(): void {
