@@ -1,8 +1,9 @@
 /**
  * TURN relay costs, measured in the same run against the direct path:
- *  - relay connection setup time (link created → connected, ICE server fetch and TURN
- *    allocation included), p50/p95, relay-only over UDP and over TCP;
+ *  - relay connection setup time (TURN allocation included), p50/p95, relay-only over UDP
+ *    and over TCP;
  *  - data-channel throughput through the relay vs direct, as a ratio.
+ * Setup is timed from RTCPeerConnection creation (after the ICE server fetch) to `connected`.
  * Two pages of one Chromium inside a network namespace, coturn and signaling in a "public"
  * namespace (as e2e/turn-relay.test.ts). Needs root.
  *
@@ -35,7 +36,7 @@ let server: RunningRoomcast | undefined;
 let browser: Participant | undefined;
 try {
   turn = await startCoturn({ listenIps: [PUBLIC_IP], port: 3478, allowPeers: NAMESPACE_RANGE, prefix: net.prefix(net.t), ready: () => listening(net, net.t, 3478) });
-  server = await startRoomcast({ prefix: net.prefix(net.t), host: PUBLIC_IP, env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_SELF_TEST: 'false' } });
+  server = await startRoomcast({ prefix: net.prefix(net.t), host: PUBLIC_IP, env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_SELF_TEST: 'false', AUTH_RATE_LIMIT: '10000' } });
   browser = await openParticipant({ executablePath: net.chromium(net.a), extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${server.url}`] });
 
   /**

@@ -59,7 +59,7 @@ class PeerLink {
   received: string[] = [];
   candidateErrors = 0;
   startedAt = 0;
-  /** When the link was created (setup time = connected − openedAt, ICE server fetch included). */
+  /** When the RTCPeerConnection was created: setup time = connected − openedAt. */
   openedAt = 0;
   bytesReceived = 0;
   firstByteAt = 0;
