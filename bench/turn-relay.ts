@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { openParticipant, type Participant } from '@roomcast/e2e/harness/browser.js';
 import { startCoturn, type RunningCoturn } from '@roomcast/e2e/harness/coturn.js';
 import { createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP } from '@roomcast/e2e/harness/netns.js';
-import { openLinkPages, signalLink, waitLinkState } from '@roomcast/e2e/harness/p2p.js';
+import { openLinkPages, signalLink, waitLinkState, type LinkOptions } from '@roomcast/e2e/harness/p2p.js';
 import { startRoomcast, type RunningRoomcast } from '@roomcast/e2e/harness/roomcast.js';
 
 const setups = Math.max(5, Number(process.argv[2] ?? 15));
@@ -27,7 +27,7 @@ if (!isRoot()) {
   process.exit(2);
 }
 
-type LinkOpts = { relayOnly?: boolean; turnTransport?: 'udp' | 'tcp' };
+type LinkOpts = LinkOptions;
 type P2P = { sendBulk(n: number): Promise<void>; bytesReceived: number; firstByteAt: number; lastByteAt: number };
 
 const net = createTopology();

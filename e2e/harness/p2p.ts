@@ -5,8 +5,11 @@ import type { Page } from 'playwright-core';
  * signaling channel — it carries offer and answer, and each page's trickled candidates reach
  * the other through an exposed function, as they are found.
  */
+/** Mirrors the connectivity page's options. */
 export interface LinkOptions {
   audio?: boolean;
+  relayOnly?: boolean;
+  turnTransport?: 'udp' | 'tcp' | 'tls';
 }
 
 export async function openLinkPages(a: Page, b: Page, base: string): Promise<void> {
