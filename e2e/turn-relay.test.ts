@@ -125,6 +125,29 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     }
   });
 
+  it('refused TURN credentials (signed with the wrong secret) show “could not connect” with the reason, not a spinner', async () => {
+    const misconfigured = await startRoomcast({
+      prefix: net.prefix(net.t),
+      host: PUBLIC_IP,
+      env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: 'not-the-coturn-secret', TURN_SELF_TEST: 'false', ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), SFU_PORT: String(SFU_PORT + 20) },
+    });
+    try {
+      const a = await open(net.a, undefined, misconfigured.url);
+      const b = await open(net.b, undefined, misconfigured.url);
+      await openLinkPages(a.page, b.page, misconfigured.url);
+      // Relay only: with every relay refused there is no candidate at all, and the link would
+      // sit in `new` forever without the watchdog.
+      await signalLink(a.page, b.page, { relayOnly: true });
+      const started = Date.now();
+      await waitLinkState(a.page, 'could not connect', CONNECT_TIMEOUT_MS + 3_000);
+      expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 3_000);
+      expect(await a.page.evaluate(() => (window as unknown as { p2p: { pc: RTCPeerConnection; candidateErrors: number } }).p2p.candidateErrors)).toBeGreaterThan(0);
+      expect(await a.page.getByTestId('link-message').textContent()).toMatch(/refused our credentials/);
+    } finally {
+      await misconfigured.stop();
+    }
+  });
+
   it('a browser that cannot reach the SFU’s ports joins a voice room through TURN and is heard', async () => {
     net.blockPort(net.a, SFU_PORT);
     const host = await open(net.b, 660);
