@@ -13,7 +13,7 @@ const clients: TurnClient[] = [];
 const previousSecret = 'the-secret-being-rotated-out';
 
 beforeAll(async () => {
-  turn = await startCoturn({ listenIps: ['127.0.0.1', '::1'], port: await freePort(), previousSecret });
+  turn = await startCoturn({ listenIps: ['127.0.0.1', '::1'], port: await freePort(), previousSecret, tlsPort: await freePort(), tlsAltPort: await freePort() });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const settings = () => ({ urls: turn.urls, secret: turn.secret, ttlSeconds: 600 });
 async function client(url: string, creds: { username?: string; credential?: string } = {}, ipv6Relay = false): Promise<TurnClient> {
-  const c = await TurnClient.connect(url, { username: creds.username, password: creds.credential, timeoutMs: 3_000, ipv6Relay });
+  const c = await TurnClient.connect(url, { username: creds.username, password: creds.credential, timeoutMs: 3_000, ipv6Relay, ca: turn.ca });
   clients.push(c);
   return c;
 }
@@ -37,12 +37,18 @@ async function refusal(p: Promise<unknown>): Promise<number> {
 }
 
 describe('coturn production config: authentication', () => {
-  it('allocates with fresh credentials over UDP and TCP', async () => {
+  it('allocates with fresh credentials over UDP, TCP and TLS (turns:)', async () => {
+    expect(turn.urls.map((u) => u.split(':')[0])).toEqual(['turn', 'turn', 'turns']);
     for (const url of turn.urls) {
       const relayed = await (await client(url, turnCredentials(settings(), 'alice'))).allocate();
       expect(relayed.ip).toBe('127.0.0.1');
       expect(relayed.port).toBeGreaterThan(0);
     }
+  });
+
+  it('also listens for TLS on the alternative port (443 in production)', async () => {
+    const alt = turn.urls[2]!.replace(/:(\d+)\?/, `:${turn.tlsAltPort}?`);
+    expect((await (await client(alt, turnCredentials(settings(), 'carol'))).allocate()).port).toBeGreaterThan(0);
   });
 
   it('refuses an Allocate without credentials (401)', async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,9 @@ export interface RunningCoturn {
   dir: string;
   /** `turn:host:port?transport=udp` and `…tcp` for the first listening address. */
   urls: string[];
+  /** The self-signed certificate (PEM) when TLS is on, to trust in clients. */
+  ca: string | undefined;
+  tlsAltPort: number | undefined;
   log(): string;
   stop(): Promise<void>;
 }
@@ -24,6 +27,10 @@ export interface CoturnOptions {
   /** TEST ONLY: ranges allowed despite the deny list (the test's own namespace range). */
   allowPeers?: string;
   previousSecret?: string;
+  /** Enables turns: on this port with a fresh self-signed certificate (CN = publicHost). */
+  tlsPort?: number;
+  /** A second TLS listener (alt-tls-listening-port), as 443 would be in production. */
+  tlsAltPort?: number;
   /** Command prefix, e.g. `ip netns exec NAME` to run coturn inside a namespace. */
   prefix?: string[];
   /** The address clients dial (default: listenIps[0]). */
@@ -41,8 +48,11 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
   const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-coturn-'));
   const secret = randomBytes(24).toString('base64');
   const minPort = options.minPort ?? 50_000 + Math.floor(Math.random() * 70) * 200;
+  const host = options.publicHost ?? options.listenIps[0]!;
+  const tls = options.tlsPort ? selfSigned(dir, host) : undefined;
   const env = {
     ...process.env,
+    ...(tls ? { TURN_TLS_CERT: tls.cert, TURN_TLS_KEY: tls.key, TURN_TLS_PORT: String(options.tlsPort), TURN_TLS_ALT_PORT: options.tlsAltPort ? String(options.tlsAltPort) : '' } : {}),
     TURN_DIR: dir,
     TURN_SECRET: secret,
     TURN_SECRET_PREVIOUS: options.previousSecret ?? '',
@@ -54,9 +64,9 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
   };
   const [cmd, ...args] = [...(options.prefix ?? []), 'bash', path.join(repoRoot, 'infra/coturn/start.sh')];
   const child: ChildProcess = spawn(cmd!, args, { env, stdio: 'ignore', detached: true });
-  const host = options.publicHost ?? options.listenIps[0]!;
   const fmt = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const urls = [`turn:${fmt(host)}:${options.port}?transport=udp`, `turn:${fmt(host)}:${options.port}?transport=tcp`];
+  if (options.tlsPort) urls.push(`turns:${fmt(host)}:${options.tlsPort}?transport=tcp`);
   const log = () => {
     try {
       return readFileSync(path.join(dir, 'turnserver.log'), 'utf8');
@@ -108,5 +118,14 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { secret, port: options.port, dir, urls, log, stop };
+  return { secret, port: options.port, dir, urls, log, stop, ca: tls ? readFileSync(tls.cert, 'utf8') : undefined, tlsAltPort: options.tlsAltPort };
+}
+
+/** A throwaway certificate for the test's TLS listener (openssl, 1 day, key never leaves `dir`). */
+function selfSigned(dir: string, host: string): { cert: string; key: string } {
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  const san = /^[\d.]+$|:/.test(host) ? `IP:${host}` : `DNS:${host}`;
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { cert, key };
 }
