@@ -26,11 +26,11 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
   const browsers: Participant[] = [];
   const children: ChildProcess[] = [];
 
-  const open = async (ns: string, toneHz?: number, base = server.url) => {
+  const open = async (ns: string, toneHz?: number, base = server.url, extraArgs: string[] = []) => {
     const p = await openParticipant({
       toneHz,
       executablePath: net.chromium(ns),
-      extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${base}`],
+      extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${base}`, ...extraArgs],
     });
     browsers.push(p);
     return p;
@@ -43,12 +43,20 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
       port: 3478,
       allowPeers: NAMESPACE_RANGE, // test-only hole for this topology's own range
       prefix: net.prefix(net.t),
-      ready: () => listening(net, net.t, 3478),
+      tlsPort: 5349,
+      ready: () => listening(net, net.t, 3478) && listening(net, net.t, 5349, ['tcp']),
     });
     server = await startRoomcast({
       prefix: net.prefix(net.t),
       host: PUBLIC_IP,
-      env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), SFU_PORT: String(SFU_PORT) },
+      env: {
+        TURN_URLS: turn.urls.join(','),
+        TURN_SECRET: turn.secret,
+        ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+        SFU_PORT: String(SFU_PORT),
+        // The self-test's TLS probe must trust the test's throwaway certificate.
+        NODE_EXTRA_CA_CERTS: `${turn.dir}/cert.pem`,
+      },
     });
   });
 
@@ -70,7 +78,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     listener.kill('SIGKILL');
   });
 
-  it('the server runs the relay self-test at start and logs success for UDP and TCP; the page shows it', async () => {
+  it('the server runs the relay self-test at start and logs success for UDP, TCP and TLS; the page shows it', async () => {
     const line = await server.waitForLog((l) => l.msg === 'turn self-test passed' || l.msg === 'turn self-test failed');
     expect(line.msg, JSON.stringify(line.results)).toBe('turn self-test passed');
     const results = line.results as { url: string; ok: boolean; rttMs: number }[];
@@ -81,7 +89,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     await openLinkPage(a.page, server.url);
     await a.page.getByTestId('selftest-run').click();
     await a.page.getByTestId('selftest-summary').filter({ hasText: 'All relays work.' }).waitFor();
-    expect(await a.page.locator('[data-testid="selftest-row"][data-ok="true"]').count()).toBe(2);
+    expect(await a.page.locator('[data-testid="selftest-row"][data-ok="true"]').count()).toBe(turn.urls.length);
   });
 
   it('a data channel and an audio track between A and B connect through TURN; B hears A’s tone', async () => {
@@ -176,6 +184,18 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
     await waitLinkRung(a.page, 'relay-tcp');
     expect((await selectedPair(a.page)).relayProtocol).toBe('tcp');
+    const heard = await detectTone(b.page, 'peer', 440);
+    expect(heard.share, `B heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
+  });
+
+  it('with UDP and TURN/TCP blocked too, A connects over TURN/TLS and says relay-tls', async () => {
+    net.blockPort(net.a, 3478); // UDP is already blocked; now plain TURN over TCP as well
+    const a = await open(net.a, 440, server.url, ['--ignore-certificate-errors']);
+    const b = await open(net.b, 660);
+    await openLinkPages(a.page, b.page, server.url);
+    await signalLink(a.page, b.page, { audio: true });
+    await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
+    await waitLinkRung(a.page, 'relay-tls');
     const heard = await detectTone(b.page, 'peer', 440);
     expect(heard.share, `B heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
   });
