@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openParticipant, type Participant } from './harness/browser.js';
-import { startCoturn, type RunningCoturn } from './harness/coturn.js';
+import { startCoturn, type CoturnOptions, type RunningCoturn } from './harness/coturn.js';
 import { createRoom, joinAsGuest, signUp, waitConnected, waitForRemoteAudio } from './harness/flows.js';
 import { canConnect, createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP, type Topology } from './harness/netns.js';
 import { openLinkPage, openLinkPages, selectedPair, signalLink, waitLinkRung, waitLinkState } from './harness/p2p.js';
@@ -36,16 +36,18 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     return p;
   };
 
+  const coturnOptions = (): CoturnOptions => ({
+    listenIps: [PUBLIC_IP],
+    port: 3478,
+    allowPeers: NAMESPACE_RANGE, // test-only hole for this topology's own range
+    prefix: net.prefix(net.t),
+    tlsPort: 5349,
+    ready: () => listening(net, net.t, 3478) && listening(net, net.t, 5349, ['tcp']),
+  });
+
   beforeAll(async () => {
     net = createTopology();
-    turn = await startCoturn({
-      listenIps: [PUBLIC_IP],
-      port: 3478,
-      allowPeers: NAMESPACE_RANGE, // test-only hole for this topology's own range
-      prefix: net.prefix(net.t),
-      tlsPort: 5349,
-      ready: () => listening(net, net.t, 3478) && listening(net, net.t, 5349, ['tcp']),
-    });
+    turn = await startCoturn(coturnOptions());
     server = await startRoomcast({
       prefix: net.prefix(net.t),
       host: PUBLIC_IP,
@@ -173,6 +175,25 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     expect(heard.share, `host heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
     await waitForRemoteAudio(guest.page, hostPeer);
     expect(await host.page.locator('[data-testid="link-rung"][data-direction="send"]').getAttribute('data-rung')).toBe('direct');
+  });
+
+  it('when the relay restarts mid-call, the link restarts ICE and recovers', async () => {
+    const a = await open(net.a, 440);
+    const b = await open(net.b, 660);
+    await openLinkPages(a.page, b.page, server.url);
+    // UDP relays only: no spare TCP/TLS pairs for ICE to fall back on without a restart.
+    await signalLink(a.page, b.page, { audio: true, relayOnly: true, turnTransport: 'udp' });
+    await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
+    // Every allocation dies with coturn; the same coturn (same secret, ports) comes back.
+    await turn.stop();
+    turn = await startCoturn({ ...coturnOptions(), secret: turn.secret });
+    await waitLinkState(a.page, 'reconnecting', 30_000);
+    await waitLinkState(a.page, 'connected', 60_000);
+    expect(await a.page.evaluate(() => (window as unknown as { p2p: { restarts: number } }).p2p.restarts)).toBeGreaterThan(0);
+    await waitLinkRung(a.page, 'relay-udp');
+    // Same data channel, same DTLS session: only the path changed.
+    await a.page.evaluate(() => (window as unknown as { p2p: { send(m: string): void } }).p2p.send('after the restart'));
+    await b.page.waitForFunction(() => (window as unknown as { p2p: { received: string[] } }).p2p.received.includes('after the restart'));
   });
 
   it('with UDP blocked in A’s namespace, A connects over TURN/TCP and says relay-tcp', async () => {

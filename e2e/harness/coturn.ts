@@ -27,6 +27,8 @@ export interface CoturnOptions {
   /** TEST ONLY: ranges allowed despite the deny list (the test's own namespace range). */
   allowPeers?: string;
   previousSecret?: string;
+  /** Reuse a secret (to restart "the same" coturn); a fresh one otherwise. */
+  secret?: string;
   /** Enables turns: on this port with a fresh self-signed certificate (CN = publicHost). */
   tlsPort?: number;
   /** A second TLS listener (alt-tls-listening-port), as 443 would be in production. */
@@ -46,7 +48,7 @@ export interface CoturnOptions {
  */
 export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-coturn-'));
-  const secret = randomBytes(24).toString('base64');
+  const secret = options.secret ?? randomBytes(24).toString('base64');
   const minPort = options.minPort ?? 50_000 + Math.floor(Math.random() * 70) * 200;
   const host = options.publicHost ?? options.listenIps[0]!;
   const tls = options.tlsPort ? selfSigned(dir, host) : undefined;

@@ -32,6 +32,7 @@ export interface Topology {
   chromium(ns: string): string;
   /** Policy routing rules that make UDP (or one port on T) unreachable from `ns`. */
   blockUdp(ns: string): void;
+  unblockUdp(ns: string): void;
   blockPort(ns: string, port: number): void;
   teardown(): void;
 }
@@ -100,6 +101,7 @@ export function createTopology(): Topology {
       return file;
     },
     blockUdp: (ns) => ip('-n', ns, 'rule', 'add', 'ipproto', 'udp', 'prohibit'),
+    unblockUdp: (ns) => ip('-n', ns, 'rule', 'del', 'ipproto', 'udp', 'prohibit'),
     blockPort: (ns, port) => ip('-n', ns, 'rule', 'add', 'to', PUBLIC_IP, 'dport', String(port), 'prohibit'),
     teardown,
   };

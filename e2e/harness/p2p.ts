@@ -13,8 +13,8 @@ export interface LinkOptions {
 }
 
 export async function openLinkPages(a: Page, b: Page, base: string): Promise<void> {
-  const relay = (to: Page) => (candidate: unknown) =>
-    to.evaluate((c) => (window as unknown as { p2p: { addCandidate(c: unknown): Promise<void> } }).p2p.addCandidate(c), candidate).catch(() => undefined);
+  const relay = (to: Page) => (message: unknown) =>
+    to.evaluate((m) => (window as unknown as { p2p: { onSignal(m: unknown): Promise<void> } }).p2p.onSignal(m), message).catch(() => undefined);
   await a.exposeFunction('roomcastSignal', relay(b));
   await b.exposeFunction('roomcastSignal', relay(a));
   await Promise.all([openLinkPage(a, base), openLinkPage(b, base)]);

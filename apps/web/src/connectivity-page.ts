@@ -5,8 +5,8 @@ import './styles.css';
 /**
  * The connectivity page: the relay self-test, and a plain RTCPeerConnection link test. The link
  * test is signalled by whoever drives the page (`window.p2p`: offer → answer → accept, and
- * candidates trickled through `window.roomcastSignal` → `p2p.addCandidate`), so it needs no
- * signaling channel of its own.
+ * candidates and ICE-restart offers/answers through `window.roomcastSignal` → `p2p.onSignal`),
+ * so it needs no signaling channel of its own.
  */
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -50,6 +50,11 @@ interface LinkOptions {
   turnTransport?: 'udp' | 'tcp' | 'tls';
 }
 
+type SignalMessage = { candidate: RTCIceCandidateInit } | { description: RTCSessionDescriptionInit };
+
+/** Grace for a `disconnected` link to recover on its own before restarting ICE. */
+const RESTART_GRACE_MS = 2_000;
+
 const transportOf = (url: string) => (url.startsWith('turns:') ? 'tls' : /[?&]transport=tcp\b/i.test(url) ? 'tcp' : 'udp');
 
 /** One peer link, driven through window.p2p. */
@@ -64,6 +69,10 @@ class PeerLink {
   bytesReceived = 0;
   firstByteAt = 0;
   lastByteAt = 0;
+  /** ICE restarts so far (the offerer counts them). */
+  restarts = 0;
+  #offerer = false;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #cancelWatchdog = () => {};
   #usedTurn = false;
   #config: IceConfigResponse | null = null;
@@ -81,8 +90,7 @@ class PeerLink {
     // Trickled at once: waiting for gathering to complete can take tens of seconds where a
     // transport is blocked (the browser waits out its TURN/UDP retries).
     pc.addEventListener('icecandidate', (e) => {
-      const signal = (window as unknown as { roomcastSignal?: (c: RTCIceCandidateInit) => void }).roomcastSignal;
-      if (e.candidate && signal) signal(e.candidate.toJSON());
+      if (e.candidate) this.#signal({ candidate: e.candidate.toJSON() });
     });
     pc.addEventListener('connectionstatechange', () => void this.#onState());
     pc.addEventListener('datachannel', (e) => this.#wireChannel(e.channel));
@@ -147,18 +155,52 @@ class PeerLink {
     });
   }
 
+  #signal(message: SignalMessage): void {
+    (window as unknown as { roomcastSignal?: (m: SignalMessage) => void }).roomcastSignal?.(message);
+  }
+
+  /** What the other page sent: a trickled candidate, or an ICE-restart offer or answer. */
+  async onSignal(message: SignalMessage): Promise<void> {
+    const pc = this.pc;
+    if ('candidate' in message) return this.addCandidate(message.candidate);
+    if (!pc) return;
+    await pc.setRemoteDescription(message.description);
+    if (message.description.type === 'offer') {
+      await pc.setLocalDescription(await pc.createAnswer());
+      this.#signal({ description: { type: 'answer', sdp: pc.localDescription!.sdp } });
+    }
+  }
+
+  /**
+   * ICE restart (the offerer drives it): fresh candidates — over whatever path still works —
+   * under new ICE credentials, while DTLS, the data channel and the tracks carry on.
+   */
+  async #restartIce(): Promise<void> {
+    const pc = this.pc;
+    if (!pc || !this.#offerer || pc.connectionState === 'connected' || pc.connectionState === 'closed') return;
+    this.restarts++;
+    this.#show('reconnecting', 'The link failed; restarting ICE…');
+    pc.restartIce();
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+    this.#signal({ description: { type: 'offer', sdp: pc.localDescription!.sdp } });
+    this.#watch();
+  }
+
   async #onState(): Promise<void> {
     const pc = this.pc!;
     const state = pc.connectionState;
+    clearTimeout(this.#restartTimer);
     if (state === 'connected') {
       this.#cancelWatchdog();
       reportLink('peer', { connectMs: Math.round(performance.now() - this.openedAt) });
       await this.#showRung();
       this.#show('connected', '');
     } else if (state === 'failed') {
-      // ICE restart: new credentials and a fresh candidate search; the driver re-signals.
-      pc.restartIce();
-      this.#show('reconnecting', 'The link failed; restarting ICE…');
+      await this.#restartIce();
+    } else if (state === 'disconnected') {
+      // A brief loss often heals by itself; restart only if it has not within the grace.
+      this.#show('reconnecting', 'The link dropped; waiting for it to recover…');
+      this.#restartTimer = setTimeout(() => void this.#restartIce(), RESTART_GRACE_MS);
     } else reportLink('peer', { state });
   }
 
@@ -169,6 +211,7 @@ class PeerLink {
   }
 
   async offer(options: LinkOptions = {}): Promise<string> {
+    this.#offerer = true;
     const pc = await this.#open(options);
     this.#wireChannel(pc.createDataChannel('test'));
     await pc.setLocalDescription(await pc.createOffer());
