@@ -16,6 +16,8 @@ if [ "${TURN:-on}" != off ] && command -v turnserver >/dev/null; then
   turn_host="${turn_host:-127.0.0.1}"
   export TURN_URLS="${TURN_URLS:-turn:$turn_host:$TURN_PORT?transport=udp,turn:$turn_host:$TURN_PORT?transport=tcp}"
   export TURN_SECRET_FILE="$TURN_DIR/secret"
+  # After `infra/coturn/start.sh --rotate`, the old secret stays valid until it is removed.
+  [ -s "$TURN_DIR/secret.previous" ] && export TURN_SECRET_PREVIOUS_FILE="$TURN_DIR/secret.previous"
   log "coturn started on port $TURN_PORT (log: $TURN_DIR/turnserver.log)"
 else
   log "coturn is not installed (or TURN=off): clients get no TURN relay"

@@ -18,5 +18,11 @@ export default defineConfig({
       '/readyz': backend,
     },
   },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // The connectivity page is its own small entry: it must work even where the app cannot connect.
+    rollupOptions: { input: { main: 'index.html', connectivity: 'connectivity.html' } },
+  },
 });

@@ -46,10 +46,11 @@ export interface Participant {
  * One browser per participant: Chromium's fake microphone is per process, so each gets its own
  * tone and the receivers can tell speakers apart by frequency.
  */
-export async function openParticipant(options: { toneHz?: number; extraArgs?: string[] } = {}): Promise<Participant> {
+export async function openParticipant(options: { toneHz?: number; extraArgs?: string[]; executablePath?: string } = {}): Promise<Participant> {
   const args = [...BASE_FLAGS, ...(options.extraArgs ?? [])];
   if (options.toneHz) args.push(`--use-file-for-fake-audio-capture=${toneFile(options.toneHz)}`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args, headless: true });
+  // executablePath: e.g. a wrapper that starts Chromium inside a network namespace (harness/netns).
+  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM, args, headless: true });
   const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);

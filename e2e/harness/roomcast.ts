@@ -24,6 +24,10 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** The command to run; defaults to the built signaling entry. */
   command?: string[];
+  /** argv prefix, e.g. `ip netns exec NAME` to run the server inside a network namespace. */
+  prefix?: string[];
+  /** The address clients use (and HOST / SFU_LISTEN_IP / SFU_ANNOUNCED_ADDRESS when set). */
+  host?: string;
   timeoutMs?: number;
 }
 
@@ -34,17 +38,19 @@ export interface StartOptions {
 export async function startRoomcast(options: StartOptions = {}): Promise<RunningRoomcast> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-e2e-'));
-  const [cmd, ...args] = options.command ?? [process.execPath, path.join(repoRoot, 'apps/signaling/dist/main.js')];
+  const host = options.host ?? '127.0.0.1';
+  const [cmd, ...args] = [...(options.prefix ?? []), ...(options.command ?? [process.execPath, path.join(repoRoot, 'apps/signaling/dist/main.js')])];
   const child = spawn(cmd!, args, {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: withoutUndefined({
       ...process.env,
-      HOST: '127.0.0.1',
+      HOST: host,
       PORT: String(port),
       DATA_DIR: dataDir,
-      SFU_LISTEN_IP: '127.0.0.1',
+      SFU_LISTEN_IP: host,
+      ...(options.host ? { SFU_ANNOUNCED_ADDRESS: host } : {}),
       SFU_PORT: String(await freePort()),
       SFU_WORKERS: '1',
       LOG_LEVEL: 'info',
@@ -88,8 +94,12 @@ export async function startRoomcast(options: StartOptions = {}): Promise<Running
   };
 
   let stopped: Promise<number | null> | undefined;
+  // A server that dies mid-test would only show up as "connection refused" in a browser: say why.
+  void exited.then((code) => {
+    if (!stopped) console.error(`roomcast exited unexpectedly (${code}); last output:\n${output}`);
+  });
   const running: RunningRoomcast = {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     port,
     process: child,
     logs,

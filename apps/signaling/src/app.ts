@@ -4,13 +4,14 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino, type Logger } from 'pino';
-import { LIMITS, PROTOCOL_VERSION } from '@roomcast/shared';
+import { LIMITS, PROTOCOL_VERSION, type SelfTestResponse } from '@roomcast/shared';
 import { LocalSfuControl, SfuServer } from '@roomcast/sfu';
 import { Sessions } from './auth/sessions.js';
 import type { SignalingConfig } from './config.js';
 import { openDatabase, redactUrl, type Database } from './db/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
+import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { roomRoutes } from './http/room-routes.js';
@@ -71,6 +72,9 @@ export class App {
       });
       web.use('/api/auth', authRoutes(db, sessions, config.authRateLimit));
       web.use('/api/rooms', roomRoutes(db, live));
+      const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
+      const selfTest = selfTestRunner(connectivity);
+      web.use('/api', connectivityRoutes(connectivity, selfTest));
       web.use('/api/admin', adminRoutes(db, live, sfu));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
       web.use(webApp(config.webDist));
@@ -79,13 +83,14 @@ export class App {
       const server = config.tlsCertFile && config.tlsKeyFile
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
-      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, accepting });
+      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
       app = new App(config, log, db, sfu, server, io);
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
+      if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
     } catch (error) {
       sfu?.close();
@@ -119,4 +124,15 @@ export class App {
     })();
     return this.#closing;
   }
+}
+
+/** At start, in the background: an operator reads at once whether the TURN relay works. */
+function logSelfTest(selfTest: () => Promise<SelfTestResponse>, log: Logger): void {
+  selfTest().then(
+    (result) => {
+      if (result.ok) log.info({ results: result.results }, 'turn self-test passed');
+      else log.warn({ results: result.results }, 'turn self-test failed');
+    },
+    (error: unknown) => log.warn({ err: error }, 'turn self-test failed'),
+  );
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
-import type { TurnSettings } from './auth/turn-credentials.js';
+import { orderTurnUrls, type TurnSettings } from './auth/turn-credentials.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -38,12 +38,18 @@ export const SignalingConfig = z.object({
   turnUrls: z.string().optional(),
   /** TURN_SECRET or TURN_SECRET_FILE — coturn's static-auth-secret, used to sign credentials. */
   turnSecret: z.string().optional(),
+  /** TURN_SECRET_PREVIOUS or TURN_SECRET_PREVIOUS_FILE — the secret being rotated out; nothing is signed with it. */
+  turnSecretPrevious: z.string().optional(),
   /** TURN_CREDENTIAL_TTL — seconds a TURN credential stays valid. */
   turnCredentialTtl: z.coerce.number().int().min(60).default(3600),
+  /** ICE_CONNECT_TIMEOUT_MS — how long a client waits for a link to connect before saying it could not. */
+  iceConnectTimeoutMs: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  /** TURN_SELF_TEST — probe every TURN URL at start and log the result. */
+  turnSelfTest: bool.default(true),
   /** LOG_LEVEL — pino level. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
-export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret'> & {
+export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret' | 'turnSecretPrevious'> & {
   databaseUrl: string;
   sfu: SfuConfig;
   /** Present when TURN is configured; the secret never leaves this object. */
@@ -65,10 +71,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
-    turnSecret: env.TURN_SECRET || (env.TURN_SECRET_FILE ? readFileSync(env.TURN_SECRET_FILE, 'utf8').trim() : undefined),
+    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE),
+    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE),
     turnCredentialTtl: env.TURN_CREDENTIAL_TTL,
+    iceConnectTimeoutMs: env.ICE_CONNECT_TIMEOUT_MS,
+    turnSelfTest: env.TURN_SELF_TEST,
   });
-  const { turnSecret: _secret, ...rest } = parsed;
+  const { turnSecret: _secret, turnSecretPrevious: _previous, ...rest } = parsed;
   return {
     ...rest,
     dataDir: path.resolve(parsed.dataDir),
@@ -76,8 +85,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     cookieSecure: parsed.cookieSecure ?? Boolean(parsed.tlsCertFile),
     turn:
       parsed.turnUrls && parsed.turnSecret
-        ? { urls: parsed.turnUrls.split(',').map((u) => u.trim()).filter(Boolean), secret: parsed.turnSecret, ttlSeconds: parsed.turnCredentialTtl }
+        ? {
+            urls: orderTurnUrls(parsed.turnUrls.split(',').map((u) => u.trim()).filter(Boolean)),
+            secret: parsed.turnSecret,
+            previousSecret: parsed.turnSecretPrevious,
+            ttlSeconds: parsed.turnCredentialTtl,
+          }
         : undefined,
     sfu: sfuConfigFromEnv(env),
   };
+}
+
+/** Secrets come from the environment or a file (Docker/Kubernetes secrets), never from logs. */
+function secretFrom(value: string | undefined, file: string | undefined): string | undefined {
+  if (value) return value;
+  return file ? readFileSync(file, 'utf8').trim() || undefined : undefined;
 }

@@ -1,4 +1,5 @@
 export * from './common.js';
+export * from './connectivity.js';
 export * from './errors.js';
 export * from './http.js';
 export * from './limits.js';

@@ -28,6 +28,8 @@ export const TransportOptions = z.object({
   dtlsParameters: JsonBlob,
   sctpParameters: JsonBlob.optional(),
   iceServers: z.array(IceServer).max(16).optional(),
+  /** Signaling adds it: how long the client waits for this transport to connect before it gives up. */
+  connectTimeoutMs: z.number().int().positive().optional(),
 });
 export type TransportOptions = z.infer<typeof TransportOptions>;
 

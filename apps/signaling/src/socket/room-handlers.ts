@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RoomcastError, type PeerView, type SfuControl } from '@roomcast/shared';
-import { turnCredentials, type TurnSettings } from '../auth/turn-credentials.js';
+import { iceExtras } from '../auth/ice-config.js';
+import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
 import { roomView } from '../http/room-routes.js';
 import type { LiveRooms } from '../rooms/live-rooms.js';
@@ -15,6 +16,8 @@ export interface RoomDeps {
   log: Logger;
   /** Hands clients short-lived TURN credentials with every transport, when TURN is configured. */
   turn: TurnSettings | undefined;
+  /** Handed to clients with every transport (ICE_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number | undefined;
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
 }
@@ -65,7 +68,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
 
   on.on('sfu:createTransport', async (req) => {
     const options = await sfu.request('transport.create', { ...req, ...here() });
-    return deps.turn ? { ...options, iceServers: [turnCredentials(deps.turn, user.id)] } : options;
+    return { ...options, ...iceExtras(deps, user.id) };
   });
   on.on('sfu:connectTransport', async (req) => sfu.request('transport.connect', { ...req, ...here() }));
   on.on('sfu:restartIce', async (req) => sfu.request('transport.restartIce', { ...req, ...here() }));

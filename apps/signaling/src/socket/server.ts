@@ -19,6 +19,7 @@ export interface SocketDeps {
   log: Logger;
   eventsPerSecond: number;
   turn: TurnSettings | undefined;
+  connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
 }
 

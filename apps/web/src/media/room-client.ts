@@ -1,7 +1,8 @@
-import type { JsonBlob, PeerView, ProducerInfo, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
+import type { JsonBlob, LinkRung, PeerView, ProducerInfo, RoomView, ServerEvent, ServerEventPayload, TransportOptions } from '@roomcast/shared';
 import { Device, type types } from 'mediasoup-client';
 import { ApiError, toApiError, type ClientErrorCode } from '../api/errors';
 import { connectSocket, describeConnectError, request, type AckEmitter } from '../api/socket';
+import { DEFAULT_CONNECT_TIMEOUT_MS, watchTransport } from './connectivity';
 import { MediaSession, Superseded } from './media-session';
 import {
   backoffMs,
@@ -38,6 +39,8 @@ export interface RoomSnapshot {
   activeSpeakerId: string | null;
   levels: Record<string, number>;
   transports: { send: TransportState; recv: TransportState };
+  /** Which rung each transport connected on (direct / relay-udp / relay-tcp / relay-tls). */
+  rungs: { send: LinkRung | null; recv: LinkRung | null };
   mic: MicState;
   micMessage: string | null;
 }
@@ -102,6 +105,7 @@ const initialSnapshot = (): RoomSnapshot => ({
   activeSpeakerId: null,
   levels: {},
   transports: { send: 'none', recv: 'none' },
+  rungs: { send: null, recv: null },
   mic: 'pending',
   micMessage: null,
 });
@@ -333,6 +337,7 @@ export class RoomClient {
       activeSpeakerId: null,
       levels: {},
       transports: { send: 'none', recv: 'none' },
+      rungs: { send: null, recv: null },
     });
 
     // Only we know our media died (ICE failed): the server still counts us in, so leave first.
@@ -399,6 +404,8 @@ export class RoomClient {
     session.recv = device.createRecvTransport(recvOptions as unknown as types.TransportOptions);
     this.wireTransport(socket, session, session.send, 'send');
     this.wireTransport(socket, session, session.recv, 'recv');
+    this.watchConnectivity(session, session.send, 'send', sendOptions);
+    this.watchConnectivity(session, session.recv, 'recv', recvOptions);
 
     for (const producer of joined.producers) session.pending.set(producer.producerId, producer);
     const consuming = this.drainPending(session);
@@ -437,6 +444,21 @@ export class RoomClient {
           this.fail(new ApiError('unavailable', 'ICE failed repeatedly'), 'The media connection keeps failing; the network may block WebRTC.');
         } else void this.joinLoop('reconnecting', 'The media connection failed; reconnecting…', true);
       }
+    });
+  }
+
+  /** Rung display and the connect timeout (a stale TURN credential never connects). */
+  private watchConnectivity(session: MediaSession, transport: types.Transport, direction: 'send' | 'recv', options: TransportOptions): void {
+    watchTransport(transport, {
+      name: `sfu-${direction}`,
+      timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      usedTurn: Boolean(options.iceServers?.length),
+      onRung: (rung) => {
+        if (session === this.session) this.update({ rungs: { ...this.state.rungs, [direction]: rung } });
+      },
+      onTimeout: (message) => {
+        if (session === this.session) this.fail(new ApiError('unavailable', `${direction} transport did not connect in time`), message);
+      },
     });
   }
 

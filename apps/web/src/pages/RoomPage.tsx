@@ -6,6 +6,7 @@ import { roomsApi } from '../api/http';
 import { Alert } from '../components/Alert';
 import { GuestForm } from '../components/GuestForm';
 import { ParticipantList } from '../components/ParticipantList';
+import { LinkRungs } from '../components/LinkRungs';
 import { RemoteAudio } from '../components/RemoteAudio';
 import type { RoomSnapshot, TransportState } from '../media/room-client';
 import { participants } from '../media/room-state';
@@ -97,7 +98,7 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
   const audioRef = useRef<HTMLDivElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
 
-  const { status, message, error, room, self, peers, remoteAudio, activeSpeakerId, levels, transports, mic, micMessage } = snapshot;
+  const { status, message, error, room, self, peers, remoteAudio, activeSpeakerId, levels, transports, rungs, mic, micMessage } = snapshot;
   const everyone = useMemo(() => participants(self, peers), [self, peers]);
   const audible = useMemo(() => new Set(remoteAudio.map((a) => a.peerId)), [remoteAudio]);
   const onBlocked = useCallback(() => setAudioBlocked(true), [setAudioBlocked]);
@@ -216,6 +217,7 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
                 {transportWord(transports.recv)}
               </dd>
             </div>
+            <LinkRungs rungs={rungs} />
             <div>
               <dt>Your peer id</dt>
               <dd>

@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from './config.js';
+
+describe('TURN configuration', () => {
+  it('is off unless both URLs and a secret are given', () => {
+    expect(configFromEnv({ TURN_URLS: 'turn:t:3478' }).turn).toBeUndefined();
+    expect(configFromEnv({ TURN_SECRET: 's' }).turn).toBeUndefined();
+  });
+
+  it('reads current and previous secrets from files, orders URLs UDP → TCP → TLS, and keeps defaults', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-config-'));
+    writeFileSync(path.join(dir, 'secret'), 'current\n');
+    writeFileSync(path.join(dir, 'secret.previous'), 'previous\n');
+    const config = configFromEnv({
+      TURN_URLS: 'turns:t:443?transport=tcp, turn:t:3478?transport=tcp ,turn:t:3478?transport=udp',
+      TURN_SECRET_FILE: path.join(dir, 'secret'),
+      TURN_SECRET_PREVIOUS_FILE: path.join(dir, 'secret.previous'),
+    });
+    expect(config.turn).toEqual({
+      urls: ['turn:t:3478?transport=udp', 'turn:t:3478?transport=tcp', 'turns:t:443?transport=tcp'],
+      secret: 'current',
+      previousSecret: 'previous',
+      ttlSeconds: 3600,
+    });
+    expect(config.iceConnectTimeoutMs).toBe(15_000);
+    expect(config.turnSelfTest).toBe(true);
+    // Secrets live only in `turn`, never among the plain (loggable) options.
+    expect(JSON.stringify({ ...config, turn: undefined })).not.toMatch(/current|previous/);
+  });
+
+  it('refuses a TTL under a minute and a connect timeout under a second', () => {
+    expect(() => configFromEnv({ TURN_CREDENTIAL_TTL: '10' })).toThrow();
+    expect(() => configFromEnv({ ICE_CONNECT_TIMEOUT_MS: '10' })).toThrow();
+  });
+});

@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openParticipant, type Participant } from './harness/browser.js';
+import { startCoturn, type CoturnOptions, type RunningCoturn } from './harness/coturn.js';
+import { createRoom, joinAsGuest, signUp, waitConnected, waitForRemoteAudio } from './harness/flows.js';
+import { canConnect, createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP, type Topology } from './harness/netns.js';
+import { openLinkPage, openLinkPages, selectedPair, signalLink, waitLinkRung, waitLinkState } from './harness/p2p.js';
+import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
+import { detectTone } from './harness/tone.js';
+
+/**
+ * TURN as the relay of last resort, proven where direct paths are blocked: browsers A and B
+ * each in their own network namespace, reaching only T, which runs signaling, the SFU and coturn.
+ */
+const CONNECT_TIMEOUT_MS = 6_000;
+const SFU_PORT = 40_000;
+
+if (!isRoot()) {
+  console.warn('\n\n!!! SKIPPING e2e/turn-relay.test.ts: network namespaces need root (CAP_NET_ADMIN). CI runs as root. !!!\n\n');
+}
+
+describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
+  let net: Topology;
+  let turn: RunningCoturn;
+  let server: RunningRoomcast;
+  const browsers: Participant[] = [];
+  const children: ChildProcess[] = [];
+
+  const open = async (ns: string, toneHz?: number, base = server.url, extraArgs: string[] = []) => {
+    const p = await openParticipant({
+      toneHz,
+      executablePath: net.chromium(ns),
+      extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${base}`, ...extraArgs],
+    });
+    browsers.push(p);
+    return p;
+  };
+
+  const coturnOptions = (): CoturnOptions => ({
+    listenIps: [PUBLIC_IP],
+    port: 3478,
+    allowPeers: NAMESPACE_RANGE, // test-only hole for this topology's own range
+    prefix: net.prefix(net.t),
+    tlsPort: 5349,
+    ready: () => listening(net, net.t, 3478) && listening(net, net.t, 5349, ['tcp']),
+  });
+
+  beforeAll(async () => {
+    net = createTopology();
+    turn = await startCoturn(coturnOptions());
+    server = await startRoomcast({
+      prefix: net.prefix(net.t),
+      host: PUBLIC_IP,
+      env: {
+        TURN_URLS: turn.urls.join(','),
+        TURN_SECRET: turn.secret,
+        ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+        SFU_PORT: String(SFU_PORT),
+        // The self-test's TLS probe must trust the test's throwaway certificate.
+        NODE_EXTRA_CA_CERTS: `${turn.dir}/cert.pem`,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    for (const c of children) c.kill('SIGKILL');
+    await server?.stop();
+    await turn?.stop();
+    net?.teardown();
+  });
+
+  it('A and B reach T but not each other', async () => {
+    const listener = spawn('ip', [...net.prefix(net.b).slice(1), process.execPath, '-e', `require('net').createServer((s) => s.end()).listen(5001, '${net.addr.b}')`]);
+    children.push(listener);
+    for (let i = 0; i < 50 && !listening(net, net.b, 5001, ['tcp']); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(canConnect(net, net.t, net.addr.b, 5001)).toBe(true);
+    expect(canConnect(net, net.a, net.addr.b, 5001)).toBe(false);
+    expect(canConnect(net, net.a, PUBLIC_IP, server.port)).toBe(true);
+    listener.kill('SIGKILL');
+  });
+
+  it('the server runs the relay self-test at start and logs success for UDP, TCP and TLS; the page shows it', async () => {
+    const line = await server.waitForLog((l) => l.msg === 'turn self-test passed' || l.msg === 'turn self-test failed');
+    expect(line.msg, JSON.stringify(line.results)).toBe('turn self-test passed');
+    const results = line.results as { url: string; ok: boolean; rttMs: number }[];
+    expect(results.map((r) => r.url)).toEqual(turn.urls);
+    for (const r of results) expect(r.rttMs).toBeGreaterThan(0);
+
+    const a = await open(net.a);
+    await openLinkPage(a.page, server.url);
+    await a.page.getByTestId('selftest-run').click();
+    await a.page.getByTestId('selftest-summary').filter({ hasText: 'All relays work.' }).waitFor();
+    expect(await a.page.locator('[data-testid="selftest-row"][data-ok="true"]').count()).toBe(turn.urls.length);
+  });
+
+  it('a data channel and an audio track between A and B connect through TURN; B hears A’s tone', async () => {
+    const a = await open(net.a, 440);
+    const b = await open(net.b, 660);
+    await openLinkPages(a.page, b.page, server.url);
+    await signalLink(a.page, b.page, { audio: true });
+    await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
+
+    const pair = await selectedPair(a.page);
+    expect(pair.local === 'relay' || pair.remote === 'relay', JSON.stringify(pair)).toBe(true);
+    await waitLinkRung(a.page, 'relay-udp');
+
+    const sent = Array.from({ length: 20 }, (_, i) => `hello ${i}`);
+    await a.page.evaluate((msgs) => msgs.forEach((m) => (window as unknown as { p2p: { send(m: string): void } }).p2p.send(m)), sent);
+    await b.page.waitForFunction((n) => (window as unknown as { p2p: { received: string[] } }).p2p.received.length >= n, sent.length);
+    expect(await b.page.evaluate(() => (window as unknown as { p2p: { received: string[] } }).p2p.received)).toEqual(sent);
+
+    const heard = await detectTone(b.page, 'peer', 440);
+    expect(heard.share, `B heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
+  });
+
+  it('with TURN switched off the same link fails, and A shows “could not connect” within the timeout', async () => {
+    const plain = await startRoomcast({
+      prefix: net.prefix(net.t),
+      host: PUBLIC_IP,
+      env: { TURN_URLS: undefined, TURN_SECRET: undefined, ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), SFU_PORT: String(SFU_PORT + 10) },
+    });
+    try {
+      const a = await open(net.a, 440, plain.url);
+      const b = await open(net.b, 660, plain.url);
+      await openLinkPages(a.page, b.page, plain.url);
+      await signalLink(a.page, b.page, { audio: true });
+      const started = Date.now();
+      await waitLinkState(a.page, 'could not connect', CONNECT_TIMEOUT_MS + 3_000);
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeLessThan(CONNECT_TIMEOUT_MS + 3_000);
+      expect(await a.page.getByTestId('link-message').textContent()).toMatch(/Could not connect: no direct path, and no relay server is configured/);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('refused TURN credentials (signed with the wrong secret) show “could not connect” with the reason, not a spinner', async () => {
+    const misconfigured = await startRoomcast({
+      prefix: net.prefix(net.t),
+      host: PUBLIC_IP,
+      env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: 'not-the-coturn-secret', TURN_SELF_TEST: 'false', ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), SFU_PORT: String(SFU_PORT + 20) },
+    });
+    try {
+      const a = await open(net.a, undefined, misconfigured.url);
+      const b = await open(net.b, undefined, misconfigured.url);
+      await openLinkPages(a.page, b.page, misconfigured.url);
+      // Relay only: with every relay refused there is no candidate at all, and the link would
+      // sit in `new` forever without the watchdog.
+      await signalLink(a.page, b.page, { relayOnly: true });
+      const started = Date.now();
+      await waitLinkState(a.page, 'could not connect', CONNECT_TIMEOUT_MS + 3_000);
+      expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 3_000);
+      expect(await a.page.evaluate(() => (window as unknown as { p2p: { pc: RTCPeerConnection; candidateErrors: number } }).p2p.candidateErrors)).toBeGreaterThan(0);
+      expect(await a.page.getByTestId('link-message').textContent()).toMatch(/refused our credentials/);
+    } finally {
+      await misconfigured.stop();
+    }
+  });
+
+  it('a browser that cannot reach the SFU’s ports joins a voice room through TURN and is heard', async () => {
+    net.blockPort(net.a, SFU_PORT);
+    const host = await open(net.b, 660);
+    await signUp(host.page, server.url, { email: 'host@example.org', password: 'relay of last resort', name: 'Host' });
+    const roomId = await createRoom(host.page, 'Relayed room');
+    const hostPeer = await waitConnected(host.page);
+
+    const guest = await open(net.a, 440);
+    await joinAsGuest(guest.page, server.url, roomId, 'Guest behind a firewall');
+    const guestPeer = await waitConnected(guest.page);
+    await guest.page.waitForFunction(() => document.querySelector('[data-testid="link-rung"][data-direction="send"]')?.getAttribute('data-rung') !== '');
+    expect(await guest.page.locator('[data-testid="link-rung"][data-direction="send"]').getAttribute('data-rung')).toBe('relay-udp');
+    await waitForRemoteAudio(host.page, guestPeer);
+    const heard = await detectTone(host.page, guestPeer, 440);
+    expect(heard.share, `host heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
+    await waitForRemoteAudio(guest.page, hostPeer);
+    expect(await host.page.locator('[data-testid="link-rung"][data-direction="send"]').getAttribute('data-rung')).toBe('direct');
+  });
+
+  it('when the relay restarts mid-call, the link restarts ICE and recovers', async () => {
+    const a = await open(net.a, 440);
+    const b = await open(net.b, 660);
+    await openLinkPages(a.page, b.page, server.url);
+    // UDP relays only: no spare TCP/TLS pairs for ICE to fall back on without a restart.
+    await signalLink(a.page, b.page, { audio: true, relayOnly: true, turnTransport: 'udp' });
+    await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
+    // Every allocation dies with coturn; the same coturn (same secret, ports) comes back.
+    await turn.stop();
+    turn = await startCoturn({ ...coturnOptions(), secret: turn.secret });
+    await waitLinkState(a.page, 'reconnecting', 30_000);
+    await waitLinkState(a.page, 'connected', 60_000);
+    expect(await a.page.evaluate(() => (window as unknown as { p2p: { restarts: number } }).p2p.restarts)).toBeGreaterThan(0);
+    await waitLinkRung(a.page, 'relay-udp');
+    // Same data channel, same DTLS session: only the path changed.
+    await a.page.evaluate(() => (window as unknown as { p2p: { send(m: string): void } }).p2p.send('after the restart'));
+    await b.page.waitForFunction(() => (window as unknown as { p2p: { received: string[] } }).p2p.received.includes('after the restart'));
+  });
+
+  it('with UDP blocked in A’s namespace, A connects over TURN/TCP and says relay-tcp', async () => {
+    net.blockUdp(net.a);
+    const a = await open(net.a, 440);
+    const b = await open(net.b, 660);
+    await openLinkPages(a.page, b.page, server.url);
+    await signalLink(a.page, b.page, { audio: true });
+    await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
+    await waitLinkRung(a.page, 'relay-tcp');
+    expect((await selectedPair(a.page)).relayProtocol).toBe('tcp');
+    const heard = await detectTone(b.page, 'peer', 440);
+    expect(heard.share, `B heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
+  });
+
+  it('with UDP and TURN/TCP blocked too, A connects over TURN/TLS and says relay-tls', async () => {
+    net.blockPort(net.a, 3478); // UDP is already blocked; now plain TURN over TCP as well
+    const a = await open(net.a, 440, server.url, ['--ignore-certificate-errors']);
+    const b = await open(net.b, 660);
+    await openLinkPages(a.page, b.page, server.url);
+    await signalLink(a.page, b.page, { audio: true });
+    await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
+    await waitLinkRung(a.page, 'relay-tls');
+    const heard = await detectTone(b.page, 'peer', 440);
+    expect(heard.share, `B heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
+  });
+});
