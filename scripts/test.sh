@@ -5,6 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 prepare test
+# Vitest strips types without checking them: the whole workspace is type-checked first.
+pnpm run --silent typecheck
 results="$(mktemp -d)"
 status=0
 # Unit and integration tests first, then the browser tests alone: two cores cannot share

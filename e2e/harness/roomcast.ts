@@ -79,14 +79,12 @@ export async function startRoomcast(options: StartOptions = {}): Promise<Running
     const seen = logs.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const waiter = { match, resolve };
-      waiters.add(waiter);
       const timer = setTimeout(() => {
         waiters.delete(waiter);
         reject(new Error(`timed out waiting for a log line; last output:\n${output}`));
       }, timeoutMs);
-      const done = (l: Record<string, unknown>) => (clearTimeout(timer), resolve(l));
-      waiter.resolve = done;
+      const waiter = { match, resolve: (l: Record<string, unknown>) => (clearTimeout(timer), resolve(l)) };
+      waiters.add(waiter);
       exited.then((code) => {
         if (waiters.delete(waiter)) (clearTimeout(timer), reject(new Error(`roomcast exited (${code}) before the log line; output:\n${output}`)));
       });
