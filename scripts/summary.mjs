@@ -8,7 +8,8 @@ for (const file of process.argv.slice(2)) {
   try {
     const report = JSON.parse(readFileSync(file, 'utf8'));
     passed += report.numPassedTests ?? 0;
-    failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+    // A file that fails before any test runs (an import error) counts as its failed suites.
+    failed += report.numFailedTests || report.numFailedTestSuites || 0;
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   } catch (error) {
     console.error(`no test report in ${file}: ${error.message}`);

@@ -147,6 +147,8 @@ class PeerLink {
 
   /** Starts the connect timeout: a link that never connects must say so, not spin forever. */
   #watch(): void {
+    // One watchdog per link: a restart replaces the previous attempt's, never leaks it.
+    this.#cancelWatchdog();
     this.startedAt = performance.now();
     const timeout = this.#config?.connectTimeoutMs ?? 15_000;
     this.#cancelWatchdog = connectWatchdog(timeout, () => this.pc?.connectionState === 'connected', () => {
@@ -178,6 +180,8 @@ class PeerLink {
   async #restartIce(): Promise<void> {
     const pc = this.pc;
     if (!pc || !this.#offerer || pc.connectionState === 'connected' || pc.connectionState === 'closed') return;
+    // A restart already in flight (disconnected, then failed) must not be answered by a second offer.
+    if (pc.signalingState !== 'stable') return;
     this.restarts++;
     this.#show('reconnecting', 'The link failed; restarting ICE…');
     pc.restartIce();
