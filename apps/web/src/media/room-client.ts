@@ -1,8 +1,16 @@
-import type { JsonBlob, PeerView, ProducerInfo, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
+import type { JsonBlob, PeerView, ProducerInfo, RequestOf, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
 import { Device, type types } from 'mediasoup-client';
 import { ApiError, toApiError, type ClientErrorCode } from '../api/errors';
 import { connectSocket, describeConnectError, request, type AckEmitter } from '../api/socket';
 import { MediaSession, Superseded } from './media-session';
+import {
+  captureMicrophone,
+  DEFAULT_MIC_SETTINGS,
+  describeMicError,
+  listMicrophones,
+  type MicDevice,
+  type MicSettings,
+} from './microphone';
 import {
   backoffMs,
   describeRoomError,
@@ -40,6 +48,15 @@ export interface RoomSnapshot {
   transports: { send: TransportState; recv: TransportState };
   mic: MicState;
   micMessage: string | null;
+  micSettings: MicSettings;
+  microphones: MicDevice[];
+  /** Push-to-talk: muted except while the talk key (or button) is held. */
+  pushToTalk: boolean;
+  talking: boolean;
+  /** Moderated room: a moderator-muted person waits to be allowed before unmuting. */
+  moderated: boolean;
+  /** Feedback on the last moderation action (or a refusal), for a person to read. */
+  notice: string | null;
 }
 
 /** The socket surface the client uses; socket.io's typed Socket satisfies it at runtime. */
@@ -56,22 +73,22 @@ export interface RoomSocket extends AckEmitter {
 export interface RoomClientDeps {
   connect(): RoomSocket;
   createDevice(): Promise<Device>;
-  getMicrophone(): Promise<MediaStreamTrack>;
+  getMicrophone(settings: MicSettings): Promise<MediaStreamTrack>;
+  listMicrophones?(): Promise<MicDevice[]>;
 }
 
 export const browserDeps: RoomClientDeps = {
   connect: () => connectSocket() as unknown as RoomSocket,
   createDevice: () => Device.factory(),
-  async getMicrophone() {
-    if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no mediaDevices', 'NotSupportedError');
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    const track = stream.getAudioTracks()[0];
-    if (!track) throw new DOMException('no audio track', 'NotFoundError');
-    return track;
-  },
+  getMicrophone: captureMicrophone,
+  listMicrophones,
 };
 
-/** Voice: mono, silence suppressed (DTX) and loss-tolerant (in-band FEC). */
+/**
+ * Voice: mono, silence suppressed (DTX) and loss-tolerant (in-band FEC). A paused producer
+ * sends no RTP at all (zeroRtpOnPause), so "muted" and "push-to-talk key up" mean silence on
+ * the wire, not encoded silence.
+ */
 const OPUS_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: true, opusFec: true };
 /** Join attempts in a row before giving up and showing `failed`. */
 const MAX_JOIN_ATTEMPTS = 6;
@@ -80,13 +97,10 @@ const MAX_ICE_FAILURES = 3;
 /** Grace for a `disconnected` transport to recover on its own before restarting ICE. */
 const ICE_RESTART_DELAY_MS = 2_000;
 
-function describeMicError(error: unknown): string {
-  const name = error instanceof DOMException ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Microphone permission denied — you can listen but not speak.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No microphone found — you can listen but not speak.';
-  if (name === 'NotReadableError') return 'The microphone is in use by another app — you can listen but not speak.';
-  if (name === 'NotSupportedError') return 'This browser cannot capture audio here (HTTPS is required) — listening only.';
-  return 'The microphone could not be started — you can listen but not speak.';
+const MODERATOR_LOCKED = 'A moderator muted you; you can unmute once they allow it.';
+
+function moderatorMutedMessage(moderated: boolean): string {
+  return moderated ? MODERATOR_LOCKED : 'A moderator muted you. You can unmute yourself.';
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -104,6 +118,12 @@ const initialSnapshot = (): RoomSnapshot => ({
   transports: { send: 'none', recv: 'none' },
   mic: 'pending',
   micMessage: null,
+  micSettings: DEFAULT_MIC_SETTINGS,
+  microphones: [],
+  pushToTalk: false,
+  talking: false,
+  moderated: false,
+  notice: null,
 });
 
 /**
@@ -144,8 +164,8 @@ export class RoomClient {
   start(): void {
     if (this.socket || this.closed) return;
     // Ask for the microphone while the socket connects: the prompt is the slowest step.
-    this.micTrack = this.deps.getMicrophone();
-    this.micTrack.catch(() => undefined); // reported when produced; never an unhandled rejection
+    this.micTrack = this.deps.getMicrophone(this.state.micSettings);
+    this.micTrack.then(() => this.refreshMicrophones(), () => undefined); // failures are reported when produced
     const socket = this.deps.connect();
     this.socket = socket;
     this.wire(socket);
@@ -164,19 +184,113 @@ export class RoomClient {
     }
   }
 
-  /** Mutes by pausing the producer on both ends: the SFU stops forwarding, the track sends silence. */
+  /** Mutes or unmutes by the person's choice; a moderator's lock in a moderated room wins. */
   setMuted(muted: boolean): void {
+    if (!muted && this.lockedByModerator()) {
+      this.update({ micMessage: MODERATOR_LOCKED });
+      return;
+    }
+    this.applyMute(muted);
+  }
+
+  /** Push-to-talk on or off; either way the microphone starts muted (nothing sent by surprise). */
+  setPushToTalk(on: boolean): void {
+    this.update({ pushToTalk: on, talking: false });
+    this.applyMute(true);
+  }
+
+  /** The talk key or button went down (true) or up (false); ignored outside push-to-talk. */
+  setTalking(held: boolean): void {
+    if (!this.state.pushToTalk || held === this.state.talking) return;
+    if (held && this.lockedByModerator()) {
+      this.update({ micMessage: MODERATOR_LOCKED });
+      return;
+    }
+    this.update({ talking: held });
+    this.applyMute(!held);
+  }
+
+  /** Switches microphone or voice processing mid-call: the producer swaps tracks, no renegotiation. */
+  async setMicSettings(patch: Partial<MicSettings>): Promise<void> {
+    const settings = { ...this.state.micSettings, ...patch };
+    this.update({ micSettings: settings });
+    const previous = this.micTrack;
+    const next = this.deps.getMicrophone(settings);
+    this.micTrack = next;
+    try {
+      const track = await next;
+      const producer = this.session?.mic;
+      if (producer && !producer.closed) await producer.replaceTrack({ track });
+      if (this.closed) track.stop();
+      this.update({ micMessage: null });
+      void this.refreshMicrophones();
+    } catch (error) {
+      console.warn('[room] microphone switch failed', error);
+      this.micTrack = previous;
+      this.update({ micMessage: describeMicError(error) });
+      return;
+    }
+    previous?.then((old) => old.stop(), () => undefined);
+  }
+
+  // Moderation: the server checks who may; a refusal shows up as a notice.
+  mutePeer(peerId: string): Promise<void> {
+    return this.moderate('mod:mutePeer', { peerId });
+  }
+  allowUnmute(peerId: string): Promise<void> {
+    return this.moderate('mod:allowUnmute', { peerId });
+  }
+  removePeer(peerId: string): Promise<void> {
+    return this.moderate('mod:removePeer', { peerId });
+  }
+  setModerated(moderated: boolean): Promise<void> {
+    return this.moderate('mod:setModerated', { moderated });
+  }
+
+  private async moderate<E extends 'mod:mutePeer' | 'mod:allowUnmute' | 'mod:removePeer' | 'mod:setModerated'>(
+    event: E,
+    payload: RequestOf<E>,
+  ): Promise<void> {
+    if (!this.socket) return;
+    try {
+      await request(this.socket, event, payload);
+      this.update({ notice: null });
+    } catch (error) {
+      this.update({ notice: toApiError(error).message });
+    }
+  }
+
+  private lockedByModerator(): boolean {
+    return Boolean(this.state.self?.moderatorMuted && this.state.moderated);
+  }
+
+  /** Pauses or resumes the producer on both ends: the SFU stops forwarding, the browser stops sending. */
+  private applyMute(muted: boolean): void {
     this.muted = muted;
     const producer = this.session?.mic;
-    if (!producer || !this.socket) {
+    if (!producer || producer.closed || !this.socket) {
       if (this.state.mic === 'live' || this.state.mic === 'muted') this.update({ mic: muted ? 'muted' : 'live' });
       return;
     }
+    if (muted === producer.paused && this.state.mic === (muted ? 'muted' : 'live')) return;
     if (muted) producer.pause();
     else producer.resume();
     this.update({ mic: muted ? 'muted' : 'live' });
     const event = muted ? 'sfu:pauseProducer' : 'sfu:resumeProducer';
-    request(this.socket, event, { producerId: producer.id }).catch((error: unknown) => console.warn(`[room] ${event} failed`, error));
+    request(this.socket, event, { producerId: producer.id }).catch((error: unknown) => {
+      console.warn(`[room] ${event} failed`, error);
+      // Refused (a moderator's lock): the server kept it paused, so must we.
+      if (!muted && producer === this.session?.mic && !producer.closed) {
+        this.muted = true;
+        producer.pause();
+        this.update({ mic: 'muted', talking: false, micMessage: toApiError(error).message });
+      }
+    });
+  }
+
+  private async refreshMicrophones(): Promise<void> {
+    const microphones = await this.deps.listMicrophones?.().catch(() => []);
+    if (microphones) this.update({ microphones });
   }
 
   /** Leaves the room and releases everything. Safe to call any number of times. */
@@ -282,6 +396,32 @@ export class RoomClient {
       } else this.update({ status: this.hasJoined ? 'reconnecting' : 'joining', message: failure.message });
     });
 
+    on('peer:updated', (peer) => {
+      const self = this.state.self;
+      if (peer.peerId !== self?.peerId) {
+        this.update({ peers: upsertPeer(this.state.peers, peer) });
+        return;
+      }
+      this.update({ self: peer });
+      if (peer.moderatorMuted && !self.moderatorMuted) {
+        // The server already paused our producer; pause here too so nothing is sent.
+        this.applyMute(true);
+        this.update({ talking: false, micMessage: moderatorMutedMessage(this.state.moderated) });
+      } else if (!peer.moderatorMuted && self.moderatorMuted) {
+        this.update({ micMessage: 'A moderator allowed you to speak again — unmute when you are ready.' });
+      }
+    });
+
+    on('room:moderation', ({ moderated }) => {
+      const self = this.state.self;
+      this.update({ moderated, ...(self?.moderatorMuted ? { micMessage: moderatorMutedMessage(moderated) } : {}) });
+    });
+
+    on('room:removed', ({ bannedUntil }) => {
+      const until = new Date(bannedUntil).toLocaleTimeString();
+      this.fail(new ApiError('banned', 'removed by a moderator'), `A moderator removed you from this room. You can rejoin after ${until}.`);
+    });
+
     on('peer:joined', (peer) => {
       if (peer.peerId === this.state.self?.peerId) return;
       this.update({ peers: upsertPeer(this.state.peers, peer) });
@@ -382,7 +522,14 @@ export class RoomClient {
       room: joined.room,
       self: joined.self,
       peers: joined.peers.filter((p) => p.peerId !== joined.self.peerId),
+      moderated: joined.moderated,
+      activeSpeakerId: joined.activeSpeakerId,
     });
+    // A moderator's mute follows us through rejoins: the server starts our producer paused.
+    if (joined.self.moderatorMuted) {
+      this.muted = true;
+      this.update({ micMessage: moderatorMutedMessage(joined.moderated) });
+    }
 
     const device = await session.guard(this.deps.createDevice());
     session.device = device;
@@ -459,7 +606,7 @@ export class RoomClient {
       track = await session.guard(this.micTrack);
       if (track.readyState === 'ended') {
         // Unplugged or revoked since the last join: ask again.
-        this.micTrack = this.deps.getMicrophone();
+        this.micTrack = this.deps.getMicrophone(this.state.micSettings);
         track = await session.guard(this.micTrack);
       }
     } catch (error) {
@@ -469,14 +616,21 @@ export class RoomClient {
       return;
     }
     // Tracks outlive producers (stopTracks: false): a rejoin reuses the same capture.
-    const producer = await session.send.produce({ track, stopTracks: false, codecOptions: OPUS_OPTIONS, appData: { source: 'mic' } });
+    const producer = await session.send.produce({
+      track,
+      stopTracks: false,
+      zeroRtpOnPause: true,
+      codecOptions: OPUS_OPTIONS,
+      appData: { source: 'mic' },
+    });
     session.mic = producer;
     session.check();
     if (this.muted) {
       producer.pause();
       await session.guard(request(socket, 'sfu:pauseProducer', { producerId: producer.id }));
     }
-    this.update({ mic: this.muted ? 'muted' : 'live', micMessage: null });
+    const locked = this.state.self?.moderatorMuted;
+    this.update({ mic: this.muted ? 'muted' : 'live', micMessage: locked ? moderatorMutedMessage(this.state.moderated) : null });
   }
 
   /** Consumes everything queued before the receive transport existed. */
