@@ -48,3 +48,31 @@ export async function waitForRemoteAudio(page: Page, peerId: string): Promise<vo
     { timeout: 30_000 },
   );
 }
+
+/** The page's own peer id as it shows it (changes on every rejoin). */
+export async function selfPeerId(page: Page): Promise<string> {
+  return (await page.getByTestId('self-peer-id').textContent())!.trim();
+}
+
+/** Waits until the participant row for `peerId` carries `data-<attr>="<value>"`. */
+export async function waitParticipant(page: Page, peerId: string, attr: string, value: string, timeoutMs = 5_000): Promise<void> {
+  await page.waitForFunction(
+    ({ peerId, attr, value }) =>
+      document.querySelector(`[data-testid="participant"][data-peer-id="${peerId}"]`)?.getAttribute(`data-${attr}`) === value,
+    { peerId, attr, value },
+    { timeout: timeoutMs, polling: 20 },
+  );
+}
+
+/** Waits until the page plays `count` remote audio tracks that have received media. */
+export async function waitRemoteAudioCount(page: Page, count: number, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (count) =>
+      [...document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]')].filter((el) => {
+        const stream = el.srcObject;
+        return stream instanceof MediaStream && stream.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
+      }).length === count,
+    count,
+    { timeout: timeoutMs, polling: 20 },
+  );
+}
