@@ -84,4 +84,60 @@ describe('voice room with three people', () => {
     await Promise.all(everyone().map((p) => waitRemoteAudioCount(p.page, 2)));
     for (const p of everyone()) await expectHearsOthers(p);
   });
+
+  it('A mutes: within 1 s the others stop hearing 440 Hz, and every page shows A muted', async () => {
+    const aPeer = await selfPeerId(a.page);
+    const [wb, wc] = await Promise.all([watch(b.page), watch(c.page)]);
+    await Promise.all([wb.waitFor(440, true), wc.waitFor(440, true)]);
+    const mutedAt = await clickAt(a.page, 'mute');
+    const [goneB, goneC] = await Promise.all([
+      wb.waitFor(440, false, { since: mutedAt, timeoutMs: 3_000 }),
+      wc.waitFor(440, false, { since: mutedAt, timeoutMs: 3_000 }),
+    ]);
+    console.log(`[voice-room] mute → 440 Hz gone: B ${goneB - mutedAt} ms, C ${goneC - mutedAt} ms`);
+    expect(goneB - mutedAt).toBeLessThan(1_000);
+    expect(goneC - mutedAt).toBeLessThan(1_000);
+    await Promise.all(everyone().map((p) => waitParticipant(p.page, aPeer, 'mic', 'muted', 1_000)));
+    // The others still hear each other.
+    expect(await wc.waitFor(660, true, { since: mutedAt })).toBeGreaterThan(0);
+
+    const unmutedAt = await clickAt(a.page, 'mute');
+    await Promise.all([wb.waitFor(440, true, { since: unmutedAt }), wc.waitFor(440, true, { since: unmutedAt })]);
+    await Promise.all(everyone().map((p) => waitParticipant(p.page, aPeer, 'mic', 'live')));
+    await Promise.all([wb.stop(), wc.stop()]);
+  });
+
+  it('push-to-talk: nothing is sent while the key is up; 440 Hz is heard only while Space is held', async () => {
+    const aPeer = await selfPeerId(a.page);
+    await a.page.getByTestId('ptt-toggle').check();
+    await waitParticipant(b.page, aPeer, 'mic', 'muted');
+    // Focus off the checkbox, so Space is the talk key, not a click on whatever has focus.
+    await a.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const wb = await watch(b.page);
+
+    const before = await audioPacketsSent(a.page);
+    const keyUp = await wb.shares(15);
+    const after = await audioPacketsSent(a.page);
+    expect(after - before, 'audio packets sent by A with the key up').toBe(0);
+    expect(keyUp[440], `B heard ${JSON.stringify(keyUp)} while A's key was up`).toBe(0);
+
+    const heldAt = Date.now();
+    await a.page.keyboard.down('Space');
+    const heard = await wb.waitFor(440, true, { since: heldAt, timeoutMs: 3_000 });
+    console.log(`[voice-room] push-to-talk held → 440 Hz heard after ${heard - heldAt} ms`);
+    await waitParticipant(b.page, aPeer, 'mic', 'live');
+    expect(await a.page.getByTestId('talk').getAttribute('aria-pressed')).toBe('true');
+
+    const releasedAt = Date.now();
+    await a.page.keyboard.up('Space');
+    const gone = await wb.waitFor(440, false, { since: releasedAt, timeoutMs: 3_000 });
+    expect(gone - releasedAt).toBeLessThan(1_000);
+    await waitParticipant(b.page, aPeer, 'mic', 'muted');
+    await wb.stop();
+
+    // Back to open mic for what follows.
+    await a.page.getByTestId('ptt-toggle').uncheck();
+    await clickAt(a.page, 'mute');
+    await waitParticipant(b.page, aPeer, 'mic', 'live');
+  });
 });

@@ -62,6 +62,16 @@ export class MediaSession {
     this.consumers.get(consumerId)?.close();
   }
 
+  /**
+   * Follows a speaker's server-known mute on our side: a disabled track renders silence at
+   * once, instead of the decoder concealing the lost packets with a fading echo of the voice.
+   */
+  silencePeer(peerId: string, silent: boolean): void {
+    for (const consumer of this.consumers.values()) {
+      if (consumer.appData['peerId'] === peerId && consumer.kind === 'audio') consumer.track.enabled = !silent;
+    }
+  }
+
   dropPeer(peerId: string): void {
     for (const [id, info] of this.pending) if (info.peerId === peerId) this.pending.delete(id);
     for (const consumer of this.consumers.values()) if (consumer.appData['peerId'] === peerId) consumer.close();

@@ -414,4 +414,17 @@ describe('RoomClient', () => {
     expect(socket.events('mod:mutePeer')[0]?.payload).toEqual({ peerId: 'bob' });
     expect(client.getSnapshot().notice).toBeNull();
   });
+
+  it('silences a speaker on our side as soon as the server says it muted, and back when live', async () => {
+    const { client, socket } = setup({ producers: [bobMic] });
+    client.start();
+    const s = await until(client, (x) => x.status === 'connected' && x.remoteAudio.length === 1);
+    const track = s.remoteAudio[0]!.track;
+    expect(track.enabled).toBe(true);
+    socket.fire('peer:updated', { ...peer('bob'), mic: 'muted' });
+    expect(track.enabled).toBe(false);
+    expect(client.getSnapshot().peers.find((p) => p.peerId === 'bob')?.mic).toBe('muted');
+    socket.fire('peer:updated', { ...peer('bob'), mic: 'live' });
+    expect(track.enabled).toBe(true);
+  });
 });

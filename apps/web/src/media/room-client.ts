@@ -399,6 +399,7 @@ export class RoomClient {
     on('peer:updated', (peer) => {
       const self = this.state.self;
       if (peer.peerId !== self?.peerId) {
+        this.session?.silencePeer(peer.peerId, peer.mic === 'muted');
         this.update({ peers: upsertPeer(this.state.peers, peer) });
         return;
       }
@@ -680,6 +681,8 @@ export class RoomClient {
       }),
     );
     session.consumers.set(consumer.id, consumer);
+    const speaker = this.state.peers.find((p) => p.peerId === options.peerId);
+    if (options.producerPaused || speaker?.mic === 'muted') consumer.track.enabled = false;
     consumer.observer.on('close', () => {
       session.consumers.delete(consumer.id);
       this.publishMedia(session);
