@@ -140,4 +140,96 @@ describe('voice room with three people', () => {
     await clickAt(a.page, 'mute');
     await waitParticipant(b.page, aPeer, 'mic', 'live');
   });
+
+  it('with only B unmuted, every page highlights B as the active speaker', async () => {
+    const [aPeer, bPeer, cPeer] = await Promise.all(everyone().map((p) => selfPeerId(p.page)));
+    await clickAt(a.page, 'mute');
+    await clickAt(c.page, 'mute');
+    await Promise.all(everyone().flatMap((p) => [waitParticipant(p.page, aPeer!, 'mic', 'muted'), waitParticipant(p.page, cPeer!, 'mic', 'muted')]));
+    await Promise.all(everyone().map((p) => waitParticipant(p.page, bPeer!, 'active-speaker', 'true', 10_000)));
+    for (const p of everyone()) {
+      expect(await p.page.locator('[data-testid="participant"][data-active-speaker="true"]').count()).toBe(1);
+    }
+    // B sees itself speaking; the muted see themselves muted.
+    await b.page.waitForFunction(() => document.querySelector('[data-testid="self-speaking"]')?.getAttribute('data-speaking') === 'true');
+    expect(await a.page.getByTestId('self-speaking').textContent()).toBe('You are muted');
+
+    await clickAt(a.page, 'mute');
+    await clickAt(c.page, 'mute');
+    await Promise.all(everyone().flatMap((p) => [waitParticipant(p.page, aPeer!, 'mic', 'live'), waitParticipant(p.page, cPeer!, 'mic', 'live')]));
+  });
+
+  it('killing the SFU worker under the room: all three hear each other again within 5 s, without a reload', async () => {
+    const stats = await a.page.request.get(`${server.url}/api/admin/stats`);
+    expect(stats.status()).toBe(200);
+    const [pid] = ((await stats.json()) as { sfu: { workers: { pid: number }[] } }).sfu.workers.map((w) => w.pid);
+    const oldPeers = await Promise.all(everyone().map((p) => selfPeerId(p.page)));
+    const urls = everyone().map((p) => p.page.url());
+
+    const killedAt = Date.now();
+    process.kill(pid!, 'SIGKILL');
+    // Each page says it is reconnecting, then gets back with a new peer id and both others' audio.
+    const back = await Promise.all(
+      everyone().map(async (p, i) => {
+        await p.page.waitForFunction(
+          (old) => document.querySelector('[data-testid="self-peer-id"]')?.textContent?.trim() !== old,
+          oldPeers[i],
+          { timeout: 10_000, polling: 20 },
+        );
+        await waitRoomStatus(p.page, 'connected');
+        await waitRemoteAudioCount(p.page, 2, 10_000);
+        return Date.now() - killedAt;
+      }),
+    );
+    console.log(`[voice-room] worker SIGKILL → all audio back: ${back.join(', ')} ms`);
+    expect(Math.max(...back)).toBeLessThan(5_000);
+    expect(everyone().map((p) => p.page.url())).toEqual(urls);
+    for (const p of everyone()) await expectHearsOthers(p);
+  });
+
+  it('the owner mutes C on the server: C goes silent for everyone, C is told, and in a moderated room cannot unmute', async () => {
+    const cPeer = await selfPeerId(c.page);
+    await a.page.getByTestId('moderated-toggle').check();
+    await c.page.getByTestId('moderated-note').waitFor();
+
+    const [wa, wb] = await Promise.all([watch(a.page), watch(b.page)]);
+    await Promise.all([wa.waitFor(880, true), wb.waitFor(880, true)]);
+    const mutedAt = await clickAt(a.page, 'mod-mute', row(cPeer));
+    const gone = await Promise.all([wa, wb].map((w) => w.waitFor(880, false, { since: mutedAt, timeoutMs: 3_000 })));
+    console.log(`[voice-room] moderator mute → 880 Hz gone: ${gone.map((t) => t - mutedAt).join(', ')} ms`);
+    for (const t of gone) expect(t - mutedAt).toBeLessThan(1_000);
+    await Promise.all(everyone().map((p) => waitParticipant(p.page, cPeer, 'moderator-muted', 'true')));
+    await Promise.all(everyone().map((p) => waitParticipant(p.page, cPeer, 'mic', 'muted')));
+    await expect.poll(() => c.page.getByTestId('mic-message').textContent()).toMatch(/moderator muted you/);
+
+    // C tries to unmute: refused, still muted everywhere, and nothing reaches the others.
+    const triedAt = await clickAt(c.page, 'mute');
+    await expect.poll(() => c.page.getByTestId('mic-message').textContent()).toMatch(/once they allow it/);
+    const after = await wb.shares(20);
+    expect(after[880], `B heard C after a refused unmute: ${JSON.stringify(after)}`).toBe(0);
+    expect(await b.page.locator(row(cPeer)).getAttribute('data-mic')).toBe('muted');
+    expect(Date.now()).toBeGreaterThan(triedAt);
+
+    // Allowed again, C can speak.
+    await clickAt(a.page, 'mod-allow', row(cPeer));
+    await waitParticipant(c.page, cPeer, 'moderator-muted', 'false');
+    const unmutedAt = await clickAt(c.page, 'mute');
+    await wb.waitFor(880, true, { since: unmutedAt, timeoutMs: 5_000 });
+    await Promise.all([wa.stop(), wb.stop()]);
+  });
+
+  it('removing C disconnects it, and its rejoin is refused', async () => {
+    const cPeer = await selfPeerId(c.page);
+    await clickAt(a.page, 'mod-remove', row(cPeer));
+    await waitRoomStatus(c.page, 'failed');
+    await expect.poll(() => c.page.getByTestId('room-error').textContent()).toMatch(/removed you/);
+    await Promise.all([a, b].map((p) => p.page.locator(row(cPeer)).waitFor({ state: 'detached', timeout: 5_000 })));
+    await Promise.all([a, b].map((p) => waitRemoteAudioCount(p.page, 1)));
+
+    // Coming back by the link (a fresh page load) is refused with the reason.
+    await c.page.goto(`${server.url}/r/${roomId}`);
+    await waitRoomStatus(c.page, 'failed');
+    await expect.poll(() => c.page.getByTestId('room-error').textContent()).toMatch(/removed you/);
+    expect(await a.page.locator('[data-testid="participant"]').count()).toBe(2);
+  });
 });
