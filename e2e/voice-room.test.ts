@@ -189,7 +189,9 @@ describe('voice room with three people', () => {
 
   it('the owner mutes C on the server: C goes silent for everyone, C is told, and in a moderated room cannot unmute', async () => {
     const cPeer = await selfPeerId(c.page);
-    await a.page.getByTestId('moderated-toggle').check();
+    // The toggle shows the server's state: it reads checked once the server has agreed.
+    await a.page.getByTestId('moderated-toggle').click();
+    await expect.poll(() => a.page.getByTestId('moderated-toggle').isChecked()).toBe(true);
     await c.page.getByTestId('moderated-note').waitFor();
 
     const [wa, wb] = await Promise.all([watch(a.page), watch(b.page)]);

@@ -31,7 +31,9 @@ export async function waitRoomStatus(page: Page, status: string): Promise<string
     status,
     { timeout: 30_000 },
   );
-  return (await page.getByTestId('self-peer-id').textContent())!.trim();
+  // A page that failed before (or after) being in the room shows no peer id.
+  const id = page.getByTestId('self-peer-id');
+  return (await id.count()) ? (await id.textContent())!.trim() : '';
 }
 
 export const waitConnected = (page: Page): Promise<string> => waitRoomStatus(page, 'connected');

@@ -330,6 +330,11 @@ export class RoomClient {
       error: { code: error.code, message },
       remoteAudio: [],
       transports: { send: 'none', recv: 'none' },
+      // Out of the room: who was there (and who spoke) is no longer ours to show.
+      self: null,
+      peers: [],
+      activeSpeakerId: null,
+      levels: {},
     });
   }
 
