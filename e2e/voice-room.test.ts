@@ -29,7 +29,8 @@ let c: Participant;
 const watches: ToneWatch[] = [];
 
 beforeAll(async () => {
-  server = await startRoomcast();
+  // Room of three: a fourth person is told the room is full.
+  server = await startRoomcast({ env: { ROOM_MAX_PARTICIPANTS: '3' } });
 });
 afterAll(async () => {
   await Promise.all(watches.map((w) => w.stop()));
@@ -185,6 +186,32 @@ describe('voice room with three people', () => {
     expect(Math.max(...back)).toBeLessThan(5_000);
     expect(everyone().map((p) => p.page.url())).toEqual(urls);
     for (const p of everyone()) await expectHearsOthers(p);
+  });
+
+  it('a fourth person is told the room is full (ROOM_MAX_PARTICIPANTS=3)', async () => {
+    const d = await openParticipant();
+    people.push(d);
+    await joinAsGuest(d.page, server.url, roomId, 'Dee');
+    await waitRoomStatus(d.page, 'failed');
+    await expect.poll(() => d.page.getByTestId('room-error').textContent()).toMatch(/This room is full/);
+    await d.close();
+    expect(await a.page.locator('[data-testid="participant"]').count()).toBe(3);
+  });
+
+  it('turning noise suppression off and picking another microphone keep A audible, with no rejoin', async () => {
+    const aPeer = await selfPeerId(a.page);
+    const wb = await watch(b.page);
+    const toggledAt = Date.now();
+    await a.page.getByTestId('noise-suppression').uncheck();
+    await wb.waitFor(440, true, { since: toggledAt, frames: 10 });
+    const picker = a.page.getByTestId('mic-picker');
+    const options = await picker.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(options.length, `microphones offered: ${options.join(',')}`).toBeGreaterThan(1);
+    const pickedAt = Date.now();
+    await picker.selectOption(options.at(-1)!);
+    await wb.waitFor(440, true, { since: pickedAt, frames: 10 });
+    expect(await selfPeerId(a.page)).toBe(aPeer);
+    await wb.stop();
   });
 
   it('the owner mutes C on the server: C goes silent for everyone, C is told, and in a moderated room cannot unmute', async () => {
