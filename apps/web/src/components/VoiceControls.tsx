@@ -69,7 +69,7 @@ export function VoiceControls({ snapshot }: { snapshot: RoomSnapshot }) {
             {muted ? 'Unmute' : 'Mute'}
           </button>
         )}
-        <span className={speaking ? 'speaking speaking-on' : 'speaking'} data-testid="self-speaking" data-speaking={speaking} role="status">
+        <span className={speaking ? 'speaking speaking-on' : 'speaking'} data-testid="self-speaking" data-speaking={speaking}>
           {speaking ? 'You are speaking' : muted ? 'You are muted' : 'Not speaking'}
         </span>
       </div>

@@ -427,4 +427,18 @@ describe('RoomClient', () => {
     socket.fire('peer:updated', { ...peer('bob'), mic: 'live' });
     expect(track.enabled).toBe(true);
   });
+
+  it('says so while a dropped media connection is restored in place, and when it is back', async () => {
+    const { client, transports } = setup();
+    client.start();
+    await until(client, (x) => x.status === 'connected');
+    const send = transports[0]!.handler as FakeHandler;
+    const recv = transports[1]!.handler as FakeHandler;
+    send.setConnectionState('connected');
+    recv.setConnectionState('connected');
+    recv.setConnectionState('disconnected');
+    expect(client.getSnapshot()).toMatchObject({ status: 'reconnecting', message: expect.stringMatching(/network changed/) });
+    recv.setConnectionState('connected');
+    expect(client.getSnapshot()).toMatchObject({ status: 'connected', message: 'Connected again.' });
+  });
 });

@@ -581,8 +581,13 @@ export class RoomClient {
       if (session !== this.session) return;
       this.update({ transports: { ...this.state.transports, [direction]: state } });
       clearTimeout(restartTimer);
-      if (state === 'connected') this.iceFailures = 0;
-      else if (state === 'disconnected') {
+      if (state === 'connected') {
+        this.iceFailures = 0;
+        // Recovered in place (by itself or by an ICE restart): say so, still in the room.
+        if (this.state.status === 'reconnecting' && this.bothConnected(session)) this.update({ status: 'connected', message: 'Connected again.' });
+      } else if (state === 'disconnected') {
+        // The person hears silence now: tell them we are on it, before the restart kicks in.
+        if (this.state.status === 'connected') this.update({ status: 'reconnecting', message: 'The network changed; restoring the audio connection…' });
         restartTimer = setTimeout(() => void this.restartIce(socket, session, transport), ICE_RESTART_DELAY_MS);
       } else if (state === 'failed') {
         this.iceFailures++;
@@ -591,6 +596,12 @@ export class RoomClient {
         } else void this.joinLoop('reconnecting', 'The media connection failed; reconnecting…', true);
       }
     });
+  }
+
+  private bothConnected(session: MediaSession): boolean {
+    // A send transport that never carried anything (no microphone) stays `new`; that is fine.
+    const ok = (t: types.Transport | null) => !t || t.connectionState === 'connected' || t.connectionState === 'new';
+    return ok(session.send) && ok(session.recv);
   }
 
   /** A brief network change: new ICE credentials usually recover without a full rejoin. */
