@@ -57,13 +57,18 @@ async function expectHearsOthers(p: Participant): Promise<void> {
   }
 }
 
-/** Clicks and returns the click's wall-clock time. */
+/**
+ * Clicks and returns the wall-clock time at which the page received the click. Timed in the
+ * page, not before Playwright's click: its actionability checks (scrolling, waiting for a stable
+ * layout) can take hundreds of ms on a busy machine and are not the product's latency.
+ */
 async function clickAt(page: Page, testId: string, within?: string): Promise<number> {
   const target = within ? page.locator(within).getByTestId(testId) : page.getByTestId(testId);
-  await target.waitFor();
-  const at = Date.now();
+  await target.evaluate((el) =>
+    el.addEventListener('click', () => ((window as unknown as { __clickedAt: number }).__clickedAt = Date.now()), { once: true, capture: true }),
+  );
   await target.click();
-  return at;
+  return page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
 }
 
 const row = (peerId: string) => `[data-testid="participant"][data-peer-id="${peerId}"]`;

@@ -70,7 +70,7 @@ export async function waitParticipant(page: Page, peerId: string, attr: string, 
 export async function waitRemoteAudioCount(page: Page, count: number, timeoutMs = 30_000): Promise<void> {
   await page.waitForFunction(
     (count) =>
-      [...document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]')].filter((el) => {
+      Array.from(document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]')).filter((el) => {
         const stream = el.srcObject;
         return stream instanceof MediaStream && stream.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
       }).length === count,

@@ -15,10 +15,23 @@ export interface ToneFrame {
   t: number;
   /** dBFS at each watched frequency (strongest bin within ±BIN_SLACK_HZ). */
   db: Record<number, number>;
+  /** Median dBFS of the speech band (100 Hz–4 kHz): the floor a tone must stand out from. */
+  floor: number;
 }
 
 /** Above this, a tone is "heard": the test tones arrive around −30 dBFS; silence is below −90. */
 export const PRESENT_DB = -60;
+/**
+ * …and it must stand this far above the frame's floor. A click or glitch lifts every bin at
+ * once; a tone lifts only its own, so a broadband transient is never mistaken for a speaker.
+ */
+export const PROMINENCE_DB = 20;
+
+/** Whether a frame carries the tone: loud enough, and a peak rather than broadband noise. */
+export function heard(frame: ToneFrame, hz: number): boolean {
+  const db = frame.db[hz] ?? -Infinity;
+  return db > PRESENT_DB && db - frame.floor > PROMINENCE_DB;
+}
 const FRAME_SAMPLES = 2048;
 const BIN_SLACK_HZ = 15;
 
@@ -36,7 +49,7 @@ export async function watchTones(page: Page, freqs: number[]): Promise<ToneWatch
   const id = `w${++nextId}`;
   await page.evaluate(
     async ({ id, freqs, frameSamples, slack }) => {
-      const elements = [...document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]')];
+      const elements = Array.from(document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]'));
       const streams = elements.map((el) => el.srcObject).filter((s): s is MediaStream => s instanceof MediaStream);
       if (!streams.length) throw new Error('no remote audio to watch');
       const ctx = new AudioContext();
@@ -53,7 +66,7 @@ export async function watchTones(page: Page, freqs: number[]): Promise<ToneWatch
       clock.connect(ctx.destination);
       const bins = new Float32Array(analyser.frequencyBinCount);
       const binHz = ctx.sampleRate / analyser.fftSize;
-      const frames: { t: number; db: Record<number, number> }[] = [];
+      const frames: { t: number; db: Record<number, number>; floor: number }[] = [];
       clock.onaudioprocess = () => {
         analyser.getFloatFrequencyData(bins);
         const db: Record<number, number> = {};
@@ -64,7 +77,8 @@ export async function watchTones(page: Page, freqs: number[]): Promise<ToneWatch
           for (let b = lo; b <= hi; b++) best = Math.max(best, bins[b]!);
           db[hz] = best;
         }
-        frames.push({ t: Date.now(), db });
+        const band = Array.from(bins.subarray(Math.floor(100 / binHz), Math.ceil(4000 / binHz))).sort((x, y) => x - y);
+        frames.push({ t: Date.now(), db, floor: band[band.length >> 1] ?? -Infinity });
         if (frames.length > 2000) frames.splice(0, 1000);
       };
       const w = window as unknown as { __toneWatches?: Record<string, unknown> };
@@ -77,18 +91,20 @@ export async function watchTones(page: Page, freqs: number[]): Promise<ToneWatch
   const waitFor: ToneWatch['waitFor'] = async (hz, present, options = {}) => {
     const { timeoutMs = 10_000, frames = 3, since = 0 } = options;
     const handle = await page.waitForFunction(
-      ({ id, hz, present, frames, since, threshold }) => {
+      ({ id, hz, present, frames, since, threshold, prominence }) => {
         const watch = (window as unknown as { __toneWatches: Record<string, { frames: ToneFrame[] }> }).__toneWatches[id]!;
         let streak = 0;
         for (const frame of watch.frames) {
           if (frame.t < since) continue;
-          const heard = (frame.db[hz] ?? -Infinity) > threshold;
+          // Same rule as heard() below; this runs in the page, so it cannot call it.
+          const db = frame.db[hz] ?? -Infinity;
+          const heard = db > threshold && db - frame.floor > prominence;
           streak = heard === present ? streak + 1 : 0;
           if (streak === frames) return watch.frames[watch.frames.indexOf(frame) - frames + 1]!.t;
         }
         return false;
       },
-      { id, hz, present, frames, since, threshold: PRESENT_DB },
+      { id, hz, present, frames, since, threshold: PRESENT_DB, prominence: PROMINENCE_DB },
       { timeout: timeoutMs, polling: 25 },
     );
     return (await handle.jsonValue()) as number;
@@ -107,7 +123,7 @@ export async function watchTones(page: Page, freqs: number[]): Promise<ToneWatch
     );
     const frames = (await handle.jsonValue()) as ToneFrame[];
     return Object.fromEntries(
-      freqs.map((hz) => [hz, frames.filter((f) => (f.db[hz] ?? -Infinity) > PRESENT_DB).length / frames.length]),
+      freqs.map((hz) => [hz, frames.filter((f) => heard(f, hz)).length / frames.length]),
     );
   };
 
