@@ -3,14 +3,8 @@ import { Device, type types } from 'mediasoup-client';
 import { ApiError, toApiError, type ClientErrorCode } from '../api/errors';
 import { connectSocket, describeConnectError, request, type AckEmitter } from '../api/socket';
 import { MediaSession, Superseded } from './media-session';
-import {
-  captureMicrophone,
-  DEFAULT_MIC_SETTINGS,
-  describeMicError,
-  listMicrophones,
-  type MicDevice,
-  type MicSettings,
-} from './microphone';
+import { MicController, moderatorMutedMessage } from './mic-controller';
+import { captureMicrophone, DEFAULT_MIC_SETTINGS, listMicrophones, type MicDevice, type MicSettings } from './microphone';
 import {
   backoffMs,
   describeRoomError,
@@ -84,24 +78,12 @@ export const browserDeps: RoomClientDeps = {
   listMicrophones,
 };
 
-/**
- * Voice: mono, silence suppressed (DTX) and loss-tolerant (in-band FEC). A paused producer
- * sends no RTP at all (zeroRtpOnPause), so "muted" and "push-to-talk key up" mean silence on
- * the wire, not encoded silence.
- */
-const OPUS_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: true, opusFec: true };
 /** Join attempts in a row before giving up and showing `failed`. */
 const MAX_JOIN_ATTEMPTS = 6;
 /** Consecutive ICE failures (each followed by a full rejoin) before giving up. */
 const MAX_ICE_FAILURES = 3;
 /** Grace for a `disconnected` transport to recover on its own before restarting ICE. */
 const ICE_RESTART_DELAY_MS = 2_000;
-
-const MODERATOR_LOCKED = 'A moderator muted you; you can unmute once they allow it.';
-
-function moderatorMutedMessage(moderated: boolean): string {
-  return moderated ? MODERATOR_LOCKED : 'A moderator muted you. You can unmute yourself.';
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -140,16 +122,26 @@ export class RoomClient {
   private run = 0;
   private closed = false;
   private hasJoined = false;
-  private muted = false;
   private iceFailures = 0;
   private serverDisconnects = 0;
   /** The microphone is captured once per visit and reused by every rejoin (no new prompt). */
-  private micTrack: Promise<MediaStreamTrack> | null = null;
+  private readonly mic: MicController;
 
   constructor(
     readonly roomId: string,
     private readonly deps: RoomClientDeps = browserDeps,
-  ) {}
+  ) {
+    this.mic = new MicController(
+      {
+        state: () => this.state,
+        update: (patch) => this.update(patch),
+        session: () => this.session,
+        socket: () => this.socket,
+        closed: () => this.closed,
+      },
+      deps,
+    );
+  }
 
   getSnapshot(): RoomSnapshot {
     return this.state;
@@ -164,8 +156,7 @@ export class RoomClient {
   start(): void {
     if (this.socket || this.closed) return;
     // Ask for the microphone while the socket connects: the prompt is the slowest step.
-    this.micTrack = this.deps.getMicrophone(this.state.micSettings);
-    this.micTrack.then(() => this.refreshMicrophones(), () => undefined); // failures are reported when produced
+    this.mic.capture();
     const socket = this.deps.connect();
     this.socket = socket;
     this.wire(socket);
@@ -184,53 +175,18 @@ export class RoomClient {
     }
   }
 
-  /** Mutes or unmutes by the person's choice; a moderator's lock in a moderated room wins. */
+  // The microphone: mute, push-to-talk, device and processing (see MicController).
   setMuted(muted: boolean): void {
-    if (!muted && this.lockedByModerator()) {
-      this.update({ micMessage: MODERATOR_LOCKED });
-      return;
-    }
-    this.applyMute(muted);
+    this.mic.setMuted(muted);
   }
-
-  /** Push-to-talk on or off; either way the microphone starts muted (nothing sent by surprise). */
   setPushToTalk(on: boolean): void {
-    this.update({ pushToTalk: on, talking: false });
-    this.applyMute(true);
+    this.mic.setPushToTalk(on);
   }
-
-  /** The talk key or button went down (true) or up (false); ignored outside push-to-talk. */
   setTalking(held: boolean): void {
-    if (!this.state.pushToTalk || held === this.state.talking) return;
-    if (held && this.lockedByModerator()) {
-      this.update({ micMessage: MODERATOR_LOCKED });
-      return;
-    }
-    this.update({ talking: held });
-    this.applyMute(!held);
+    this.mic.setTalking(held);
   }
-
-  /** Switches microphone or voice processing mid-call: the producer swaps tracks, no renegotiation. */
-  async setMicSettings(patch: Partial<MicSettings>): Promise<void> {
-    const settings = { ...this.state.micSettings, ...patch };
-    this.update({ micSettings: settings });
-    const previous = this.micTrack;
-    const next = this.deps.getMicrophone(settings);
-    this.micTrack = next;
-    try {
-      const track = await next;
-      const producer = this.session?.mic;
-      if (producer && !producer.closed) await producer.replaceTrack({ track });
-      if (this.closed) track.stop();
-      this.update({ micMessage: null });
-      void this.refreshMicrophones();
-    } catch (error) {
-      console.warn('[room] microphone switch failed', error);
-      this.micTrack = previous;
-      this.update({ micMessage: describeMicError(error) });
-      return;
-    }
-    previous?.then((old) => old.stop(), () => undefined);
+  setMicSettings(patch: Partial<MicSettings>): Promise<void> {
+    return this.mic.setSettings(patch);
   }
 
   // Moderation: the server checks who may; a refusal shows up as a notice.
@@ -260,39 +216,6 @@ export class RoomClient {
     }
   }
 
-  private lockedByModerator(): boolean {
-    return Boolean(this.state.self?.moderatorMuted && this.state.moderated);
-  }
-
-  /** Pauses or resumes the producer on both ends: the SFU stops forwarding, the browser stops sending. */
-  private applyMute(muted: boolean): void {
-    this.muted = muted;
-    const producer = this.session?.mic;
-    if (!producer || producer.closed || !this.socket) {
-      if (this.state.mic === 'live' || this.state.mic === 'muted') this.update({ mic: muted ? 'muted' : 'live' });
-      return;
-    }
-    if (muted === producer.paused && this.state.mic === (muted ? 'muted' : 'live')) return;
-    if (muted) producer.pause();
-    else producer.resume();
-    this.update({ mic: muted ? 'muted' : 'live' });
-    const event = muted ? 'sfu:pauseProducer' : 'sfu:resumeProducer';
-    request(this.socket, event, { producerId: producer.id }).catch((error: unknown) => {
-      console.warn(`[room] ${event} failed`, error);
-      // Refused (a moderator's lock): the server kept it paused, so must we.
-      if (!muted && producer === this.session?.mic && !producer.closed) {
-        this.muted = true;
-        producer.pause();
-        this.update({ mic: 'muted', talking: false, micMessage: toApiError(error).message });
-      }
-    });
-  }
-
-  private async refreshMicrophones(): Promise<void> {
-    const microphones = await this.deps.listMicrophones?.().catch(() => []);
-    if (microphones) this.update({ microphones });
-  }
-
   /** Leaves the room and releases everything. Safe to call any number of times. */
   close(): void {
     if (this.closed) return;
@@ -300,7 +223,7 @@ export class RoomClient {
     this.run++;
     this.session?.close();
     this.session = null;
-    this.micTrack?.then((track) => track.stop(), () => undefined);
+    this.mic.release();
     const socket = this.socket;
     if (socket?.connected) {
       // Say goodbye so others see us leave at once, then hang up whatever the answer.
@@ -409,13 +332,7 @@ export class RoomClient {
         return;
       }
       this.update({ self: peer });
-      if (peer.moderatorMuted && !self.moderatorMuted) {
-        // The server already paused our producer; pause here too so nothing is sent.
-        this.applyMute(true);
-        this.update({ talking: false, micMessage: moderatorMutedMessage(this.state.moderated) });
-      } else if (!peer.moderatorMuted && self.moderatorMuted) {
-        this.update({ micMessage: 'A moderator allowed you to speak again — unmute when you are ready.' });
-      }
+      this.mic.selfUpdated(self, peer);
     });
 
     on('room:moderation', ({ moderated }) => {
@@ -532,10 +449,7 @@ export class RoomClient {
       activeSpeakerId: joined.activeSpeakerId,
     });
     // A moderator's mute follows us through rejoins: the server starts our producer paused.
-    if (joined.self.moderatorMuted) {
-      this.muted = true;
-      this.update({ micMessage: moderatorMutedMessage(joined.moderated) });
-    }
+    if (joined.self.moderatorMuted) this.mic.joinedMuted(joined.moderated);
 
     const device = await session.guard(this.deps.createDevice());
     session.device = device;
@@ -555,7 +469,7 @@ export class RoomClient {
 
     for (const producer of joined.producers) session.pending.set(producer.producerId, producer);
     const consuming = this.drainPending(session);
-    await Promise.all([this.produceMicrophone(socket, session), consuming]);
+    await Promise.all([this.mic.produce(socket, session), consuming]);
     session.check();
   }
 
@@ -613,41 +527,6 @@ export class RoomClient {
     } catch (error) {
       console.warn('[room] ICE restart failed', error);
     }
-  }
-
-  private async produceMicrophone(socket: RoomSocket, session: MediaSession): Promise<void> {
-    if (!this.micTrack || !session.send) return;
-    if (this.state.mic === 'pending') this.update({ micMessage: 'Waiting for the microphone…' });
-    let track: MediaStreamTrack;
-    try {
-      track = await session.guard(this.micTrack);
-      if (track.readyState === 'ended') {
-        // Unplugged or revoked since the last join: ask again.
-        this.micTrack = this.deps.getMicrophone(this.state.micSettings);
-        track = await session.guard(this.micTrack);
-      }
-    } catch (error) {
-      if (error instanceof Superseded) throw error;
-      console.warn('[room] microphone unavailable', error);
-      this.update({ mic: 'unavailable', micMessage: describeMicError(error) });
-      return;
-    }
-    // Tracks outlive producers (stopTracks: false): a rejoin reuses the same capture.
-    const producer = await session.send.produce({
-      track,
-      stopTracks: false,
-      zeroRtpOnPause: true,
-      codecOptions: OPUS_OPTIONS,
-      appData: { source: 'mic' },
-    });
-    session.mic = producer;
-    session.check();
-    if (this.muted) {
-      producer.pause();
-      await session.guard(request(socket, 'sfu:pauseProducer', { producerId: producer.id }));
-    }
-    const locked = this.state.self?.moderatorMuted;
-    this.update({ mic: this.muted ? 'muted' : 'live', micMessage: locked ? moderatorMutedMessage(this.state.moderated) : null });
   }
 
   /** Consumes everything queued before the receive transport existed. */
