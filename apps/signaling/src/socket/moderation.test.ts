@@ -145,6 +145,27 @@ describe('moderation', () => {
   });
 });
 
+describe('who moderates', () => {
+  it('a room’s owner without any role, and an admin in a room they do not own; nobody else', async () => {
+    const ola = new Client(app.url);
+    await ola.call('POST', '/api/auth/signup', { email: 'ola@example.org', password: 'owner not admin', displayName: 'Ola' });
+    const roomId = (await ola.call('POST', '/api/rooms', { name: 'Ola’s' })).json.room.id;
+    const [olaSocket, adminSocket] = await Promise.all([ola.socket(), owner.socket()]);
+    const eve = await guest('Eve');
+    await ask(olaSocket, 'room:join', { roomId });
+    await ask(adminSocket, 'room:join', { roomId });
+    const { peerId } = await joinAndSpeak(eve.socket, roomId);
+
+    expect((await ask(olaSocket, 'mod:mutePeer', { peerId })).ok).toBe(true);
+    expect((await ask(adminSocket, 'mod:allowUnmute', { peerId })).ok).toBe(true);
+    expect(await ask(eve.socket, 'mod:setModerated', { moderated: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // The admin may remove people, but not the room's owner.
+    const olaPeer = (await ask(eve.socket, 'room:join', { roomId })).data.peers.find((p: any) => p.displayName === 'Ola').peerId;
+    expect(await ask(adminSocket, 'mod:removePeer', { peerId: olaPeer })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    for (const s of [olaSocket, adminSocket, eve.socket]) s.close();
+  });
+});
+
 describe('room limits', () => {
   it('refuses the participant after ROOM_MAX_PARTICIPANTS with room_full', async () => {
     const roomId = await newRoom('Small');
