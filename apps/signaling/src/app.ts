@@ -43,7 +43,7 @@ export class App {
     try {
       sfu = await SfuServer.create(config.sfu, log.child({ component: 'sfu' }));
       const control = new LocalSfuControl(sfu);
-      const live = new LiveRooms({ maxParticipants: config.roomMaxParticipants });
+      const live = new LiveRooms({ maxParticipants: config.roomMaxParticipants, banSeconds: config.roomBanSeconds });
       const sessions = new Sessions(db, config.sessionTtlHours * 3_600_000, config.cookieSecure ?? false);
       let app: App | undefined;
       const accepting = () => (app ? app.#accepting : false);
@@ -79,7 +79,7 @@ export class App {
       const server = config.tlsCertFile && config.tlsKeyFile
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
-      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, accepting, banSeconds: config.roomBanSeconds });
+      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, accepting });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());

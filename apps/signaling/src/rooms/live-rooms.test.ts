@@ -39,7 +39,7 @@ describe('LiveRooms', () => {
   });
 
   it('refuses a joiner beyond the participant limit', () => {
-    const live = new LiveRooms({ maxParticipants: 2 });
+    const live = new LiveRooms({ maxParticipants: 2, banSeconds: 60 });
     live.join(room, peer('a'));
     live.join(room, peer('b'));
     expect(() => live.join(room, peer('c'))).toThrow(expect.objectContaining({ code: 'room_full' }));

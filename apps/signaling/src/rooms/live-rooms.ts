@@ -29,7 +29,13 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
   readonly #rooms = new Map<string, LiveRoom>();
   readonly #policies = new Map<string, RoomPolicy>();
 
-  constructor(readonly options: { maxParticipants: number } = { maxParticipants: Infinity }) {
+  constructor(
+    readonly options: {
+      maxParticipants: number;
+      /** How long a person removed by a moderator is refused in that room. */
+      banSeconds: number;
+    } = { maxParticipants: Infinity, banSeconds: 600 },
+  ) {
     super();
   }
 

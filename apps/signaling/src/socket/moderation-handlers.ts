@@ -9,8 +9,6 @@ export interface ModerationDeps {
   sfu: SfuControl;
   live: LiveRooms;
   log: Logger;
-  /** How long a removed account is refused in that room. */
-  banSeconds: number;
 }
 
 /**
@@ -69,7 +67,7 @@ export function registerModerationHandlers(socket: RoomcastSocket, on: Dispatche
     if (peer.view.userId === room.ownerId || peer.view.userId === user.id) {
       throw new RoomcastError('bad_request', 'the room’s owner cannot be removed from it');
     }
-    const bannedUntil = new Date(Date.now() + deps.banSeconds * 1000).toISOString();
+    const bannedUntil = new Date(Date.now() + live.options.banSeconds * 1000).toISOString();
     live.policy(room.id).ban(peer.view.userId, Date.parse(bannedUntil));
     const removed = socket.nsp.sockets.get(peer.socketId);
     if (removed) {

@@ -21,8 +21,6 @@ export interface SocketDeps {
   eventsPerSecond: number;
   turn: TurnSettings | undefined;
   accepting: () => boolean;
-  /** How long a person removed by a moderator is refused in that room. */
-  banSeconds: number;
 }
 
 /** A refused handshake: socket.io hands `data` to the client's connect_error. */

@@ -45,6 +45,12 @@ export class MediaSession {
     if (this.closed) throw new Superseded();
   }
 
+  /** Both transports carry media (a send transport that never carried any, with no microphone, stays `new`). */
+  get mediaConnected(): boolean {
+    const ok = (t: types.Transport | null) => !t || t.connectionState === 'connected' || t.connectionState === 'new';
+    return ok(this.send) && ok(this.recv);
+  }
+
   /** True when the receive side can consume now. */
   get ready(): boolean {
     return !this.closed && this.recv !== null && this.device !== null && this.selfPeerId !== null;

@@ -1,4 +1,5 @@
-import type { JsonBlob, PeerView, ProducerInfo, RequestOf, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
+import type { JsonBlob, PeerView, ProducerInfo, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
+import type { RequestOf } from '@roomcast/shared';
 import { Device, type types } from 'mediasoup-client';
 import { ApiError, toApiError, type ClientErrorCode } from '../api/errors';
 import { connectSocket, describeConnectError, request, type AckEmitter } from '../api/socket';
@@ -498,7 +499,7 @@ export class RoomClient {
       if (state === 'connected') {
         this.iceFailures = 0;
         // Recovered in place (by itself or by an ICE restart): say so, still in the room.
-        if (this.state.status === 'reconnecting' && this.bothConnected(session)) this.update({ status: 'connected', message: 'Connected again.' });
+        if (this.state.status === 'reconnecting' && session.mediaConnected) this.update({ status: 'connected', message: 'Connected again.' });
       } else if (state === 'disconnected') {
         // The person hears silence now: tell them we are on it, before the restart kicks in.
         if (this.state.status === 'connected') this.update({ status: 'reconnecting', message: 'The network changed; restoring the audio connection…' });
@@ -510,12 +511,6 @@ export class RoomClient {
         } else void this.joinLoop('reconnecting', 'The media connection failed; reconnecting…', true);
       }
     });
-  }
-
-  private bothConnected(session: MediaSession): boolean {
-    // A send transport that never carried anything (no microphone) stays `new`; that is fine.
-    const ok = (t: types.Transport | null) => !t || t.connectionState === 'connected' || t.connectionState === 'new';
-    return ok(session.send) && ok(session.recv);
   }
 
   /** A brief network change: new ICE credentials usually recover without a full rejoin. */
