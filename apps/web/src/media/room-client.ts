@@ -1,9 +1,10 @@
 import type { JsonBlob, PeerView, ProducerInfo, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
-import type { RequestOf } from '@roomcast/shared';
 import { Device, type types } from 'mediasoup-client';
 import { ApiError, toApiError, type ClientErrorCode } from '../api/errors';
 import { connectSocket, describeConnectError, request, type AckEmitter } from '../api/socket';
 import { MediaSession, Superseded } from './media-session';
+// Kept apart from the first import so branches that extend that line merge cleanly.
+import type { RequestOf } from '@roomcast/shared';
 import { MicController, moderatorMutedMessage } from './mic-controller';
 import { captureMicrophone, DEFAULT_MIC_SETTINGS, listMicrophones, type MicDevice, type MicSettings } from './microphone';
 import {

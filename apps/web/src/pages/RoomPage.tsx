@@ -101,10 +101,10 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
   const [copied, setCopied] = useState<string | null>(null);
 
   const { status, message, error, room, self, peers, remoteAudio, activeSpeakerId, levels, transports, mic, micMessage } = snapshot;
-  const { moderated, notice } = snapshot;
   const everyone = useMemo(() => participants(self, peers), [self, peers]);
   const userOf = useMemo(() => new Map(everyone.map((p) => [p.peerId, p.userId])), [everyone]);
   const moderator = Boolean(self && room && (room.ownerId === self.userId || self.role === 'admin'));
+  const { moderated, notice } = snapshot;
   const audible = useMemo(() => new Set(remoteAudio.map((a) => a.peerId)), [remoteAudio]);
   const onBlocked = useCallback(() => setAudioBlocked(true), [setAudioBlocked]);
 
