@@ -44,7 +44,7 @@ async function watch(page: Page): Promise<ToneWatch> {
   return w;
 }
 
-/** Runs `fn` over the three pages in order A, B, C. */
+/** The three people, in order A, B, C. */
 const everyone = () => [a, b, c];
 
 async function expectHearsOthers(p: Participant): Promise<void> {
@@ -237,12 +237,11 @@ describe('voice room with three people', () => {
     await expect.poll(() => c.page.getByTestId('mic-message').textContent()).toMatch(/moderator muted you/);
 
     // C tries to unmute: refused, still muted everywhere, and nothing reaches the others.
-    const triedAt = await clickAt(c.page, 'mute');
+    await clickAt(c.page, 'mute');
     await expect.poll(() => c.page.getByTestId('mic-message').textContent()).toMatch(/once they allow it/);
     const after = await wb.shares(20);
     expect(after[880], `B heard C after a refused unmute: ${JSON.stringify(after)}`).toBe(0);
     expect(await b.page.locator(row(cPeer)).getAttribute('data-mic')).toBe('muted');
-    expect(Date.now()).toBeGreaterThan(triedAt);
 
     // Allowed again, C can speak.
     await clickAt(a.page, 'mod-allow', row(cPeer));
