@@ -156,6 +156,15 @@ describe('voice room with three people', () => {
     for (const p of everyone()) {
       expect(await p.page.locator('[data-testid="participant"][data-active-speaker="true"]').count()).toBe(1);
     }
+    // Level meters (AudioLevelObserver): B's moves on every page, the muted stay at zero.
+    for (const p of everyone()) {
+      await p.page.waitForFunction(
+        (id) => Number(document.querySelector(`[data-testid="participant"][data-peer-id="${id}"] [data-testid="level"]`)?.getAttribute('data-level')) > 0,
+        bPeer,
+        { timeout: 5_000, polling: 50 },
+      );
+      expect(await p.page.locator(`${row(aPeer!)} [data-testid="level"]`).getAttribute('data-level')).toBe('0');
+    }
     // B sees itself speaking; the muted see themselves muted.
     await b.page.waitForFunction(() => document.querySelector('[data-testid="self-speaking"]')?.getAttribute('data-speaking') === 'true');
     expect(await a.page.getByTestId('self-speaking').textContent()).toBe('You are muted');
