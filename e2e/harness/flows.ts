@@ -31,7 +31,9 @@ export async function waitRoomStatus(page: Page, status: string): Promise<string
     status,
     { timeout: 30_000 },
   );
-  return (await page.getByTestId('self-peer-id').textContent())!.trim();
+  // A page that failed before (or after) being in the room shows no peer id.
+  const id = page.getByTestId('self-peer-id');
+  return (await id.count()) ? (await id.textContent())!.trim() : '';
 }
 
 export const waitConnected = (page: Page): Promise<string> => waitRoomStatus(page, 'connected');
@@ -46,5 +48,33 @@ export async function waitForRemoteAudio(page: Page, peerId: string): Promise<vo
     },
     peerId,
     { timeout: 30_000 },
+  );
+}
+
+/** The page's own peer id as it shows it (changes on every rejoin). */
+export async function selfPeerId(page: Page): Promise<string> {
+  return (await page.getByTestId('self-peer-id').textContent())!.trim();
+}
+
+/** Waits until the participant row for `peerId` carries `data-<attr>="<value>"`. */
+export async function waitParticipant(page: Page, peerId: string, attr: string, value: string, timeoutMs = 5_000): Promise<void> {
+  await page.waitForFunction(
+    ({ peerId, attr, value }) =>
+      document.querySelector(`[data-testid="participant"][data-peer-id="${peerId}"]`)?.getAttribute(`data-${attr}`) === value,
+    { peerId, attr, value },
+    { timeout: timeoutMs, polling: 20 },
+  );
+}
+
+/** Waits until the page plays `count` remote audio tracks that have received media. */
+export async function waitRemoteAudioCount(page: Page, count: number, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (count) =>
+      Array.from(document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]')).filter((el) => {
+        const stream = el.srcObject;
+        return stream instanceof MediaStream && stream.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
+      }).length === count,
+    count,
+    { timeout: timeoutMs, polling: 20 },
   );
 }

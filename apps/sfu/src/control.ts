@@ -125,11 +125,17 @@ export class LocalSfuControl implements SfuControl {
         return { producerId: producer.id };
       },
       'producer.pause': async ({ roomId, peerId, producerId }) => {
-        await this.#room(roomId).existingPeer(peerId).producer(producerId).pause();
+        const room = this.#room(roomId);
+        const producer = room.existingPeer(peerId).producer(producerId);
+        await producer.pause();
+        await room.candidate(producer, false);
         return EMPTY;
       },
       'producer.resume': async ({ roomId, peerId, producerId }) => {
-        await this.#room(roomId).existingPeer(peerId).producer(producerId).resume();
+        const room = this.#room(roomId);
+        const producer = room.existingPeer(peerId).producer(producerId);
+        await producer.resume();
+        await room.candidate(producer, true);
         return EMPTY;
       },
       'producer.close': async ({ roomId, peerId, producerId }) => {

@@ -22,6 +22,8 @@ export class Room extends EventEmitter<RoomEvents> {
   #router!: types.Router;
   #audioLevels!: types.AudioLevelObserver;
   #activeSpeaker!: types.ActiveSpeakerObserver;
+  /** Producers the active-speaker observer currently hears (unpaused microphones). */
+  #candidates = new Set<string>();
   #closed = false;
 
   private constructor(
@@ -48,6 +50,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async #build(): Promise<void> {
     this.#router = await this.worker.createRouter({ mediaCodecs, appData: { roomId: this.id } });
+    this.#candidates = new Set();
     // Levels drive meters (≈ 4 updates/s); the dominant-speaker observer picks one speaker.
     this.#audioLevels = await this.#router.createAudioLevelObserver({ maxEntries: 16, threshold: -70, interval: 250 });
     this.#activeSpeaker = await this.#router.createActiveSpeakerObserver({ interval: 300 });
@@ -107,10 +110,24 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Audio producers feed both observers, so levels and the active speaker cover everyone. */
   async observe(producer: types.Producer): Promise<void> {
     if (producer.kind !== 'audio') return;
-    await Promise.all([
-      this.#audioLevels.addProducer({ producerId: producer.id }),
-      this.#activeSpeaker.addProducer({ producerId: producer.id }),
-    ]);
+    producer.observer.once('close', () => this.#candidates.delete(producer.id));
+    await Promise.all([this.#audioLevels.addProducer({ producerId: producer.id }), this.candidate(producer, !producer.paused)]);
+  }
+
+  /**
+   * A muted person cannot be the active speaker. mediasoup's observer keeps a paused dominant
+   * speaker until someone clearly out-talks it, so paused microphones leave the observer and
+   * come back on resume; with one microphone left, that one is the active speaker at once.
+   */
+  async candidate(producer: types.Producer, on: boolean): Promise<void> {
+    if (producer.kind !== 'audio' || producer.closed || on === this.#candidates.has(producer.id)) return;
+    if (on) {
+      this.#candidates.add(producer.id);
+      await this.#activeSpeaker.addProducer({ producerId: producer.id });
+    } else {
+      this.#candidates.delete(producer.id);
+      await this.#activeSpeaker.removeProducer({ producerId: producer.id });
+    }
   }
 
   removePeer(peerId: string): void {

@@ -44,7 +44,7 @@ export class App {
     try {
       sfu = await SfuServer.create(config.sfu, log.child({ component: 'sfu' }));
       const control = new LocalSfuControl(sfu);
-      const live = new LiveRooms();
+      const live = new LiveRooms({ maxParticipants: config.roomMaxParticipants, banSeconds: config.roomBanSeconds });
       const sessions = new Sessions(db, config.sessionTtlHours * 3_600_000, config.cookieSecure ?? false);
       let app: App | undefined;
       const accepting = () => (app ? app.#accepting : false);

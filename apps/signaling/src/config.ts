@@ -34,6 +34,10 @@ export const SignalingConfig = z.object({
   authRateLimit: z.coerce.number().int().positive().default(30),
   /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
   socketRateLimit: z.coerce.number().int().positive().default(100),
+  /** ROOM_MAX_PARTICIPANTS — people in one room at once; the next one is told the room is full. */
+  roomMaxParticipants: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** ROOM_BAN_SECONDS — how long a person removed by a moderator cannot rejoin that room. */
+  roomBanSeconds: z.coerce.number().int().min(0).default(600),
   /** TURN_URLS — comma-separated TURN URLs handed to clients (with short-lived credentials). */
   turnUrls: z.string().optional(),
   /** TURN_SECRET or TURN_SECRET_FILE — coturn's static-auth-secret, used to sign credentials. */
@@ -69,6 +73,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     cookieSecure: env.COOKIE_SECURE,
     authRateLimit: env.AUTH_RATE_LIMIT,
     socketRateLimit: env.SOCKET_RATE_LIMIT,
+    roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
+    roomBanSeconds: env.ROOM_BAN_SECONDS,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
     turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE),

@@ -15,6 +15,8 @@ export const ErrorCode = z.enum([
   'protocol_mismatch',
   'rate_limited',
   'room_full',
+  /** Removed from this room by a moderator; may rejoin when the ban expires. */
+  'banned',
   'not_in_room',
   'unavailable',
   'internal',

@@ -8,6 +8,8 @@ import {
   SignUpBody,
   sfuMethods,
   JsonBlob,
+  PeerView,
+  serverEvents,
 } from './index.js';
 
 describe('HTTP bodies', () => {
@@ -50,5 +52,23 @@ describe('socket requests', () => {
   it('rejects ids that are not url-safe', () => {
     expect(clientRequests['room:join'].request.safeParse({ roomId: '../etc' }).success).toBe(false);
     expect(sfuMethods['room.open'].params.safeParse({ roomId: 'abc_DEF-1' }).success).toBe(true);
+  });
+});
+
+describe('voice room state and moderation', () => {
+  it('defaults a peer to no microphone and not moderator-muted', () => {
+    const peer = PeerView.parse({ peerId: 'p', userId: 'u', displayName: 'Ada', role: 'listener', isGuest: true });
+    expect(peer).toMatchObject({ mic: 'none', moderatorMuted: false });
+    expect(PeerView.safeParse({ ...peer, mic: 'loud' }).success).toBe(false);
+  });
+
+  it('names the target of a moderation request by a url-safe peer id only', () => {
+    expect(clientRequests['mod:mutePeer'].request.safeParse({ peerId: 'abc' }).success).toBe(true);
+    expect(clientRequests['mod:removePeer'].request.safeParse({ peerId: '../x' }).success).toBe(false);
+    expect(clientRequests['mod:setModerated'].request.safeParse({ moderated: 'yes' }).success).toBe(false);
+  });
+
+  it('tells a removed peer until when it is banned', () => {
+    expect(serverEvents['room:removed'].safeParse({ reason: 'removed', bannedUntil: '2030-01-01T00:00:00.000Z' }).success).toBe(true);
   });
 });

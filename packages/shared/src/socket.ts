@@ -17,12 +17,22 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export const Handshake = z.object({ protocolVersion: z.number().int() });
 export type Handshake = z.infer<typeof Handshake>;
 
+/**
+ * A peer's microphone as the server knows it: `none` before it publishes (or when it has no
+ * microphone), `live` while its producer runs, `muted` while its producer is paused.
+ */
+export const MicState = z.enum(['none', 'live', 'muted']);
+export type MicState = z.infer<typeof MicState>;
+
 export const PeerView = z.object({
   peerId: z.string(),
   userId: z.string(),
   displayName: z.string(),
   role: Role,
   isGuest: z.boolean(),
+  mic: MicState.default('none'),
+  /** Muted by the room's owner or an admin; in a moderated room only they can lift it. */
+  moderatorMuted: z.boolean().default(false),
 });
 export type PeerView = z.infer<typeof PeerView>;
 
@@ -35,6 +45,9 @@ export const JoinResult = z.object({
   peers: z.array(PeerView),
   producers: z.array(ProducerInfo),
   routerRtpCapabilities: JsonBlob,
+  /** Whether moderator-muted people must wait to be allowed before unmuting. */
+  moderated: z.boolean().default(false),
+  activeSpeakerId: z.string().nullable().default(null),
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
@@ -56,6 +69,14 @@ export const clientRequests = {
   'sfu:resumeConsumer': { request: sfuMethods['consumer.resume'].params.omit(scope), response: Empty },
   'sfu:produceData': { request: sfuMethods['dataProducer.create'].params.omit(scope), response: sfuMethods['dataProducer.create'].result },
   'sfu:consumeData': { request: sfuMethods['dataConsumer.create'].params.omit(scope), response: DataConsumerOptions },
+  // Moderation: only the room's owner or an admin; anyone else gets `forbidden`.
+  /** Pauses the peer's microphone on the server and tells the room. */
+  'mod:mutePeer': { request: z.object({ peerId: Id }), response: Empty },
+  /** Lets a moderator-muted peer unmute again (it stays muted until it does). */
+  'mod:allowUnmute': { request: z.object({ peerId: Id }), response: Empty },
+  /** Disconnects the peer from the room and refuses its account there until the ban expires. */
+  'mod:removePeer': { request: z.object({ peerId: Id }), response: z.object({ bannedUntil: z.string() }) },
+  'mod:setModerated': { request: z.object({ moderated: z.boolean() }), response: Empty },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type ClientRequest = keyof typeof clientRequests;
@@ -66,6 +87,8 @@ export type ResponseOf<E extends ClientRequest> = z.infer<(typeof clientRequests
 export const serverEvents = {
   'peer:joined': PeerView,
   'peer:left': z.object({ peerId: z.string() }),
+  /** A peer's details changed (microphone state, moderator mute); sent to everyone, the peer included. */
+  'peer:updated': PeerView,
   'producer:new': ProducerInfo,
   'producer:closed': z.object({ producerId: z.string(), peerId: z.string() }),
   'consumer:closed': z.object({ consumerId: z.string() }),
@@ -75,6 +98,10 @@ export const serverEvents = {
   'room:rejoin': z.object({ reason: z.string() }),
   /** An event the server could not take (unknown name, bad payload without an ack). */
   'protocol:error': z.object({ event: z.string(), error: ErrorBody }),
+  /** The room's moderation setting changed. */
+  'room:moderation': z.object({ moderated: z.boolean() }),
+  /** This connection was removed from the room by a moderator; a rejoin is refused until `bannedUntil`. */
+  'room:removed': z.object({ reason: z.string(), bannedUntil: z.string() }),
   /** The room was closed for good (by its owner or an admin). */
   'room:closed': z.object({ reason: z.string() }),
   /** The server is shutting down; reconnect later. */

@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden: 403,
+  banned: 403,
   not_found: 404,
   not_in_room: 409,
   conflict: 409,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { PeerView, ProducerInfo, RoomKind } from '@roomcast/shared';
+import { RoomcastError, type PeerView, type ProducerInfo, type RoomKind } from '@roomcast/shared';
+import { RoomPolicy } from './room-policies.js';
 
 export interface LivePeer {
   view: PeerView;
@@ -12,6 +13,8 @@ export interface LiveRoom {
   ownerId: string;
   peers: Map<string, LivePeer>;
   producers: Map<string, ProducerInfo>;
+  /** The SFU's latest dominant speaker, so a joiner sees it before the next change. */
+  activeSpeakerId: string | null;
 }
 
 interface LiveRoomsEvents {
@@ -24,6 +27,17 @@ interface LiveRoomsEvents {
  */
 export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
   readonly #rooms = new Map<string, LiveRoom>();
+  readonly #policies = new Map<string, RoomPolicy>();
+
+  constructor(
+    readonly options: {
+      maxParticipants: number;
+      /** How long a person removed by a moderator is refused in that room. */
+      banSeconds: number;
+    } = { maxParticipants: Infinity, banSeconds: 600 },
+  ) {
+    super();
+  }
 
   get(roomId: string): LiveRoom | undefined {
     return this.#rooms.get(roomId);
@@ -33,16 +47,53 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
     return this.#rooms.get(roomId)?.peers.size ?? 0;
   }
 
-  /** Adds the peer and returns who was already there and what they publish. */
-  join(room: Omit<LiveRoom, 'peers' | 'producers'>, peer: LivePeer): { peers: PeerView[]; producers: ProducerInfo[] } {
-    let live = this.#rooms.get(room.id);
-    if (!live) {
-      live = { ...room, peers: new Map(), producers: new Map() };
-      this.#rooms.set(room.id, live);
+  /**
+   * Adds the peer and returns who was already there and what they publish. Refuses with
+   * `room_full` at the participant limit; the peer's moderator mute follows its account.
+   */
+  join(
+    room: Omit<LiveRoom, 'peers' | 'producers' | 'activeSpeakerId'>,
+    peer: LivePeer,
+  ): { peers: PeerView[]; producers: ProducerInfo[]; self: PeerView; activeSpeakerId: string | null } {
+    const existing = this.#rooms.get(room.id);
+    if (existing && existing.peers.size >= this.options.maxParticipants) {
+      throw new RoomcastError('room_full', `this room is full (${this.options.maxParticipants} people)`);
     }
+    const live = existing ?? { ...room, peers: new Map(), producers: new Map(), activeSpeakerId: null };
+    this.#rooms.set(room.id, live);
     const others = [...live.peers.values()].map((p) => p.view);
-    live.peers.set(peer.view.peerId, peer);
-    return { peers: others, producers: [...live.producers.values()] };
+    const self = { ...peer.view, moderatorMuted: this.policy(room.id).isMuted(peer.view.userId) };
+    live.peers.set(self.peerId, { ...peer, view: self });
+    return { peers: others, producers: [...live.producers.values()], self, activeSpeakerId: live.activeSpeakerId };
+  }
+
+  /** Changes a peer's public details; returns the new view to broadcast, or undefined if gone. */
+  updatePeer(roomId: string, peerId: string, patch: Partial<Pick<PeerView, 'mic' | 'moderatorMuted'>>): PeerView | undefined {
+    const peer = this.#rooms.get(roomId)?.peers.get(peerId);
+    if (!peer) return undefined;
+    peer.view = { ...peer.view, ...patch };
+    return peer.view;
+  }
+
+  setProducerPaused(roomId: string, producerId: string, paused: boolean): ProducerInfo | undefined {
+    const producer = this.#rooms.get(roomId)?.producers.get(producerId);
+    if (producer) producer.paused = paused;
+    return producer;
+  }
+
+  setActiveSpeaker(roomId: string, peerId: string | null): void {
+    const live = this.#rooms.get(roomId);
+    if (live) live.activeSpeakerId = peerId;
+  }
+
+  /** The room's moderation state; created on first use, dropped when idle and empty. */
+  policy(roomId: string): RoomPolicy {
+    let policy = this.#policies.get(roomId);
+    if (!policy) {
+      policy = new RoomPolicy();
+      this.#policies.set(roomId, policy);
+    }
+    return policy;
   }
 
   /** Removes the peer and its producers; returns whether the room is now empty. */
@@ -51,8 +102,10 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
     if (!live) return true;
     live.peers.delete(peerId);
     for (const [id, producer] of live.producers) if (producer.peerId === peerId) live.producers.delete(id);
+    if (live.activeSpeakerId === peerId) live.activeSpeakerId = null;
     if (live.peers.size > 0) return false;
     this.#rooms.delete(roomId);
+    if (this.#policies.get(roomId)?.isDefault()) this.#policies.delete(roomId);
     return true;
   }
 
@@ -66,12 +119,17 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
 
   /** The media server lost the room: nobody publishes anything until they rejoin. */
   resetMedia(roomId: string): void {
-    this.#rooms.get(roomId)?.producers.clear();
+    const live = this.#rooms.get(roomId);
+    if (!live) return;
+    live.producers.clear();
+    live.activeSpeakerId = null;
+    for (const peer of live.peers.values()) peer.view = { ...peer.view, mic: 'none' };
   }
 
   async closeRoom(roomId: string, reason: string): Promise<void> {
     const live = this.#rooms.get(roomId);
     this.#rooms.delete(roomId);
+    this.#policies.delete(roomId);
     this.emit('roomClosed', { roomId, reason, peers: live ? [...live.peers.values()] : [] });
   }
 

@@ -8,6 +8,7 @@ import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
 import type { LiveRooms } from '../rooms/live-rooms.js';
 import { Dispatcher } from './dispatch.js';
+import { registerModerationHandlers } from './moderation-handlers.js';
 import { registerRoomHandlers } from './room-handlers.js';
 import { channel, type RoomcastIo } from './types.js';
 
@@ -60,6 +61,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): Ro
     const socketLog = log.child({ socketId: socket.id, userId: socket.data.user.id });
     const dispatcher = new Dispatcher(socket, limiter, socketLog);
     const { leave } = registerRoomHandlers(socket, dispatcher, { ...deps, log: socketLog });
+    registerModerationHandlers(socket, dispatcher, { ...deps, log: socketLog });
     socket.on('disconnect', (reason) => {
       socketLog.debug({ reason }, 'socket disconnected');
       leave().catch((error: unknown) => socketLog.error({ err: error }, 'leave on disconnect failed'));
@@ -68,14 +70,20 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): Ro
 
   // What the SFU reports reaches the room's members.
   sfu.on('producerClosed', ({ roomId, peerId, producerId }) => {
+    const wasMic = live.get(roomId)?.producers.get(producerId)?.kind === 'audio';
     live.removeProducer(roomId, producerId);
     io.to(channel(roomId)).emit('producer:closed', { producerId, peerId });
+    const view = wasMic ? live.updatePeer(roomId, peerId, { mic: 'none' }) : undefined;
+    if (view) io.to(channel(roomId)).emit('peer:updated', view);
   });
   sfu.on('consumerClosed', ({ roomId, peerId, consumerId }) => {
     const socketId = live.get(roomId)?.peers.get(peerId)?.socketId;
     if (socketId) io.to(socketId).emit('consumer:closed', { consumerId });
   });
-  sfu.on('activeSpeaker', ({ roomId, peerId }) => io.to(channel(roomId)).emit('room:activeSpeaker', { peerId }));
+  sfu.on('activeSpeaker', ({ roomId, peerId }) => {
+    live.setActiveSpeaker(roomId, peerId);
+    io.to(channel(roomId)).emit('room:activeSpeaker', { peerId });
+  });
   sfu.on('audioLevels', ({ roomId, levels }) => io.to(channel(roomId)).emit('room:audioLevels', { levels }));
   sfu.on('roomReset', ({ roomId, reason }) => {
     live.resetMedia(roomId);

@@ -45,6 +45,12 @@ export class MediaSession {
     if (this.closed) throw new Superseded();
   }
 
+  /** Both transports carry media (a send transport that never carried any, with no microphone, stays `new`). */
+  get mediaConnected(): boolean {
+    const ok = (t: types.Transport | null) => !t || t.connectionState === 'connected' || t.connectionState === 'new';
+    return ok(this.send) && ok(this.recv);
+  }
+
   /** True when the receive side can consume now. */
   get ready(): boolean {
     return !this.closed && this.recv !== null && this.device !== null && this.selfPeerId !== null;
@@ -60,6 +66,16 @@ export class MediaSession {
   dropConsumer(consumerId: string): void {
     this.closedConsumers.add(consumerId);
     this.consumers.get(consumerId)?.close();
+  }
+
+  /**
+   * Follows a speaker's server-known mute on our side: a disabled track renders silence at
+   * once, instead of the decoder concealing the lost packets with a fading echo of the voice.
+   */
+  silencePeer(peerId: string, silent: boolean): void {
+    for (const consumer of this.consumers.values()) {
+      if (consumer.appData['peerId'] === peerId && consumer.kind === 'audio') consumer.track.enabled = !silent;
+    }
   }
 
   dropPeer(peerId: string): void {

@@ -14,7 +14,15 @@ type Listener = (...args: unknown[]) => void;
 const ok = (data: unknown): Ack<unknown> => ({ ok: true, data });
 const fail = (code: string, message = code) => ({ ok: false, error: { code, message } }) as Ack<unknown>;
 
-const peer = (peerId: string) => ({ peerId, userId: `u-${peerId}`, displayName: peerId, role: 'listener' as const, isGuest: false });
+const peer = (peerId: string) => ({
+  peerId,
+  userId: `u-${peerId}`,
+  displayName: peerId,
+  role: 'listener' as const,
+  isGuest: false,
+  mic: 'none' as const,
+  moderatorMuted: false,
+});
 
 class FakeSocket implements RoomSocket {
   active = true;
@@ -75,6 +83,8 @@ class FakeSocket implements RoomSocket {
           peers: [peer('me'), peer('bob')],
           producers: this.producers,
           routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() as Record<string, unknown>,
+          moderated: false,
+          activeSpeakerId: 'bob',
         };
         return ok(result);
       }
@@ -331,5 +341,104 @@ describe('RoomClient', () => {
     expect(socket.events('room:leave')).toHaveLength(1);
     await until(client, () => !socket.connected);
     expect(tracks[0]!.readyState).toBe('ended');
+  });
+
+  it('push-to-talk: paused (nothing sent) while the key is up, live only while it is held', async () => {
+    const { client, socket } = setup();
+    client.start();
+    await until(client, (x) => x.status === 'connected');
+    client.setPushToTalk(true);
+    expect(client.getSnapshot()).toMatchObject({ pushToTalk: true, mic: 'muted' });
+    await until(client, () => socket.events('sfu:pauseProducer').length === 1);
+    client.setTalking(true);
+    expect(client.getSnapshot()).toMatchObject({ talking: true, mic: 'live' });
+    client.setTalking(true); // key repeat: no extra request
+    client.setTalking(false);
+    expect(client.getSnapshot()).toMatchObject({ talking: false, mic: 'muted' });
+    await until(client, () => socket.events('sfu:pauseProducer').length === 2);
+    expect(socket.events('sfu:resumeProducer')).toHaveLength(1);
+  });
+
+  it('takes the active speaker from the join, and follows a moderator mute of itself', async () => {
+    const { client, socket } = setup();
+    client.start();
+    const joined = await until(client, (x) => x.status === 'connected');
+    expect(joined.activeSpeakerId).toBe('bob');
+
+    socket.fire('room:moderation', { moderated: true });
+    socket.fire('peer:updated', { ...peer('me'), mic: 'muted', moderatorMuted: true });
+    const s = client.getSnapshot();
+    expect(s).toMatchObject({ mic: 'muted', moderated: true, self: { moderatorMuted: true } });
+    expect(s.micMessage).toMatch(/moderator muted you/);
+    // Locked: unmuting and push-to-talk are refused locally, without asking the server.
+    client.setMuted(false);
+    expect(client.getSnapshot().mic).toBe('muted');
+    expect(socket.events('sfu:resumeProducer')).toHaveLength(0);
+
+    socket.fire('peer:updated', { ...peer('me'), mic: 'muted', moderatorMuted: false });
+    client.setMuted(false);
+    expect(client.getSnapshot().mic).toBe('live');
+    await until(client, () => socket.events('sfu:resumeProducer').length === 1);
+  });
+
+  it('stays muted when the server refuses an unmute', async () => {
+    const { client, socket } = setup();
+    client.start();
+    await until(client, (x) => x.status === 'connected');
+    client.setMuted(true);
+    socket.script.set('sfu:resumeProducer', () => fail('forbidden', 'a moderator muted you'));
+    client.setMuted(false);
+    const s = await until(client, (x) => x.mic === 'muted' && x.micMessage !== null);
+    expect(s.micMessage).toBe('a moderator muted you');
+  });
+
+  it('shows a removal as failed with the banned code and does not rejoin by itself', async () => {
+    const { client, socket } = setup();
+    client.start();
+    await until(client, (x) => x.status === 'connected');
+    socket.fire('room:removed', { reason: 'removed', bannedUntil: new Date(Date.now() + 60_000).toISOString() });
+    const s = client.getSnapshot();
+    expect(s).toMatchObject({ status: 'failed', error: { code: 'banned' } });
+    expect(s.message).toMatch(/removed you/);
+    expect(socket.joins).toBe(1);
+  });
+
+  it('asks the server to moderate and shows its refusal as a notice', async () => {
+    const { client, socket } = setup();
+    client.start();
+    await until(client, (x) => x.status === 'connected');
+    socket.script.set('mod:removePeer', () => fail('forbidden', 'only the room’s owner or an admin can moderate'));
+    await client.removePeer('bob');
+    expect(client.getSnapshot().notice).toMatch(/only the room/);
+    await client.mutePeer('bob');
+    expect(socket.events('mod:mutePeer')[0]?.payload).toEqual({ peerId: 'bob' });
+    expect(client.getSnapshot().notice).toBeNull();
+  });
+
+  it('silences a speaker on our side as soon as the server says it muted, and back when live', async () => {
+    const { client, socket } = setup({ producers: [bobMic] });
+    client.start();
+    const s = await until(client, (x) => x.status === 'connected' && x.remoteAudio.length === 1);
+    const track = s.remoteAudio[0]!.track;
+    expect(track.enabled).toBe(true);
+    socket.fire('peer:updated', { ...peer('bob'), mic: 'muted' });
+    expect(track.enabled).toBe(false);
+    expect(client.getSnapshot().peers.find((p) => p.peerId === 'bob')?.mic).toBe('muted');
+    socket.fire('peer:updated', { ...peer('bob'), mic: 'live' });
+    expect(track.enabled).toBe(true);
+  });
+
+  it('says so while a dropped media connection is restored in place, and when it is back', async () => {
+    const { client, transports } = setup();
+    client.start();
+    await until(client, (x) => x.status === 'connected');
+    const send = transports[0]!.handler as FakeHandler;
+    const recv = transports[1]!.handler as FakeHandler;
+    send.setConnectionState('connected');
+    recv.setConnectionState('connected');
+    recv.setConnectionState('disconnected');
+    expect(client.getSnapshot()).toMatchObject({ status: 'reconnecting', message: expect.stringMatching(/network changed/) });
+    recv.setConnectionState('connected');
+    expect(client.getSnapshot()).toMatchObject({ status: 'connected', message: 'Connected again.' });
   });
 });

@@ -4,6 +4,10 @@ import { ApiError, toApiError, type ClientErrorCode } from '../api/errors';
 import { connectSocket, describeConnectError, request, type AckEmitter } from '../api/socket';
 import { DEFAULT_CONNECT_TIMEOUT_MS, watchTransport } from './connectivity';
 import { MediaSession, Superseded } from './media-session';
+// Kept apart from the first import so branches that extend that line merge cleanly.
+import type { RequestOf } from '@roomcast/shared';
+import { MicController, moderatorMutedMessage } from './mic-controller';
+import { captureMicrophone, DEFAULT_MIC_SETTINGS, listMicrophones, type MicDevice, type MicSettings } from './microphone';
 import {
   backoffMs,
   describeRoomError,
@@ -43,6 +47,15 @@ export interface RoomSnapshot {
   rungs: { send: LinkRung | null; recv: LinkRung | null };
   mic: MicState;
   micMessage: string | null;
+  micSettings: MicSettings;
+  microphones: MicDevice[];
+  /** Push-to-talk: muted except while the talk key (or button) is held. */
+  pushToTalk: boolean;
+  talking: boolean;
+  /** Moderated room: a moderator-muted person waits to be allowed before unmuting. */
+  moderated: boolean;
+  /** Feedback on the last moderation action (or a refusal), for a person to read. */
+  notice: string | null;
 }
 
 /** The socket surface the client uses; socket.io's typed Socket satisfies it at runtime. */
@@ -59,38 +72,23 @@ export interface RoomSocket extends AckEmitter {
 export interface RoomClientDeps {
   connect(): RoomSocket;
   createDevice(): Promise<Device>;
-  getMicrophone(): Promise<MediaStreamTrack>;
+  getMicrophone(settings: MicSettings): Promise<MediaStreamTrack>;
+  listMicrophones?(): Promise<MicDevice[]>;
 }
 
 export const browserDeps: RoomClientDeps = {
   connect: () => connectSocket() as unknown as RoomSocket,
   createDevice: () => Device.factory(),
-  async getMicrophone() {
-    if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no mediaDevices', 'NotSupportedError');
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    const track = stream.getAudioTracks()[0];
-    if (!track) throw new DOMException('no audio track', 'NotFoundError');
-    return track;
-  },
+  getMicrophone: captureMicrophone,
+  listMicrophones,
 };
 
-/** Voice: mono, silence suppressed (DTX) and loss-tolerant (in-band FEC). */
-const OPUS_OPTIONS: types.ProducerCodecOptions = { opusStereo: false, opusDtx: true, opusFec: true };
 /** Join attempts in a row before giving up and showing `failed`. */
 const MAX_JOIN_ATTEMPTS = 6;
 /** Consecutive ICE failures (each followed by a full rejoin) before giving up. */
 const MAX_ICE_FAILURES = 3;
 /** Grace for a `disconnected` transport to recover on its own before restarting ICE. */
 const ICE_RESTART_DELAY_MS = 2_000;
-
-function describeMicError(error: unknown): string {
-  const name = error instanceof DOMException ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Microphone permission denied — you can listen but not speak.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No microphone found — you can listen but not speak.';
-  if (name === 'NotReadableError') return 'The microphone is in use by another app — you can listen but not speak.';
-  if (name === 'NotSupportedError') return 'This browser cannot capture audio here (HTTPS is required) — listening only.';
-  return 'The microphone could not be started — you can listen but not speak.';
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -108,6 +106,12 @@ const initialSnapshot = (): RoomSnapshot => ({
   rungs: { send: null, recv: null },
   mic: 'pending',
   micMessage: null,
+  micSettings: DEFAULT_MIC_SETTINGS,
+  microphones: [],
+  pushToTalk: false,
+  talking: false,
+  moderated: false,
+  notice: null,
 });
 
 /**
@@ -124,16 +128,26 @@ export class RoomClient {
   private run = 0;
   private closed = false;
   private hasJoined = false;
-  private muted = false;
   private iceFailures = 0;
   private serverDisconnects = 0;
   /** The microphone is captured once per visit and reused by every rejoin (no new prompt). */
-  private micTrack: Promise<MediaStreamTrack> | null = null;
+  private readonly mic: MicController;
 
   constructor(
     readonly roomId: string,
     private readonly deps: RoomClientDeps = browserDeps,
-  ) {}
+  ) {
+    this.mic = new MicController(
+      {
+        state: () => this.state,
+        update: (patch) => this.update(patch),
+        session: () => this.session,
+        socket: () => this.socket,
+        closed: () => this.closed,
+      },
+      deps,
+    );
+  }
 
   getSnapshot(): RoomSnapshot {
     return this.state;
@@ -148,8 +162,7 @@ export class RoomClient {
   start(): void {
     if (this.socket || this.closed) return;
     // Ask for the microphone while the socket connects: the prompt is the slowest step.
-    this.micTrack = this.deps.getMicrophone();
-    this.micTrack.catch(() => undefined); // reported when produced; never an unhandled rejection
+    this.mic.capture();
     const socket = this.deps.connect();
     this.socket = socket;
     this.wire(socket);
@@ -168,19 +181,45 @@ export class RoomClient {
     }
   }
 
-  /** Mutes by pausing the producer on both ends: the SFU stops forwarding, the track sends silence. */
+  // The microphone: mute, push-to-talk, device and processing (see MicController).
   setMuted(muted: boolean): void {
-    this.muted = muted;
-    const producer = this.session?.mic;
-    if (!producer || !this.socket) {
-      if (this.state.mic === 'live' || this.state.mic === 'muted') this.update({ mic: muted ? 'muted' : 'live' });
-      return;
+    this.mic.setMuted(muted);
+  }
+  setPushToTalk(on: boolean): void {
+    this.mic.setPushToTalk(on);
+  }
+  setTalking(held: boolean): void {
+    this.mic.setTalking(held);
+  }
+  setMicSettings(patch: Partial<MicSettings>): Promise<void> {
+    return this.mic.setSettings(patch);
+  }
+
+  // Moderation: the server checks who may; a refusal shows up as a notice.
+  mutePeer(peerId: string): Promise<void> {
+    return this.moderate('mod:mutePeer', { peerId });
+  }
+  allowUnmute(peerId: string): Promise<void> {
+    return this.moderate('mod:allowUnmute', { peerId });
+  }
+  removePeer(peerId: string): Promise<void> {
+    return this.moderate('mod:removePeer', { peerId });
+  }
+  setModerated(moderated: boolean): Promise<void> {
+    return this.moderate('mod:setModerated', { moderated });
+  }
+
+  private async moderate<E extends 'mod:mutePeer' | 'mod:allowUnmute' | 'mod:removePeer' | 'mod:setModerated'>(
+    event: E,
+    payload: RequestOf<E>,
+  ): Promise<void> {
+    if (!this.socket) return;
+    try {
+      await request(this.socket, event, payload);
+      this.update({ notice: null });
+    } catch (error) {
+      this.update({ notice: toApiError(error).message });
     }
-    if (muted) producer.pause();
-    else producer.resume();
-    this.update({ mic: muted ? 'muted' : 'live' });
-    const event = muted ? 'sfu:pauseProducer' : 'sfu:resumeProducer';
-    request(this.socket, event, { producerId: producer.id }).catch((error: unknown) => console.warn(`[room] ${event} failed`, error));
   }
 
   /** Leaves the room and releases everything. Safe to call any number of times. */
@@ -190,7 +229,7 @@ export class RoomClient {
     this.run++;
     this.session?.close();
     this.session = null;
-    this.micTrack?.then((track) => track.stop(), () => undefined);
+    this.mic.release();
     const socket = this.socket;
     if (socket?.connected) {
       // Say goodbye so others see us leave at once, then hang up whatever the answer.
@@ -220,6 +259,11 @@ export class RoomClient {
       error: { code: error.code, message },
       remoteAudio: [],
       transports: { send: 'none', recv: 'none' },
+      // Out of the room: who was there (and who spoke) is no longer ours to show.
+      self: null,
+      peers: [],
+      activeSpeakerId: null,
+      levels: {},
     });
   }
 
@@ -284,6 +328,27 @@ export class RoomClient {
         socket.disconnect();
         this.fail(new ApiError(failure.code, failure.message), failure.message);
       } else this.update({ status: this.hasJoined ? 'reconnecting' : 'joining', message: failure.message });
+    });
+
+    on('peer:updated', (peer) => {
+      const self = this.state.self;
+      if (peer.peerId !== self?.peerId) {
+        this.session?.silencePeer(peer.peerId, peer.mic === 'muted');
+        this.update({ peers: upsertPeer(this.state.peers, peer) });
+        return;
+      }
+      this.update({ self: peer });
+      this.mic.selfUpdated(self, peer);
+    });
+
+    on('room:moderation', ({ moderated }) => {
+      const self = this.state.self;
+      this.update({ moderated, ...(self?.moderatorMuted ? { micMessage: moderatorMutedMessage(moderated) } : {}) });
+    });
+
+    on('room:removed', ({ bannedUntil }) => {
+      const until = new Date(bannedUntil).toLocaleTimeString();
+      this.fail(new ApiError('banned', 'removed by a moderator'), `A moderator removed you from this room. You can rejoin after ${until}.`);
     });
 
     on('peer:joined', (peer) => {
@@ -387,7 +452,11 @@ export class RoomClient {
       room: joined.room,
       self: joined.self,
       peers: joined.peers.filter((p) => p.peerId !== joined.self.peerId),
+      moderated: joined.moderated,
+      activeSpeakerId: joined.activeSpeakerId,
     });
+    // A moderator's mute follows us through rejoins: the server starts our producer paused.
+    if (joined.self.moderatorMuted) this.mic.joinedMuted(joined.moderated);
 
     const device = await session.guard(this.deps.createDevice());
     session.device = device;
@@ -409,7 +478,7 @@ export class RoomClient {
 
     for (const producer of joined.producers) session.pending.set(producer.producerId, producer);
     const consuming = this.drainPending(session);
-    await Promise.all([this.produceMicrophone(socket, session), consuming]);
+    await Promise.all([this.mic.produce(socket, session), consuming]);
     session.check();
   }
 
@@ -435,8 +504,13 @@ export class RoomClient {
       if (session !== this.session) return;
       this.update({ transports: { ...this.state.transports, [direction]: state } });
       clearTimeout(restartTimer);
-      if (state === 'connected') this.iceFailures = 0;
-      else if (state === 'disconnected') {
+      if (state === 'connected') {
+        this.iceFailures = 0;
+        // Recovered in place (by itself or by an ICE restart): say so, still in the room.
+        if (this.state.status === 'reconnecting' && session.mediaConnected) this.update({ status: 'connected', message: 'Connected again.' });
+      } else if (state === 'disconnected') {
+        // The person hears silence now: tell them we are on it, before the restart kicks in.
+        if (this.state.status === 'connected') this.update({ status: 'reconnecting', message: 'The network changed; restoring the audio connection…' });
         restartTimer = setTimeout(() => void this.restartIce(socket, session, transport), ICE_RESTART_DELAY_MS);
       } else if (state === 'failed') {
         this.iceFailures++;
@@ -471,34 +545,6 @@ export class RoomClient {
     } catch (error) {
       console.warn('[room] ICE restart failed', error);
     }
-  }
-
-  private async produceMicrophone(socket: RoomSocket, session: MediaSession): Promise<void> {
-    if (!this.micTrack || !session.send) return;
-    if (this.state.mic === 'pending') this.update({ micMessage: 'Waiting for the microphone…' });
-    let track: MediaStreamTrack;
-    try {
-      track = await session.guard(this.micTrack);
-      if (track.readyState === 'ended') {
-        // Unplugged or revoked since the last join: ask again.
-        this.micTrack = this.deps.getMicrophone();
-        track = await session.guard(this.micTrack);
-      }
-    } catch (error) {
-      if (error instanceof Superseded) throw error;
-      console.warn('[room] microphone unavailable', error);
-      this.update({ mic: 'unavailable', micMessage: describeMicError(error) });
-      return;
-    }
-    // Tracks outlive producers (stopTracks: false): a rejoin reuses the same capture.
-    const producer = await session.send.produce({ track, stopTracks: false, codecOptions: OPUS_OPTIONS, appData: { source: 'mic' } });
-    session.mic = producer;
-    session.check();
-    if (this.muted) {
-      producer.pause();
-      await session.guard(request(socket, 'sfu:pauseProducer', { producerId: producer.id }));
-    }
-    this.update({ mic: this.muted ? 'muted' : 'live', micMessage: null });
   }
 
   /** Consumes everything queued before the receive transport existed. */
@@ -548,6 +594,8 @@ export class RoomClient {
       }),
     );
     session.consumers.set(consumer.id, consumer);
+    const speaker = this.state.peers.find((p) => p.peerId === options.peerId);
+    if (options.producerPaused || speaker?.mic === 'muted') consumer.track.enabled = false;
     consumer.observer.on('close', () => {
       session.consumers.delete(consumer.id);
       this.publishMedia(session);

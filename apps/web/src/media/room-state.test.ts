@@ -2,7 +2,7 @@ import type { PeerView } from '@roomcast/shared';
 import { describe, expect, it } from 'vitest';
 import { backoffMs, isFatal, levelToPercent, levelsFromEvent, participants, removePeer, upsertPeer } from './room-state';
 
-const peer = (peerId: string, displayName = peerId): PeerView => ({ peerId, userId: `u-${peerId}`, displayName, role: 'listener', isGuest: false });
+const peer = (peerId: string, displayName = peerId): PeerView => ({ peerId, userId: `u-${peerId}`, displayName, role: 'listener', isGuest: false, mic: 'none', moderatorMuted: false });
 
 describe('participants', () => {
   it('lists self first and every peer once', () => {

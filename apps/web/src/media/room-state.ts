@@ -57,6 +57,7 @@ const FATAL: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
   'unauthenticated',
   'forbidden',
   'room_full',
+  'banned',
   'protocol_mismatch',
   'bad_request',
   'payload_too_large',
@@ -81,7 +82,9 @@ export function describeRoomError(code: ClientErrorCode, fallback: string): stri
     case 'forbidden':
       return 'You are not allowed to join this room.';
     case 'room_full':
-      return 'This room is full.';
+      return 'This room is full — try again when someone leaves.';
+    case 'banned':
+      return 'A moderator removed you from this room; you cannot rejoin it yet.';
     case 'protocol_mismatch':
       return 'This page is out of date with the server. Reload the page to get the new version.';
     case 'timeout':

@@ -8,10 +8,11 @@ import { GuestForm } from '../components/GuestForm';
 import { ParticipantList } from '../components/ParticipantList';
 import { LinkRungs } from '../components/LinkRungs';
 import { RemoteAudio } from '../components/RemoteAudio';
+import { VoiceControls } from '../components/VoiceControls';
 import type { RoomSnapshot, TransportState } from '../media/room-client';
 import { participants } from '../media/room-state';
 import { signInLink } from '../lib/next-path';
-import { useRoom } from '../stores/room';
+import { DEFAULT_PLAYBACK, useRoom } from '../stores/room';
 import { useSession } from '../stores/session';
 
 export function RoomPage() {
@@ -91,7 +92,9 @@ function RoomSession({ roomId }: { roomId: string }) {
 function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
   const navigate = useNavigate();
   const retry = useRoom((s) => s.retry);
-  const setMuted = useRoom((s) => s.setMuted);
+  const setModerated = useRoom((s) => s.setModerated);
+  const playback = useRoom((s) => s.playback);
+  const setPlayback = useRoom((s) => s.setPlayback);
   const leave = useRoom((s) => s.leave);
   const audioBlocked = useRoom((s) => s.audioBlocked);
   const setAudioBlocked = useRoom((s) => s.setAudioBlocked);
@@ -100,6 +103,9 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
 
   const { status, message, error, room, self, peers, remoteAudio, activeSpeakerId, levels, transports, rungs, mic, micMessage } = snapshot;
   const everyone = useMemo(() => participants(self, peers), [self, peers]);
+  const userOf = useMemo(() => new Map(everyone.map((p) => [p.peerId, p.userId])), [everyone]);
+  const moderator = Boolean(self && room && (room.ownerId === self.userId || self.role === 'admin'));
+  const { moderated, notice } = snapshot;
   const audible = useMemo(() => new Set(remoteAudio.map((a) => a.peerId)), [remoteAudio]);
   const onBlocked = useCallback(() => setAudioBlocked(true), [setAudioBlocked]);
 
@@ -124,7 +130,6 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
     for (const el of audioRef.current?.querySelectorAll('audio') ?? []) void el.play().catch(() => setAudioBlocked(true));
   }
 
-  const muted = mic === 'muted';
   return (
     <section className="room" aria-labelledby="room-title">
       <div className="room-head">
@@ -149,7 +154,7 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
                 Reload page
               </button>
             )}
-            {error.code === 'not_found' ? (
+            {error.code === 'not_found' || error.code === 'banned' ? (
               <Link to="/rooms">See open rooms</Link>
             ) : (
               <button type="button" className="button" onClick={retry} data-testid="retry">
@@ -169,17 +174,9 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
         </Alert>
       )}
 
+      <VoiceControls snapshot={snapshot} />
+
       <div className="controls" role="group" aria-label="Room controls">
-        <button
-          type="button"
-          className={muted ? 'button button-warning' : 'button'}
-          onClick={() => setMuted(!muted)}
-          disabled={mic !== 'live' && mic !== 'muted'}
-          aria-pressed={muted}
-          data-testid="mute"
-        >
-          {muted ? 'Unmute' : 'Mute'}
-        </button>
         <button type="button" className="button" onClick={onCopy} data-testid="copy-link">
           Copy link
         </button>
@@ -192,8 +189,25 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
       </p>
 
       {micMessage && (
-        <p className={mic === 'unavailable' ? 'notice notice-warning' : 'notice'} data-testid="mic-message">
+        <p className={mic === 'unavailable' || self?.moderatorMuted ? 'notice notice-warning' : 'notice'} data-testid="mic-message">
           {micMessage}
+        </p>
+      )}
+      {notice && (
+        <p className="notice notice-warning" data-testid="room-notice" role="alert">
+          {notice}
+        </p>
+      )}
+
+      {moderator && (
+        <label className="check">
+          <input type="checkbox" checked={moderated} onChange={(e) => setModerated(e.target.checked)} data-testid="moderated-toggle" />
+          Moderated room — people you mute stay muted until you allow them
+        </label>
+      )}
+      {!moderator && moderated && (
+        <p className="small muted" data-testid="moderated-note">
+          This room is moderated.
         </p>
       )}
 
@@ -202,7 +216,16 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
           <h2 className="section-title">
             In the room <span className="muted">({everyone.length})</span>
           </h2>
-          <ParticipantList participants={everyone} selfId={self.peerId} activeSpeakerId={activeSpeakerId} levels={levels} audible={audible} />
+          <ParticipantList
+            participants={everyone}
+            selfId={self.peerId}
+            activeSpeakerId={activeSpeakerId}
+            levels={levels}
+            audible={audible}
+            moderator={moderator}
+            playback={playback}
+            onPlayback={setPlayback}
+          />
 
           <dl className="media-state small muted">
             <div>
@@ -230,7 +253,13 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
 
       <div ref={audioRef} className="remote-audio">
         {remoteAudio.map((audio) => (
-          <RemoteAudio key={audio.consumerId} peerId={audio.peerId} track={audio.track} onBlocked={onBlocked} />
+          <RemoteAudio
+            key={audio.consumerId}
+            peerId={audio.peerId}
+            track={audio.track}
+            playback={playback[userOf.get(audio.peerId) ?? ''] ?? DEFAULT_PLAYBACK}
+            onBlocked={onBlocked}
+          />
         ))}
       </div>
     </section>

@@ -1,5 +1,15 @@
 import { create } from 'zustand';
+import type { MicSettings } from '../media/microphone';
 import { RoomClient, type RoomSnapshot } from '../media/room-client';
+
+/** How this listener hears one other person; local only, never sent anywhere. */
+export interface Playback {
+  /** 0…1, the <audio> element's volume. */
+  volume: number;
+  muted: boolean;
+}
+
+export const DEFAULT_PLAYBACK: Playback = { volume: 1, muted: false };
 
 interface RoomStore {
   /** The room being visited, or null when none. */
@@ -7,11 +17,21 @@ interface RoomStore {
   snapshot: RoomSnapshot | null;
   /** Whether remote audio is waiting for a click because the browser blocked autoplay. */
   audioBlocked: boolean;
+  /** Per-person volume and local mute, by user id so they survive that person's rejoin. */
+  playback: Record<string, Playback>;
   join(roomId: string): void;
   leave(): void;
   retry(): void;
   setMuted(muted: boolean): void;
+  setPushToTalk(on: boolean): void;
+  setTalking(held: boolean): void;
+  setMicSettings(patch: Partial<MicSettings>): void;
   setAudioBlocked(blocked: boolean): void;
+  setPlayback(userId: string, patch: Partial<Playback>): void;
+  mutePeer(peerId: string): void;
+  allowUnmute(peerId: string): void;
+  removePeer(peerId: string): void;
+  setModerated(moderated: boolean): void;
 }
 
 // The client holds live WebRTC objects, so it stays outside the store's serialisable state.
@@ -22,6 +42,7 @@ export const useRoom = create<RoomStore>()((set) => ({
   roomId: null,
   snapshot: null,
   audioBlocked: false,
+  playback: {},
 
   join(roomId) {
     client?.close();
@@ -44,5 +65,14 @@ export const useRoom = create<RoomStore>()((set) => ({
 
   retry: () => client?.retry(),
   setMuted: (muted) => client?.setMuted(muted),
+  setPushToTalk: (on) => client?.setPushToTalk(on),
+  setTalking: (held) => client?.setTalking(held),
+  setMicSettings: (patch) => void client?.setMicSettings(patch),
   setAudioBlocked: (audioBlocked) => set({ audioBlocked }),
+  setPlayback: (userId, patch) =>
+    set((s) => ({ playback: { ...s.playback, [userId]: { ...DEFAULT_PLAYBACK, ...s.playback[userId], ...patch } } })),
+  mutePeer: (peerId) => void client?.mutePeer(peerId),
+  allowUnmute: (peerId) => void client?.allowUnmute(peerId),
+  removePeer: (peerId) => void client?.removePeer(peerId),
+  setModerated: (moderated) => void client?.setModerated(moderated),
 }));
