@@ -122,6 +122,7 @@ try {
       `${String(n).padStart(4)} | ${(sent / n / seconds).toFixed(1).padStart(19)} | ${perConsumerSecondUs.toFixed(0).padStart(24)} | ${workerCore.toFixed(1).padStart(13)} | ${((100 * lost) / Math.max(1, sent)).toFixed(2).padStart(6)} | ${genCore.toFixed(1).padStart(15)} | ${String(perCore).padStart(21)}`,
     );
   }
+  console.log("anchor: mediasoup's documentation estimates ~500 consumers per worker (one core)");
   for (const l of listeners) l.transport.close();
 } finally {
   speaker.stop();
