@@ -7,13 +7,13 @@
  *   pnpm bench:sfu-cost [N ...]      (default 50 100 200)
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import wrtc from '@roamhq/wrtc';
 import { Device } from 'mediasoup-client';
 import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
 import type { types as client } from 'mediasoup-client';
 import { pino } from 'pino';
+import { freePort } from '@roomcast/e2e/harness/ports.js';
 import { LocalSfuControl, SfuConfig, SfuServer } from '@roomcast/sfu';
 
 Object.assign(globalThis, {
@@ -26,14 +26,6 @@ Object.assign(globalThis, {
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const WINDOW_S = 10;
 const ROOM = 'bench';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The speaker: ffmpeg sends a stereo Opus 440 Hz tone as RTP into a PlainTransport. */
 async function startSpeaker(server: SfuServer): Promise<{ producerId: string; stop: () => void }> {
