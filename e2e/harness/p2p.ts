@@ -38,8 +38,11 @@ export async function waitLinkState(page: Page, state: string, timeout = 30_000)
 }
 
 /** Waits for the page to show the rung (it is re-read as late candidates arrive). */
-export async function waitLinkRung(page: Page, rung: string, timeout = 10_000): Promise<void> {
-  await page.waitForFunction((want) => document.querySelector('[data-testid="link-rung"]')?.textContent === want, rung, { timeout });
+/** Waits for the link's rung: an exact name, or a pattern (ICE may nominate any working relay). */
+export async function waitLinkRung(page: Page, rung: string | RegExp, timeout = 10_000): Promise<string> {
+  const want = typeof rung === 'string' ? `^${rung}$` : rung.source;
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="link-rung"]')?.textContent ?? ''), want, { timeout });
+  return (await page.locator('[data-testid="link-rung"]').textContent()) ?? '';
 }
 
 /** The selected candidate pair as the browser itself reports it. */
