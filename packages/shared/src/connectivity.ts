@@ -10,6 +10,20 @@ import { IceServer } from './sfu.js';
 export const LinkRung = z.enum(['direct', 'relay-udp', 'relay-tcp', 'relay-tls']);
 export type LinkRung = z.infer<typeof LinkRung>;
 
+/** How far down the ladder a TURN URL is: 0 UDP, 1 TCP, 2 TLS (`turns:`). */
+export function turnUrlRank(url: string): number {
+  if (url.startsWith('turns:')) return 2;
+  return /[?&]transport=tcp\b/i.test(url) ? 1 : 0;
+}
+
+/** UDP first (cheapest, lowest latency), then TCP, then TLS (passes the strictest firewalls); stable otherwise. */
+export function orderTurnUrls(urls: readonly string[]): string[] {
+  return urls
+    .map((url, i) => ({ url, i }))
+    .sort((a, b) => turnUrlRank(a.url) - turnUrlRank(b.url) || a.i - b.i)
+    .map((e) => e.url);
+}
+
 /** GET /api/ice-servers: short-lived TURN credentials for peer links (signed in or guest). */
 export const IceConfigResponse = z.object({
   iceServers: z.array(IceServer).max(16),

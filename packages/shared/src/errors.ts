@@ -15,6 +15,10 @@ export const ErrorCode = z.enum([
   'protocol_mismatch',
   'rate_limited',
   'room_full',
+  /** A per-person cap (transports, producers, connections, guests per address) was reached. */
+  'limit_exceeded',
+  /** The request's Content-Type or Content-Encoding is not one the server reads. */
+  'unsupported_media_type',
   /** Removed from this room by a moderator; may rejoin when the ban expires. */
   'banned',
   'not_in_room',
@@ -22,6 +26,38 @@ export const ErrorCode = z.enum([
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The HTTP status each code answers with; clients map a bare status back with `codeForStatus`. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  weak_password: 400,
+  unknown_event: 400,
+  protocol_mismatch: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  banned: 403,
+  not_found: 404,
+  not_in_room: 409,
+  conflict: 409,
+  email_taken: 409,
+  room_full: 409,
+  limit_exceeded: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** The code for a failed response that carried no readable body (a proxy page, an empty 502). */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 502 || status === 504) return 'unavailable';
+  const generic: Partial<Record<number, ErrorCode>> = { 409: 'conflict', 429: 'rate_limited', 401: 'unauthenticated', 403: 'forbidden', 400: 'bad_request' };
+  if (generic[status]) return generic[status];
+  const found = (Object.keys(HTTP_STATUS) as ErrorCode[]).find((code) => HTTP_STATUS[code] === status);
+  return found ?? 'internal';
+}
 
 export const ErrorBody = z.object({
   code: ErrorCode,

@@ -7,3 +7,4 @@ export * from './sfu.js';
 export * from './socket.js';
 export * from './version.js';
 export { z } from 'zod';
+export * from './room-kinds.js';

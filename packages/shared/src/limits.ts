@@ -1,4 +1,7 @@
-/** Size limits shared by both ends, so a client learns them from the same source the server enforces. */
+/**
+ * Limits shared by both ends, so a client learns them from the same source the server
+ * enforces. Sizes bound memory per message; caps bound what one person can hold at once.
+ */
 export const LIMITS = {
   /** Largest HTTP JSON body the API accepts. */
   httpBodyBytes: 64 * 1024,
@@ -6,9 +9,29 @@ export const LIMITS = {
   socketMessageBytes: 256 * 1024,
   /** Largest opaque JSON blob inside a message (RTP parameters, capabilities). */
   jsonBlobBytes: 64 * 1024,
+  /** Deepest nesting of an opaque JSON blob; mediasoup's own structures need fewer than 8. */
+  jsonBlobDepth: 16,
   displayName: { min: 1, max: 40 },
   email: { max: 254 },
   password: { min: 10, max: 256 },
   roomName: { min: 1, max: 80 },
   id: { max: 64 },
+  /**
+   * SFU objects one peer may hold at once in one room, enforced by the SFU peer. A browser
+   * needs one send and one receive transport; a reconnect may briefly hold a second pair.
+   */
+  perPeer: {
+    transports: 4,
+    producers: 4,
+    /** One per other member's microphone, plus video: a full room at the largest kind limit. */
+    consumers: 512,
+    dataProducers: 4,
+    dataConsumers: 16,
+  },
+  /** Open socket.io connections per account (tabs, phones, reconnects overlapping). */
+  socketsPerAccount: 8,
+  /** Guest accounts created from one client address per hour. */
+  guestsPerIpPerHour: 20,
+  /** Largest batch in one request (consumer ids to resume, producer ids to consume). */
+  batch: 512,
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, JsonBlob } from './common.js';
+import { LIMITS } from './limits.js';
 
 /**
  * The SFU's control surface: what signaling asks of an SFU node. In the embedded default it
@@ -21,17 +22,15 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
-export const TransportOptions = z.object({
+/** What the SFU answers for a new transport: only what the SFU itself knows. */
+export const SfuTransportOptions = z.object({
   id: z.string(),
   iceParameters: JsonBlob,
   iceCandidates: z.array(JsonBlob).max(64),
   dtlsParameters: JsonBlob,
   sctpParameters: JsonBlob.optional(),
-  iceServers: z.array(IceServer).max(16).optional(),
-  /** Signaling adds it: how long the client waits for this transport to connect before it gives up. */
-  connectTimeoutMs: z.number().int().positive().optional(),
 });
-export type TransportOptions = z.infer<typeof TransportOptions>;
+export type SfuTransportOptions = z.infer<typeof SfuTransportOptions>;
 
 export const ConsumerOptions = z.object({
   consumerId: z.string(),
@@ -53,6 +52,7 @@ export const DataConsumerOptions = z.object({
 export type DataConsumerOptions = z.infer<typeof DataConsumerOptions>;
 
 const Empty = z.object({});
+const ConsumerIds = z.array(Id).max(LIMITS.batch);
 const ProducerRef = InRoom.extend({ producerId: Id });
 const ConsumerRef = InRoom.extend({ consumerId: Id });
 const TransportRef = InRoom.extend({ transportId: Id });
@@ -61,9 +61,18 @@ export const sfuMethods = {
   'room.open': { params: z.object({ roomId: Id }), result: z.object({ rtpCapabilities: JsonBlob }) },
   'room.close': { params: z.object({ roomId: Id }), result: Empty },
   'peer.leave': { params: InRoom, result: Empty },
+  /**
+   * A receive transport given the device's `rtpCapabilities` becomes the peer's way to consume:
+   * the SFU creates its consumers for it (`consumer.createMany`), mediasoup-demo's pattern, so
+   * joining costs a fixed number of requests whatever the room's size.
+   */
   'transport.create': {
-    params: InRoom.extend({ direction: TransportDirection, sctp: z.boolean().default(false) }),
-    result: TransportOptions,
+    params: InRoom.extend({
+      direction: TransportDirection,
+      sctp: z.boolean().default(false),
+      rtpCapabilities: JsonBlob.optional(),
+    }),
+    result: SfuTransportOptions,
   },
   'transport.connect': { params: TransportRef.extend({ dtlsParameters: JsonBlob }), result: Empty },
   'transport.restartIce': { params: TransportRef, result: z.object({ iceParameters: JsonBlob }) },
@@ -75,11 +84,17 @@ export const sfuMethods = {
   'producer.pause': { params: ProducerRef, result: Empty },
   'producer.resume': { params: ProducerRef, result: Empty },
   'producer.close': { params: ProducerRef, result: Empty },
-  'consumer.create': {
-    params: TransportRef.extend({ producerId: Id, rtpCapabilities: JsonBlob }),
-    result: ConsumerOptions,
+  /**
+   * Consumers (created paused) on the peer's receive transport for each producer it can
+   * consume and does not consume yet; its own, unknown and closed producers are skipped, so
+   * the call is idempotent. Empty when the peer has no receive transport with capabilities.
+   */
+  'consumer.createMany': {
+    params: InRoom.extend({ producerIds: z.array(Id).max(LIMITS.batch) }),
+    result: z.object({ consumers: z.array(ConsumerOptions).max(LIMITS.batch) }),
   },
-  'consumer.resume': { params: ConsumerRef, result: Empty },
+  /** Resumes the peer's consumers; ids it does not own are ignored (they may have just closed). */
+  'consumer.resumeMany': { params: InRoom.extend({ consumerIds: ConsumerIds }), result: Empty },
   'consumer.close': { params: ConsumerRef, result: Empty },
   'dataProducer.create': {
     params: TransportRef.extend({
@@ -93,21 +108,43 @@ export const sfuMethods = {
     params: TransportRef.extend({ dataProducerId: Id }),
     result: DataConsumerOptions,
   },
+  /** Workers configured and running; degraded while a dead worker could not be respawned. */
+  'server.health': {
+    params: Empty,
+    result: z.object({ configured: z.number().int(), running: z.number().int(), degraded: z.boolean() }),
+  },
+  'server.stats': {
+    params: Empty,
+    result: z.object({
+      workers: z.array(
+        z.object({
+          index: z.number().int(),
+          pid: z.number().int(),
+          alive: z.boolean(),
+          rooms: z.number().int(),
+          consumers: z.number().int(),
+          cpuMs: z.number(),
+        }),
+      ),
+      rooms: z.number().int(),
+    }),
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type SfuMethod = keyof typeof sfuMethods;
 export type SfuParams<M extends SfuMethod> = z.input<(typeof sfuMethods)[M]['params']>;
 export type SfuResult<M extends SfuMethod> = z.infer<(typeof sfuMethods)[M]['result']>;
 
-/** What an SFU node tells signaling, unasked. */
-export interface SfuEvents {
-  activeSpeaker: { roomId: string; peerId: string | null };
-  audioLevels: { roomId: string; levels: { peerId: string; volume: number }[] };
-  producerClosed: { roomId: string; peerId: string; producerId: string };
-  consumerClosed: { roomId: string; peerId: string; consumerId: string };
+/** What an SFU node tells signaling, unasked: validated on arrival like the methods' results. */
+export const sfuEvents = {
+  activeSpeaker: z.object({ roomId: Id, peerId: Id.nullable() }),
+  audioLevels: z.object({ roomId: Id, levels: z.array(z.object({ peerId: Id, volume: z.number() })).max(64) }),
+  producerClosed: z.object({ roomId: Id, peerId: Id, producerId: Id }),
+  consumerClosed: z.object({ roomId: Id, peerId: Id, consumerId: Id }),
   /** The room's router was lost (its worker died) and rebuilt: every peer must rejoin. */
-  roomReset: { roomId: string; reason: string };
-}
+  roomReset: z.object({ roomId: Id, reason: z.string().max(200) }),
+} as const satisfies Record<string, z.ZodType>;
+export type SfuEvents = { [E in keyof typeof sfuEvents]: z.infer<(typeof sfuEvents)[E]> };
 
 export interface SfuControl {
   request<M extends SfuMethod>(method: M, params: SfuParams<M>): Promise<SfuResult<M>>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Id, JsonBlob, Role } from './common.js';
 import { ErrorBody } from './errors.js';
-import { RoomView } from './http.js';
-import { sfuMethods, ConsumerOptions, DataConsumerOptions, MediaKind, TransportOptions } from './sfu.js';
+import { RoomView, UserView } from './http.js';
+import { LIMITS } from './limits.js';
+import { sfuMethods, ConsumerOptions, DataConsumerOptions, IceServer, MediaKind, SfuTransportOptions } from './sfu.js';
 
 /**
  * socket.io between a browser and signaling. Requests carry an ack; the server answers every
@@ -51,6 +52,19 @@ export const JoinResult = z.object({
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
+/**
+ * A transport as the browser gets it: the SFU's options, the ICE servers (short-lived TURN
+ * credentials) and connect timeout signaling adds, and for a receive transport created with
+ * the device's capabilities, consumers of everything already published in the room.
+ */
+export const TransportOptions = SfuTransportOptions.extend({
+  iceServers: z.array(IceServer).max(16).optional(),
+  /** How long the client waits for this transport to connect before it gives up. */
+  connectTimeoutMs: z.number().int().positive().optional(),
+  consumers: z.array(ConsumerOptions).max(LIMITS.batch).optional(),
+});
+export type TransportOptions = z.infer<typeof TransportOptions>;
+
 // The client never names its room or peer: the server knows them from the session.
 const scope = { roomId: true, peerId: true } as const;
 const Empty = z.object({});
@@ -65,8 +79,8 @@ export const clientRequests = {
   'sfu:pauseProducer': { request: sfuMethods['producer.pause'].params.omit(scope), response: Empty },
   'sfu:resumeProducer': { request: sfuMethods['producer.resume'].params.omit(scope), response: Empty },
   'sfu:closeProducer': { request: sfuMethods['producer.close'].params.omit(scope), response: Empty },
-  'sfu:consume': { request: sfuMethods['consumer.create'].params.omit(scope), response: ConsumerOptions },
-  'sfu:resumeConsumer': { request: sfuMethods['consumer.resume'].params.omit(scope), response: Empty },
+  /** Resumes consumers the page has wired up (those the recv transport or `consumer:new` brought). */
+  'sfu:resumeConsumers': { request: sfuMethods['consumer.resumeMany'].params.omit(scope), response: Empty },
   'sfu:produceData': { request: sfuMethods['dataProducer.create'].params.omit(scope), response: sfuMethods['dataProducer.create'].result },
   'sfu:consumeData': { request: sfuMethods['dataConsumer.create'].params.omit(scope), response: DataConsumerOptions },
   // Moderation: only the room's owner or an admin; anyone else gets `forbidden`.
@@ -90,6 +104,11 @@ export const serverEvents = {
   /** A peer's details changed (microphone state, moderator mute); sent to everyone, the peer included. */
   'peer:updated': PeerView,
   'producer:new': ProducerInfo,
+  /**
+   * Consumers the server created for this connection's receive transport (paused) when others
+   * published: wire them, then `sfu:resumeConsumers`. The newcomer never asks per producer.
+   */
+  'consumer:new': z.object({ consumers: z.array(ConsumerOptions).min(1).max(LIMITS.batch) }),
   'producer:closed': z.object({ producerId: z.string(), peerId: z.string() }),
   'consumer:closed': z.object({ consumerId: z.string() }),
   'room:activeSpeaker': z.object({ peerId: z.string().nullable() }),
@@ -104,6 +123,10 @@ export const serverEvents = {
   'room:removed': z.object({ reason: z.string(), bannedUntil: z.string() }),
   /** The room was closed for good (by its owner or an admin). */
   'room:closed': z.object({ reason: z.string() }),
+  /** This connection's session ended (signed out, account disabled or deleted): it is closed next. */
+  'session:ended': z.object({ reason: z.string() }),
+  /** This connection's account changed (role, name); what it may do follows at once. */
+  'session:updated': z.object({ user: UserView }),
   /** The server is shutting down; reconnect later. */
   'server:shutdown': z.object({ reason: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -1,0 +1,44 @@
+import type { RoomKind } from './common.js';
+import type { MediaKind } from './sfu.js';
+import type { ClientRequest } from './socket.js';
+
+/**
+ * What each kind of room lets a member do, checked by the server's dispatcher before any
+ * handler runs (and read by clients to know which media parts to start). A `host` is the
+ * room's owner or an admin; everyone else is a `member`.
+ */
+export type RoomRole = 'host' | 'member';
+
+export interface RoomKindRule {
+  /** Requests a member in this role may make once in the room (`room:join` is always allowed). */
+  requests: readonly ClientRequest[];
+  /** Producers of each media kind one peer may hold at once (0: may not produce it). */
+  producers: Record<MediaKind, number>;
+}
+
+const MEMBERSHIP = ['room:leave'] as const;
+const LISTEN = ['sfu:createTransport', 'sfu:connectTransport', 'sfu:restartIce', 'sfu:resumeConsumers', 'sfu:consumeData'] as const;
+const SPEAK = ['sfu:produce', 'sfu:pauseProducer', 'sfu:resumeProducer', 'sfu:closeProducer'] as const;
+const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setModerated'] as const;
+
+export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> = {
+  // Everyone talks: one microphone each, no video.
+  voice: {
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, ...MODERATE], producers: { audio: 1, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK], producers: { audio: 1, video: 0 } },
+  },
+  // The DJ is on air (the mix and a talk-over microphone); listeners only listen.
+  dj: {
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, 'sfu:produceData', ...MODERATE], producers: { audio: 2, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN], producers: { audio: 0, video: 0 } },
+  },
+  // A watch party syncs over its own mesh; SFU voice is off until the party turns it on.
+  watch: {
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...MODERATE], producers: { audio: 0, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN], producers: { audio: 0, video: 0 } },
+  },
+};
+
+export function roomRule(kind: RoomKind, role: RoomRole): RoomKindRule {
+  return ROOM_KIND_RULES[kind][role];
+}
