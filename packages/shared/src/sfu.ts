@@ -108,6 +108,27 @@ export const sfuMethods = {
     params: TransportRef.extend({ dataProducerId: Id }),
     result: DataConsumerOptions,
   },
+  /**
+   * Every media object the SFU holds for the room, by peer: what admin pages show and what
+   * tests assert on (a departed peer must hold nothing). `open` is false for an unknown room.
+   */
+  'room.inspect': {
+    params: z.object({ roomId: Id }),
+    result: z.object({
+      open: z.boolean(),
+      worker: z.number().int().optional(),
+      peers: z.array(
+        z.object({
+          peerId: z.string(),
+          transports: z.array(z.string()),
+          producers: z.array(z.object({ id: z.string(), kind: MediaKind, paused: z.boolean() })),
+          consumers: z.array(z.object({ id: z.string(), producerId: z.string(), paused: z.boolean() })),
+          dataProducers: z.array(z.string()),
+          dataConsumers: z.array(z.string()),
+        }),
+      ),
+    }),
+  },
   /** Workers configured and running; degraded while a dead worker could not be respawned. */
   'server.health': {
     params: Empty,
