@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
 
+/** A comma-separated list of milliseconds; empty means none. */
+const msList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean).map(Number) : v),
+  z.array(z.number().int().min(0).max(600_000)).max(20),
+);
+
 /**
  * Every SFU option, its environment variable and its default, in one place.
- * The README's configuration table is generated from the same descriptions.
+ * The README's configuration table repeats these descriptions.
  */
 export const SfuConfig = z.object({
   /** SFU_WORKERS — mediasoup worker processes; one per core uses the machine without oversubscribing. */
@@ -20,19 +27,106 @@ export const SfuConfig = z.object({
   logLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   /** SFU_INITIAL_BITRATE — initial outgoing bitrate estimate per transport, bits/s. */
   initialOutgoingBitrate: z.coerce.number().int().min(100_000).default(1_000_000),
+  /**
+   * SFU_RESPAWN_DELAYS_MS — waits before each attempt to respawn a dead worker; after the last
+   * failure the worker is given up (its rooms move to live workers, health says degraded).
+   * Empty: never respawn.
+   */
+  respawnDelaysMs: msList.default([0, 250, 1000, 5000]),
+  /** SFU_AUDIO_LEVEL_INTERVAL_MS — how often level meters update (AudioLevelObserver interval). */
+  audioLevelIntervalMs: z.coerce.number().int().min(50).max(10_000).default(250),
+  /** SFU_AUDIO_LEVEL_THRESHOLD — dBov below which a microphone counts as silent (-127…0). */
+  audioLevelThreshold: z.coerce.number().int().min(-127).max(0).default(-70),
+  /** SFU_AUDIO_LEVEL_MAX_ENTRIES — loudest producers reported per update (the event carries at most 64). */
+  audioLevelMaxEntries: z.coerce.number().int().min(1).max(64).default(16),
+  /** SFU_ACTIVE_SPEAKER_INTERVAL_MS — how often the dominant speaker is re-evaluated. */
+  activeSpeakerIntervalMs: z.coerce.number().int().min(100).max(10_000).default(300),
 });
 export type SfuConfig = z.infer<typeof SfuConfig>;
 
+const SFU_ENV: Record<keyof SfuConfig, string> = {
+  workers: 'SFU_WORKERS',
+  listenIp: 'SFU_LISTEN_IP',
+  announcedAddress: 'SFU_ANNOUNCED_ADDRESS',
+  port: 'SFU_PORT',
+  workerBin: 'SFU_WORKER_BIN',
+  logLevel: 'SFU_LOG_LEVEL',
+  initialOutgoingBitrate: 'SFU_INITIAL_BITRATE',
+  respawnDelaysMs: 'SFU_RESPAWN_DELAYS_MS',
+  audioLevelIntervalMs: 'SFU_AUDIO_LEVEL_INTERVAL_MS',
+  audioLevelThreshold: 'SFU_AUDIO_LEVEL_THRESHOLD',
+  audioLevelMaxEntries: 'SFU_AUDIO_LEVEL_MAX_ENTRIES',
+  activeSpeakerIntervalMs: 'SFU_ACTIVE_SPEAKER_INTERVAL_MS',
+};
+
 export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
-  return SfuConfig.parse({
-    workers: env.SFU_WORKERS,
-    listenIp: env.SFU_LISTEN_IP,
-    announcedAddress: env.SFU_ANNOUNCED_ADDRESS,
-    port: env.SFU_PORT,
-    workerBin: env.SFU_WORKER_BIN ?? env.MEDIASOUP_WORKER_BIN,
-    logLevel: env.SFU_LOG_LEVEL,
-    initialOutgoingBitrate: env.SFU_INITIAL_BITRATE,
-  });
+  const raw = Object.fromEntries(Object.entries(SFU_ENV).map(([key, name]) => [key, env[name]]));
+  raw.workerBin = env.SFU_WORKER_BIN ?? env.MEDIASOUP_WORKER_BIN;
+  return parseConfig(SfuConfig, raw, SFU_ENV);
+}
+
+/** The SFU run on its own (main.ts): its control channel and shutdown. */
+export const SfuNodeConfig = z.object({
+  /** SFU_CONTROL_HOST — address the control channel listens on; loopback unless signaling runs elsewhere. */
+  controlHost: z.string().default('127.0.0.1'),
+  /** SFU_CONTROL_PORT — TCP port of the control channel (WebSocket). */
+  controlPort: z.coerce.number().int().min(1).max(65535).default(4080),
+  /** SFU_CONTROL_SECRET or SFU_CONTROL_SECRET_FILE — shared with signaling; required, at least 16 characters. */
+  controlSecret: z.string({ error: 'is required (set SFU_CONTROL_SECRET or SFU_CONTROL_SECRET_FILE)' }).min(16),
+  /** SFU_DRAIN_TIMEOUT_MS — on SIGTERM, how long open rooms may stay before they are closed. */
+  drainTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** LOG_LEVEL — pino level of this process. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type SfuNodeConfig = z.infer<typeof SfuNodeConfig>;
+
+const NODE_ENV: Record<keyof SfuNodeConfig, string> = {
+  controlHost: 'SFU_CONTROL_HOST',
+  controlPort: 'SFU_CONTROL_PORT',
+  controlSecret: 'SFU_CONTROL_SECRET',
+  drainTimeoutMs: 'SFU_DRAIN_TIMEOUT_MS',
+  logLevel: 'LOG_LEVEL',
+};
+
+export function sfuNodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuNodeConfig {
+  const raw = Object.fromEntries(Object.entries(NODE_ENV).map(([key, name]) => [key, env[name]]));
+  raw.controlSecret = secretFrom(env.SFU_CONTROL_SECRET, env.SFU_CONTROL_SECRET_FILE);
+  return parseConfig(SfuNodeConfig, raw, NODE_ENV);
+}
+
+/** How signaling reaches an SFU run on its own; undefined when SFU_URL is unset (embedded SFU). */
+export const RemoteSfuConfig = z.object({
+  /** SFU_URL — the SFU's control channel, e.g. ws://127.0.0.1:4080; unset: run the SFU in-process. */
+  url: z.url({ protocol: /^wss?$/ }),
+  /** SFU_CONTROL_SECRET or SFU_CONTROL_SECRET_FILE — the same secret the SFU was given. */
+  secret: z.string({ error: 'is required with SFU_URL' }).min(16),
+  /** SFU_REQUEST_TIMEOUT_MS — a control request not answered by then fails with `unavailable`. */
+  requestTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+export type RemoteSfuConfig = z.infer<typeof RemoteSfuConfig>;
+
+export function remoteSfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RemoteSfuConfig | undefined {
+  if (!env.SFU_URL) return undefined;
+  const raw = { url: env.SFU_URL, secret: secretFrom(env.SFU_CONTROL_SECRET, env.SFU_CONTROL_SECRET_FILE), requestTimeoutMs: env.SFU_REQUEST_TIMEOUT_MS };
+  return parseConfig(RemoteSfuConfig, raw, { url: 'SFU_URL', secret: 'SFU_CONTROL_SECRET', requestTimeoutMs: 'SFU_REQUEST_TIMEOUT_MS' });
+}
+
+/** A bad value stops the process with the variable's name and what is wrong, never the value. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseConfig<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, names: Record<string, string>): z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `${names[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`invalid configuration — ${lines.join('; ')}`);
+}
+
+/** Secrets come from the environment or a file (Docker/Kubernetes secrets), never from logs. */
+function secretFrom(value: string | undefined, file: string | undefined): string | undefined {
+  if (value) return value;
+  return file ? readFileSync(file, 'utf8').trim() || undefined : undefined;
 }
 
 /** The address browsers should dial when the SFU binds a wildcard. */
