@@ -19,8 +19,15 @@ export const SfuConfig = z.object({
   listenIp: z.string().default('0.0.0.0'),
   /** SFU_ANNOUNCED_ADDRESS — address or hostname put in ICE candidates; defaults to the first external IPv4. */
   announcedAddress: z.string().optional(),
-  /** SFU_PORT — first UDP+TCP port; worker i listens on port + i (one port per worker for all transports). */
-  port: z.coerce.number().int().min(1024).max(65000).default(40000),
+  /**
+   * SFU_PORT — first UDP+TCP port; worker i listens on port + i (one port per worker for all
+   * transports). 0: each worker takes free ports (tests; a respawned worker gets new ones).
+   */
+  port: z.coerce
+    .number()
+    .int()
+    .refine((p) => p === 0 || (p >= 1024 && p <= 65000), 'must be 0 or 1024…65000')
+    .default(40000),
   /** SFU_WORKER_BIN — mediasoup-worker binary; defaults to MEDIASOUP_WORKER_BIN, then mediasoup's own. */
   workerBin: z.string().optional(),
   /** SFU_LOG_LEVEL — the worker's own log level. */

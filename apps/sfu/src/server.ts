@@ -82,7 +82,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
     const listen = {
       ip: config.listenIp,
       announcedAddress: config.announcedAddress ?? defaultAnnouncedAddress(config.listenIp),
-      port: config.port + index,
+      ...(config.port === 0 ? {} : { port: config.port + index }),
     };
     try {
       const webRtcServer = await worker.createWebRtcServer({
