@@ -76,8 +76,8 @@ export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfi
 export const SfuNodeConfig = z.object({
   /** SFU_CONTROL_HOST — address the control channel listens on; loopback unless signaling runs elsewhere. */
   controlHost: z.string().default('127.0.0.1'),
-  /** SFU_CONTROL_PORT — TCP port of the control channel (WebSocket). */
-  controlPort: z.coerce.number().int().min(1).max(65535).default(4080),
+  /** SFU_CONTROL_PORT — TCP port of the control channel (WebSocket); 0 picks a free one (logged). */
+  controlPort: z.coerce.number().int().min(0).max(65535).default(4080),
   /** SFU_CONTROL_SECRET or SFU_CONTROL_SECRET_FILE — shared with signaling; required, at least 16 characters. */
   controlSecret: z.string({ error: 'is required (set SFU_CONTROL_SECRET or SFU_CONTROL_SECRET_FILE)' }).min(16),
   /** SFU_DRAIN_TIMEOUT_MS — on SIGTERM, how long open rooms may stay before they are closed. */

@@ -92,7 +92,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
         ],
       });
       worker.once('died', (error) => void this.#onDied(index, worker, error));
-      this.log.info({ index, pid: worker.pid, port: listen.port, announced: listen.announcedAddress }, 'sfu worker started');
+      this.log.info({ index, workerPid: worker.pid, port: listen.port, announced: listen.announcedAddress }, 'sfu worker started');
       return { index, worker, webRtcServer, alive: true };
     } catch (error) {
       worker.close();
@@ -104,7 +104,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
     if (this.#closed) return;
     const slot = this.#slots[index]!;
     slot.alive = false;
-    this.log.error({ index, pid: dead.pid, err: error.message }, 'sfu worker died; respawning');
+    this.log.error({ index, workerPid: dead.pid, err: error.message }, 'sfu worker died; respawning');
     const delays = this.config.respawnDelaysMs;
     for (let attempt = 0; attempt < delays.length && !this.#closed; attempt++) {
       await sleep(delays[attempt]);
