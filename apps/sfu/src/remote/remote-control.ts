@@ -102,7 +102,8 @@ export class RemoteSfuControl implements SfuControl {
     this.#failAll(unavailable('closed'));
     const ws = this.#ws;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
-      const closed = once(ws, 'close');
+      // Not events.once: it would reject on the 'error' a connection aborted mid-handshake emits.
+      const closed = new Promise((resolve) => ws.once('close', resolve));
       ws.terminate();
       await closed;
     }
