@@ -127,6 +127,12 @@ export class Room extends EventEmitter<RoomEvents> {
     return undefined;
   }
 
+  producer(producerId: string): types.Producer {
+    const producer = this.findProducer(producerId);
+    if (!producer) throw new RoomcastError('not_found', `no producer ${producerId} in room ${this.id}`);
+    return producer;
+  }
+
   dataProducer(dataProducerId: string): types.DataProducer {
     for (const peer of this.peers.values()) {
       const dataProducer = peer.dataProducers.get(dataProducerId);
