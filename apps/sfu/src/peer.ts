@@ -118,9 +118,11 @@ export class SfuPeer {
 
   #adopt<K extends PeerKind>(kind: K, item: PeerItems[K], parent?: { closed: boolean }): PeerItems[K] {
     // mediasoup builds the object after the worker answers, even if its transport closed meanwhile.
-    if (this.#closed || parent?.closed) item.close();
-    this.#assertOpen();
-    if (parent?.closed) throw new RoomcastError('not_found', `its transport closed while the ${kind} was created`);
+    if (this.#closed || parent?.closed || item.closed) {
+      item.close();
+      this.#assertOpen();
+      throw new RoomcastError('not_found', `it closed (or its transport did) while the ${kind} were being created`);
+    }
     const map = this[kind] as Map<string, PeerItems[K]>;
     map.set(item.id, item);
     (item.observer as { once(event: 'close', fn: () => void): unknown }).once('close', () => map.delete(item.id));
