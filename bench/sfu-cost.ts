@@ -40,8 +40,7 @@ async function startSpeaker(server: SfuServer): Promise<{ producerId: string; st
     appData: { peerId: 'speaker' },
   });
   // Registered like any member's producer, so listeners consume it through the normal control path.
-  const peer = room.peer('speaker');
-  peer.track(peer.producers, producer);
+  room.peer('speaker').reserve('producers').adopt(producer);
   const url = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
   const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
     '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', '101', '-ssrc', '22222222', '-f', 'rtp', url], { stdio: 'ignore' });
@@ -53,7 +52,8 @@ async function addListener(control: LocalSfuControl, caps: client.RtpCapabilitie
   const peerId = `listener${i}`;
   const device = new Device({ handlerFactory: Chrome111.createFactory({}) });
   await device.load({ routerRtpCapabilities: caps });
-  const options = await control.request('transport.create', { roomId: ROOM, peerId, direction: 'recv' });
+  // With the device's capabilities the recv transport is the one the SFU creates consumers on.
+  const options = await control.request('transport.create', { roomId: ROOM, peerId, direction: 'recv', rtpCapabilities: device.rtpCapabilities as never });
   const transport = device.createRecvTransport(options as unknown as client.TransportOptions);
   transport.on('connect', ({ dtlsParameters }, done, fail) => {
     control.request('transport.connect', { roomId: ROOM, peerId, transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => done(), fail);
@@ -64,11 +64,10 @@ async function addListener(control: LocalSfuControl, caps: client.RtpCapabilitie
       if (state === 'failed') reject(new Error(`${peerId}: transport failed`));
     });
   });
-  const c = await control.request('consumer.create', {
-    roomId: ROOM, peerId, transportId: transport.id, producerId, rtpCapabilities: device.rtpCapabilities as never,
-  });
+  const { consumers: [c] } = await control.request('consumer.createMany', { roomId: ROOM, peerId, producerIds: [producerId] });
+  if (!c) throw new Error(`${peerId}: the SFU created no consumer`);
   await transport.consume({ id: c.consumerId, producerId, kind: c.kind, rtpParameters: c.rtpParameters as never });
-  await control.request('consumer.resume', { roomId: ROOM, peerId, consumerId: c.consumerId });
+  await control.request('consumer.resumeMany', { roomId: ROOM, peerId, consumerIds: [c.consumerId] });
   await connected;
   return { transport, peerId };
 }

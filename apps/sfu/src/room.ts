@@ -2,7 +2,18 @@ import { EventEmitter } from 'node:events';
 import { RoomcastError, type SfuEvents } from '@roomcast/shared';
 import type { types } from 'mediasoup';
 import { mediaCodecs } from './codecs.js';
+import type { SfuConfig } from './config.js';
 import { SfuPeer } from './peer.js';
+
+/** The observer tunables a room reads from the SFU's config. */
+export type RoomSettings = Pick<SfuConfig, 'audioLevelIntervalMs' | 'audioLevelThreshold' | 'audioLevelMaxEntries' | 'activeSpeakerIntervalMs'>;
+
+/**
+ * How many departed peer ids a room remembers so a late request cannot re-create them. Peer
+ * ids are random per join, so only a request racing its own leave ever needs this; the oldest
+ * are forgotten first, which bounds a long-lived room's memory.
+ */
+const DEPARTED_MEMORY = 4096;
 
 export interface RoomEvents {
   activeSpeaker: [SfuEvents['activeSpeaker']];
@@ -19,6 +30,7 @@ export interface RoomEvents {
  */
 export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, SfuPeer>();
+  readonly #departed = new Set<string>();
   #router!: types.Router;
   #audioLevels!: types.AudioLevelObserver;
   #activeSpeaker!: types.ActiveSpeakerObserver;
@@ -30,12 +42,13 @@ export class Room extends EventEmitter<RoomEvents> {
     readonly id: string,
     public worker: types.Worker,
     public webRtcServer: types.WebRtcServer,
+    readonly settings: RoomSettings,
   ) {
     super();
   }
 
-  static async create(id: string, worker: types.Worker, webRtcServer: types.WebRtcServer): Promise<Room> {
-    const room = new Room(id, worker, webRtcServer);
+  static async create(id: string, worker: types.Worker, webRtcServer: types.WebRtcServer, settings: RoomSettings): Promise<Room> {
+    const room = new Room(id, worker, webRtcServer, settings);
     await room.#build();
     return room;
   }
@@ -48,12 +61,25 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#closed;
   }
 
+  /** The worker's index in the server (its slot), set when the worker was spawned. */
+  get workerIndex(): number {
+    return Number(this.worker.appData.index);
+  }
+
+  /** Consumers on this room's router: what placement balances, since they cost the worker most. */
+  get consumerCount(): number {
+    let count = 0;
+    for (const peer of this.peers.values()) count += peer.consumers.size;
+    return count;
+  }
+
   async #build(): Promise<void> {
     this.#router = await this.worker.createRouter({ mediaCodecs, appData: { roomId: this.id } });
     this.#candidates = new Set();
-    // Levels drive meters (≈ 4 updates/s); the dominant-speaker observer picks one speaker.
-    this.#audioLevels = await this.#router.createAudioLevelObserver({ maxEntries: 16, threshold: -70, interval: 250 });
-    this.#activeSpeaker = await this.#router.createActiveSpeakerObserver({ interval: 300 });
+    // Levels drive meters; the dominant-speaker observer picks one speaker.
+    const { audioLevelMaxEntries: maxEntries, audioLevelThreshold: threshold, audioLevelIntervalMs: interval } = this.settings;
+    this.#audioLevels = await this.#router.createAudioLevelObserver({ maxEntries, threshold, interval });
+    this.#activeSpeaker = await this.#router.createActiveSpeakerObserver({ interval: this.settings.activeSpeakerIntervalMs });
     this.#audioLevels.on('volumes', (volumes) =>
       this.emit('audioLevels', {
         roomId: this.id,
@@ -75,9 +101,11 @@ export class Room extends EventEmitter<RoomEvents> {
     await this.#build();
   }
 
+  /** The peer, created on its first request; a peer that left is never re-created. */
   peer(peerId: string): SfuPeer {
     let peer = this.peers.get(peerId);
     if (!peer) {
+      if (this.#departed.has(peerId) || this.#closed) throw new RoomcastError('not_in_room', `peer ${peerId} has left room ${this.id}`);
       peer = new SfuPeer(peerId);
       this.peers.set(peerId, peer);
     }
@@ -91,12 +119,18 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Finds a producer of any peer in the room (consumers may subscribe to anyone here). */
-  producer(producerId: string): types.Producer {
+  findProducer(producerId: string): types.Producer | undefined {
     for (const peer of this.peers.values()) {
       const producer = peer.producers.get(producerId);
       if (producer) return producer;
     }
-    throw new RoomcastError('not_found', `no producer ${producerId} in room ${this.id}`);
+    return undefined;
+  }
+
+  producer(producerId: string): types.Producer {
+    const producer = this.findProducer(producerId);
+    if (!producer) throw new RoomcastError('not_found', `no producer ${producerId} in room ${this.id}`);
+    return producer;
   }
 
   dataProducer(dataProducerId: string): types.DataProducer {
@@ -130,9 +164,13 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
+  /** Closes the peer's media and remembers that it left, whether or not it ever had media. */
   removePeer(peerId: string): void {
     this.peers.get(peerId)?.close();
     this.peers.delete(peerId);
+    this.#departed.delete(peerId);
+    this.#departed.add(peerId);
+    if (this.#departed.size > DEPARTED_MEMORY) this.#departed.delete(this.#departed.values().next().value!);
   }
 
   close(): void {
@@ -140,6 +178,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#closed = true;
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
+    this.#departed.clear();
     this.#router.close();
     this.emit('close');
   }
