@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@roomcast/shared';
-import { App } from '../app.js';
+import { App, type AppOptions } from '../app.js';
 import { configFromEnv } from '../config.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -19,7 +19,10 @@ async function freePort(): Promise<number> {
 }
 
 /** A real App (SQLite in a temp dir, one real mediasoup worker) on free loopback ports. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<App & { cleanup(): Promise<void> }> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: AppOptions & { log?: Logger } = {},
+): Promise<App & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-test-'));
   const config = configFromEnv({
     ...process.env,
@@ -32,7 +35,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Ap
     SFU_PORT: String(await freePort()),
     ...env,
   });
-  const app = await App.create(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const app = await App.create(config, options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), options);
   return Object.assign(app, {
     cleanup: async () => {
       await app.close();
