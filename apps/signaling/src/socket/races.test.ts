@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SfuGates } from '../testing/gates.js';
+import { ask, Client, startTestApp, type TestSocket } from '../testing/test-app.js';
+
+/**
+ * Join/leave races, each interleaving forced with a gate on the SFU control (no sleeps), then
+ * checked where it matters: the SFU holds nothing of the departed peer (`room.inspect`) and the
+ * live store does not count it.
+ */
+let app: Awaited<ReturnType<typeof startTestApp>>;
+let owner: Client;
+const gates = new SfuGates();
+
+const OPUS = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+  encodings: [{ ssrc: 22222222 }],
+  headerExtensions: [],
+  rtcp: { cname: 'race-test' },
+};
+
+beforeAll(async () => {
+  app = await startTestApp({}, { wrapSfu: gates.wrap });
+  owner = new Client(app.url);
+  await owner.call('POST', '/api/auth/signup', { email: 'races@example.org', password: 'interleavings hurt', displayName: 'Owner' });
+});
+afterAll(async () => app?.cleanup());
+
+const newRoom = async (name: string): Promise<string> => (await owner.call('POST', '/api/rooms', { name })).json.room.id;
+
+async function guest(name: string): Promise<TestSocket> {
+  const client = new Client(app.url);
+  await client.call('POST', '/api/auth/guest', { displayName: name });
+  return client.socket();
+}
+
+/** Closes the client and resolves once the server has finished everything queued for it. */
+function disconnect(socket: TestSocket): Promise<void> {
+  const id = socket.id!;
+  const closed = new Promise<void>((resolve) => {
+    const listener = (socketId: string) => {
+      if (socketId !== id) return;
+      app.sockets.events.off('closed', listener);
+      resolve();
+    };
+    app.sockets.events.on('closed', listener);
+  });
+  socket.close();
+  return closed;
+}
+
+/** The server saw the disconnect (the request in flight is still held at its gate). */
+function serverSawDisconnect(socket: TestSocket): Promise<void> {
+  const server = app.io.sockets.sockets.get(socket.id!)!;
+  return new Promise((resolve) => server.once('disconnect', () => resolve()));
+}
+
+const peersInStore = async (roomId: string) => ((await app.live.room(roomId))?.peers ?? []).map((p) => p.view.peerId);
+const inspect = (roomId: string) => app.sfu.request('room.inspect', { roomId });
+
+describe('a connection that goes away mid-request leaves nothing behind', () => {
+  it('disconnecting while room:join waits for room.open: no ghost peer, and the empty room’s router closes', async () => {
+    const roomId = await newRoom('Ghost');
+    const lone = await guest('Lone');
+    const gate = gates.hold('room.open');
+    const answer = ask(lone, 'room:join', { roomId }).catch(() => 'no answer');
+    await gate.arrived;
+    // The join has taken its place in the store and now waits for the SFU.
+    expect(await peersInStore(roomId)).toHaveLength(1);
+    const saw = serverSawDisconnect(lone);
+    const closed = disconnect(lone);
+    await saw;
+    gate.release();
+    await Promise.all([closed, gate.settled]);
+    expect(await answer).toBe('no answer');
+    expect(await peersInStore(roomId)).toEqual([]);
+    expect((await app.live.participants([roomId])).get(roomId)).toBe(0);
+    expect(await inspect(roomId)).toMatchObject({ open: false, peers: [] });
+  });
+
+  it('disconnecting while a transport is being created: the transport does not outlive its peer', async () => {
+    const roomId = await newRoom('Transport');
+    const stay = await owner.socket();
+    await ask(stay, 'room:join', { roomId });
+    const leaver = await guest('Leaver');
+    const { peerId } = (await ask(leaver, 'room:join', { roomId })).data.self;
+
+    const gate = gates.hold('transport.create');
+    void ask(leaver, 'sfu:createTransport', { direction: 'send' }).catch(() => undefined);
+    await gate.arrived;
+    const saw = serverSawDisconnect(leaver);
+    const left = new Promise((resolve) => stay.once('peer:left', resolve));
+    const closed = disconnect(leaver);
+    await saw;
+    // Its leave waits behind the request in flight, so it cannot run before what it must undo.
+    expect(await peersInStore(roomId)).toContain(peerId);
+    gate.release();
+    await Promise.all([closed, gate.settled]);
+    expect(await left).toEqual({ peerId });
+    const sfu = await inspect(roomId);
+    expect(sfu.open).toBe(true);
+    expect(sfu.peers.map((p) => p.peerId)).not.toContain(peerId);
+    expect(await peersInStore(roomId)).not.toContain(peerId);
+    stay.close();
+  });
+
+  it('disconnecting while a microphone is being published: nobody is offered it, the SFU drops it', async () => {
+    const roomId = await newRoom('Producer');
+    const stay = await owner.socket();
+    await ask(stay, 'room:join', { roomId });
+    const announced: unknown[] = [];
+    stay.on('producer:new', (p) => announced.push(p));
+    const leaver = await guest('Speaker');
+    const { peerId } = (await ask(leaver, 'room:join', { roomId })).data.self;
+    const send = await ask(leaver, 'sfu:createTransport', { direction: 'send' });
+
+    const gate = gates.hold('producer.create');
+    void ask(leaver, 'sfu:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: OPUS }).catch(() => undefined);
+    await gate.arrived;
+    const saw = serverSawDisconnect(leaver);
+    const left = new Promise((resolve) => stay.once('peer:left', resolve));
+    const closed = disconnect(leaver);
+    await saw;
+    // Its leave waits behind the request in flight, so it cannot run before what it must undo.
+    expect(await peersInStore(roomId)).toContain(peerId);
+    gate.release();
+    await Promise.all([closed, gate.settled]);
+    await left;
+    expect(announced).toEqual([]);
+    expect((await inspect(roomId)).peers.map((p) => p.peerId)).not.toContain(peerId);
+    expect((await app.live.room(roomId))!.producers).toEqual([]);
+    stay.close();
+  });
+});
+
+describe('one connection’s requests run in order', () => {
+  it('two joins sent at once: the second replaces the first, which leaves nothing in its room', async () => {
+    const [first, second] = [await newRoom('First'), await newRoom('Second')];
+    const s = await guest('Twice');
+    const gate = gates.hold('room.open');
+    const one = ask(s, 'room:join', { roomId: first });
+    const two = ask(s, 'room:join', { roomId: second });
+    await gate.arrived;
+    gate.release();
+    const [a, b] = await Promise.all([one, two]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(await peersInStore(first)).toEqual([]);
+    expect(await inspect(first)).toMatchObject({ open: false });
+    expect(await peersInStore(second)).toEqual([b.data.self.peerId]);
+    s.close();
+  });
+
+  it('a moderator’s removal waits behind the removed person’s request and then takes everything it made', async () => {
+    const roomId = await newRoom('Removal race');
+    const mod = await owner.socket();
+    await ask(mod, 'room:join', { roomId });
+    const target = await guest('Target');
+    const { peerId } = (await ask(target, 'room:join', { roomId })).data.self;
+
+    const gate = gates.hold('transport.create');
+    const created = ask(target, 'sfu:createTransport', { direction: 'recv' });
+    await gate.arrived;
+    const left = new Promise((resolve) => mod.once('peer:left', resolve));
+    expect((await ask(mod, 'mod:removePeer', { peerId })).ok).toBe(true);
+    gate.release();
+    expect((await created).ok).toBe(true);
+    expect(await left).toEqual({ peerId });
+    expect((await inspect(roomId)).peers.map((p) => p.peerId)).not.toContain(peerId);
+    expect(await peersInStore(roomId)).not.toContain(peerId);
+    expect(await ask(target, 'sfu:createTransport', { direction: 'recv' })).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+    mod.close();
+    target.close();
+  });
+});
