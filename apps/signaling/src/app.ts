@@ -20,9 +20,10 @@ import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
 import { MemoryLiveStore } from './rooms/memory-live-store.js';
 import { MemoryModerationStore } from './rooms/memory-moderation-store.js';
+import type { ModerationStore } from './rooms/moderation-store.js';
 import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
-import { MemorySocketRegistry } from './socket/socket-registry.js';
+import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
 
 /** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
@@ -31,6 +32,10 @@ export interface AppOptions {
   clock?: Clock;
   /** Wraps the SFU control, e.g. to hold a call at a chosen moment. */
   wrapSfu?: (sfu: SfuHandle) => SfuHandle;
+  /** Shared room state; the in-memory stores by default. */
+  live?: LiveRoomStore;
+  moderation?: ModerationStore;
+  registry?: SocketRegistry;
 }
 
 /**
@@ -64,9 +69,9 @@ export class App {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
       const clock = options.clock ?? systemClock;
-      const live = new MemoryLiveStore(clock);
-      const moderation = new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
-      const registry = new MemorySocketRegistry();
+      const live = options.live ?? new MemoryLiveStore(clock);
+      const moderation = options.moderation ?? new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
+      const registry = options.registry ?? new MemorySocketRegistry();
       const control = sfu;
       let sockets: SocketLayer | undefined;
       const closeLive = async (roomId: string, reason: string) => sockets?.closeRoom(roomId, reason);

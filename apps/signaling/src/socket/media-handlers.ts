@@ -5,7 +5,7 @@ import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { LiveRoomStore, PeerPatch } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { Dispatcher } from './dispatch.js';
-import { channel, roomRole, type RoomcastSocket, type SocketRoom } from './types.js';
+import { channel, roomRole, type RoomcastIo, type RoomcastSocket, type SocketRoom } from './types.js';
 
 export interface MediaDeps {
   sfu: SfuControl;
@@ -135,9 +135,32 @@ export function registerMediaHandlers(socket: RoomcastSocket, on: Dispatcher, de
     }
     return {};
   });
-  // Its mic state goes back to `none` when the SFU reports the close (see server.ts).
-  on.on('sfu:closeProducer', async (req) => sfu.request('producer.close', { ...req, ...scope(here()) }));
+  on.on('sfu:closeProducer', async (req) => {
+    const at = here();
+    await sfu.request('producer.close', { ...req, ...scope(at) });
+    // Now, not when the SFU's event arrives: the next sfu:produce counts this peer's producers.
+    await producerGone(socket.nsp, live, at, req.producerId);
+    return {};
+  });
   on.on('sfu:resumeConsumers', async (req) => sfu.request('consumer.resumeMany', { ...req, ...scope(here()) }));
   on.on('sfu:produceData', async (req) => sfu.request('dataProducer.create', { ...req, ...scope(here()) }));
   on.on('sfu:consumeData', async (req) => sfu.request('dataConsumer.create', { ...req, ...scope(here()) }));
+}
+
+/**
+ * A producer closed (asked by its peer, or reported by the SFU): the room hears it once, and a
+ * closed microphone sets the peer's mic state back to `none`. Whichever path comes second finds
+ * nothing left to do.
+ */
+export async function producerGone(
+  to: Pick<RoomcastIo, 'to'>,
+  live: LiveRoomStore,
+  at: { roomId: string; peerId: string },
+  producerId: string,
+): Promise<void> {
+  const removed = await live.removeProducer(at.roomId, producerId);
+  if (!removed) return;
+  to.to(channel(at.roomId)).emit('producer:closed', { producerId, peerId: removed.peerId });
+  const view = removed.kind === 'audio' ? await live.updatePeer(at.roomId, removed.peerId, { mic: 'none' }) : undefined;
+  if (view) to.to(channel(at.roomId)).emit('peer:updated', view);
 }

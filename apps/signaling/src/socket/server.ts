@@ -14,7 +14,7 @@ import { KeyedSerial } from '../rooms/serial.js';
 import { AccountSockets } from './account-sockets.js';
 import { Dispatcher } from './dispatch.js';
 import { leaveRoom } from './leave.js';
-import { registerMediaHandlers } from './media-handlers.js';
+import { producerGone, registerMediaHandlers } from './media-handlers.js';
 import { registerModerationHandlers } from './moderation-handlers.js';
 import { RefusalLog } from './refusals.js';
 import { registerRoomHandlers } from './room-handlers.js';
@@ -115,12 +115,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const listen = <E extends keyof SfuEvents>(event: E, handle: (payload: SfuEvents[E]) => Promise<void>) =>
     sfu.on(event, (payload) => void handle(payload).catch((error: unknown) => log.error({ err: error, event }, 'sfu event handling failed')));
 
-  listen('producerClosed', async ({ roomId, peerId, producerId }) => {
-    const removed = await live.removeProducer(roomId, producerId);
-    io.to(channel(roomId)).emit('producer:closed', { producerId, peerId });
-    const view = removed?.kind === 'audio' ? await live.updatePeer(roomId, peerId, { mic: 'none' }) : undefined;
-    if (view) io.to(channel(roomId)).emit('peer:updated', view);
-  });
+  listen('producerClosed', ({ roomId, peerId, producerId }) => producerGone(io, live, { roomId, peerId }, producerId));
   listen('consumerClosed', async ({ roomId, peerId, consumerId }) => {
     const peer = await live.peer(roomId, peerId);
     if (peer) io.to(peer.socketId).emit('consumer:closed', { consumerId });
