@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumerOptions } from '@roomcast/shared';
+import { DTLS, opus } from '../testing/media.js';
 import { ask, Client, quickGuest, startTestApp, type TestSocket } from '../testing/test-app.js';
 
 /**
@@ -10,17 +11,6 @@ import { ask, Client, quickGuest, startTestApp, type TestSocket } from '../testi
  */
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let roomId: string;
-
-const DTLS = {
-  role: 'client',
-  fingerprints: [{ algorithm: 'sha-256', value: '82:5A:68:3D:36:C3:0A:DE:AF:E7:32:43:D2:88:83:57:AC:2D:65:E5:80:C4:B6:FB:AF:1A:A0:21:9F:6D:0C:AD' }],
-};
-const opus = (ssrc: number) => ({
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-  encodings: [{ ssrc }],
-  headerExtensions: [],
-  rtcp: { cname: `speaker-${ssrc}` },
-});
 
 interface Member {
   socket: TestSocket;

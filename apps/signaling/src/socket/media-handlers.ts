@@ -5,7 +5,7 @@ import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { LiveRoomStore, PeerPatch } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { Dispatcher } from './dispatch.js';
-import { channel, roomRole, type RoomcastIo, type RoomcastSocket, type SocketRoom } from './types.js';
+import { channel, currentRoom, roomRole, type RoomcastIo, type RoomcastSocket, type SocketRoom } from './types.js';
 
 export interface MediaDeps {
   sfu: SfuControl;
@@ -26,11 +26,7 @@ export interface MediaDeps {
 export function registerMediaHandlers(socket: RoomcastSocket, on: Dispatcher, deps: MediaDeps): void {
   const { sfu, live, moderation, log } = deps;
 
-  const here = (): SocketRoom => {
-    const at = socket.data.room;
-    if (!at) throw new RoomcastError('not_in_room', 'join a room first');
-    return at;
-  };
+  const here = () => currentRoom(socket);
   /** After every wait: the connection may have gone, or left, meanwhile. */
   const stillHere = (at: SocketRoom) => {
     if (socket.disconnected || socket.data.room?.peerId !== at.peerId) throw new RoomcastError('not_in_room', 'you left the room');

@@ -6,7 +6,7 @@ import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
 import { leaveRoom } from './leave.js';
-import { channel, type RoomcastSocket, type SocketRoom } from './types.js';
+import { channel, currentRoom, type RoomcastSocket } from './types.js';
 
 export interface ModerationDeps {
   sfu: SfuControl;
@@ -26,11 +26,7 @@ export interface ModerationDeps {
 export function registerModerationHandlers(socket: RoomcastSocket, on: Dispatcher, deps: ModerationDeps): void {
   const { sfu, live, moderation, log } = deps;
 
-  const here = (): SocketRoom => {
-    const at = socket.data.room;
-    if (!at) throw new RoomcastError('not_in_room', 'join a room first');
-    return at;
-  };
+  const here = () => currentRoom(socket);
 
   const target = async (peerId: string) => {
     const at = here();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opus } from '../testing/media.js';
 import { ask, Client, startTestApp, type TestSocket } from '../testing/test-app.js';
 
 /** Mic state, moderation and room limits over real socket.io, with a real mediasoup worker. */
@@ -6,13 +7,6 @@ let app: Awaited<ReturnType<typeof startTestApp>>;
 let owner: Client;
 /** The app's clock: bans end when the test moves it, not after a real wait. */
 let now = Date.now();
-
-const OPUS = {
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-  encodings: [{ ssrc: 11111111 }],
-  headerExtensions: [],
-  rtcp: { cname: 'moderation-test' },
-};
 
 beforeAll(async () => {
   app = await startTestApp({ ROOM_MAX_PARTICIPANTS: '3', ROOM_BAN_SECONDS: '600' }, { clock: () => now });
@@ -36,7 +30,7 @@ async function joinAndSpeak(socket: TestSocket, roomId: string): Promise<{ peerI
   const joined = await ask(socket, 'room:join', { roomId });
   expect(joined.ok).toBe(true);
   const send = await ask(socket, 'sfu:createTransport', { direction: 'send' });
-  const produced = await ask(socket, 'sfu:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: OPUS });
+  const produced = await ask(socket, 'sfu:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: opus(11_111_111) });
   expect(produced.ok).toBe(true);
   return { peerId: joined.data.self.peerId, producerId: produced.data.producerId };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuGates } from '../testing/gates.js';
+import { opus } from '../testing/media.js';
 import { ask, Client, startTestApp, type TestSocket } from '../testing/test-app.js';
 
 /**
@@ -10,13 +11,6 @@ import { ask, Client, startTestApp, type TestSocket } from '../testing/test-app.
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let owner: Client;
 const gates = new SfuGates();
-
-const OPUS = {
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-  encodings: [{ ssrc: 22222222 }],
-  headerExtensions: [],
-  rtcp: { cname: 'race-test' },
-};
 
 beforeAll(async () => {
   app = await startTestApp({}, { wrapSfu: gates.wrap });
@@ -77,24 +71,36 @@ describe('a connection that goes away mid-request leaves nothing behind', () => 
     expect(await inspect(roomId)).toMatchObject({ open: false, peers: [] });
   });
 
-  it('disconnecting while a transport is being created: the transport does not outlive its peer', async () => {
-    const roomId = await newRoom('Transport');
-    const stay = await owner.socket();
-    await ask(stay, 'room:join', { roomId });
-    const leaver = await guest('Leaver');
-    const { peerId } = (await ask(leaver, 'room:join', { roomId })).data.self;
-
-    const gate = gates.hold('transport.create');
-    void ask(leaver, 'sfu:createTransport', { direction: 'send' }).catch(() => undefined);
+  /**
+   * `leaver` sends `request` (held at the SFU's `method`) and disconnects while it is held; the
+   * hold is released once the server saw the disconnect. Resolves after all of it has settled.
+   */
+  async function departDuring(roomId: string, leaver: TestSocket, peerId: string, method: 'transport.create' | 'producer.create', request: () => Promise<unknown>) {
+    const gate = gates.hold(method);
+    void request().catch(() => undefined);
     await gate.arrived;
     const saw = serverSawDisconnect(leaver);
-    const left = new Promise((resolve) => stay.once('peer:left', resolve));
     const closed = disconnect(leaver);
     await saw;
     // Its leave waits behind the request in flight, so it cannot run before what it must undo.
     expect(await peersInStore(roomId)).toContain(peerId);
     gate.release();
     await Promise.all([closed, gate.settled]);
+  }
+
+  /** A room with someone staying in it, and a guest who joined it. */
+  async function roomWithLeaver(name: string) {
+    const roomId = await newRoom(name);
+    const stay = await owner.socket();
+    await ask(stay, 'room:join', { roomId });
+    const leaver = await guest(`${name} leaver`);
+    const { peerId } = (await ask(leaver, 'room:join', { roomId })).data.self;
+    return { roomId, stay, leaver, peerId, left: new Promise((resolve) => stay.once('peer:left', resolve)) };
+  }
+
+  it('disconnecting while a transport is being created: the transport does not outlive its peer', async () => {
+    const { roomId, stay, leaver, peerId, left } = await roomWithLeaver('Transport');
+    await departDuring(roomId, leaver, peerId, 'transport.create', () => ask(leaver, 'sfu:createTransport', { direction: 'send' }));
     expect(await left).toEqual({ peerId });
     const sfu = await inspect(roomId);
     expect(sfu.open).toBe(true);
@@ -104,26 +110,12 @@ describe('a connection that goes away mid-request leaves nothing behind', () => 
   });
 
   it('disconnecting while a microphone is being published: nobody is offered it, the SFU drops it', async () => {
-    const roomId = await newRoom('Producer');
-    const stay = await owner.socket();
-    await ask(stay, 'room:join', { roomId });
+    const { roomId, stay, leaver, peerId, left } = await roomWithLeaver('Producer');
     const announced: unknown[] = [];
     stay.on('producer:new', (p) => announced.push(p));
-    const leaver = await guest('Speaker');
-    const { peerId } = (await ask(leaver, 'room:join', { roomId })).data.self;
     const send = await ask(leaver, 'sfu:createTransport', { direction: 'send' });
-
-    const gate = gates.hold('producer.create');
-    void ask(leaver, 'sfu:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: OPUS }).catch(() => undefined);
-    await gate.arrived;
-    const saw = serverSawDisconnect(leaver);
-    const left = new Promise((resolve) => stay.once('peer:left', resolve));
-    const closed = disconnect(leaver);
-    await saw;
-    // Its leave waits behind the request in flight, so it cannot run before what it must undo.
-    expect(await peersInStore(roomId)).toContain(peerId);
-    gate.release();
-    await Promise.all([closed, gate.settled]);
+    const produce = () => ask(leaver, 'sfu:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: opus(22_222_222) });
+    await departDuring(roomId, leaver, peerId, 'producer.create', produce);
     await left;
     expect(announced).toEqual([]);
     expect((await inspect(roomId)).peers.map((p) => p.peerId)).not.toContain(peerId);

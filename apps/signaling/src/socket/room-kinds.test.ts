@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opus, vp8 } from '../testing/media.js';
 import { ask, Client, quickGuest, startTestApp, type TestSocket } from '../testing/test-app.js';
 
 /** What each kind of room lets a member do (ROOM_KIND_RULES), enforced before any handler. */
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let owner: Client;
-
-const opus = (ssrc: number) => ({
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
-  encodings: [{ ssrc }],
-  headerExtensions: [],
-  rtcp: { cname: `kinds-${ssrc}` },
-});
-const VP8 = {
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [] }],
-  encodings: [{ ssrc: 5555 }],
-  headerExtensions: [],
-  rtcp: { cname: 'kinds-video' },
-};
 
 beforeAll(async () => {
   app = await startTestApp({ WATCH_MAX_MEMBERS: '2' });
@@ -48,7 +36,7 @@ describe('a voice room', () => {
     const first = await produce(bea.socket, bea.send, 'audio', opus(1));
     expect(first.ok).toBe(true);
     expect(await produce(bea.socket, bea.send, 'audio', opus(2))).toMatchObject({ ok: false, error: { code: 'limit_exceeded' } });
-    expect(await produce(bea.socket, bea.send, 'video', VP8)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await produce(bea.socket, bea.send, 'video', vp8(5555))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     const closed = new Promise((resolve) => host.once('producer:closed', resolve));
     const none = new Promise((resolve) => host.on('peer:updated', (v) => v.peerId === bea.peerId && v.mic === 'none' && resolve(v)));

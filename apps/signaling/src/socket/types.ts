@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, RoomKind, ServerToClientEvents } from '@roomcast/shared';
+import { RoomcastError, type ClientToServerEvents, type RoomKind, type ServerToClientEvents } from '@roomcast/shared';
 import type { User } from '../db/index.js';
 
 /** The room this connection is in: one room per connection. */
@@ -28,3 +28,10 @@ export const channel = (roomId: string): string => `room:${roomId}`;
 /** Host (owner or admin) or member: what the room kind's rules are looked up by. */
 export const roomRole = (user: User, room: { ownerId: string }): 'host' | 'member' =>
   room.ownerId === user.id || user.role === 'admin' ? 'host' : 'member';
+
+/** The connection's room, or `not_in_room`. */
+export function currentRoom(socket: RoomcastSocket): SocketRoom {
+  const at = socket.data.room;
+  if (!at) throw new RoomcastError('not_in_room', 'join a room first');
+  return at;
+}
