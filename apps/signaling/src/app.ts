@@ -162,6 +162,7 @@ export class App {
       this.io.emit('server:shutdown', { reason });
       this.sweep.stop();
       await this.io.close();
+      await this.sockets.drain();
       await this.sfu.close();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -44,6 +44,8 @@ export interface SocketLayer {
   events: EventEmitter<{ closed: [socketId: string] }>;
   /** Closes a room for good: its members are told, its media and moderation go (the database row is the caller's). */
   closeRoom(roomId: string, reason: string): Promise<void>;
+  /** Resolves once every disconnected connection has left its room (shutdown waits for it before closing the SFU). */
+  drain(): Promise<void>;
 }
 
 /** A refused handshake: socket.io hands `data` to the client's connect_error. */
@@ -65,6 +67,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const media = new RoomMedia(sfu, live);
   const accounts = new AccountSockets(io, registry, live);
   const events = new EventEmitter<{ closed: [socketId: string] }>();
+  const teardowns = new Set<Promise<void>>();
 
   io.use((socket, next) => {
     const handshake = Handshake.safeParse(socket.handshake.auth);
@@ -101,13 +104,15 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     socket.on('disconnect', (reason) => {
       socketLog.debug({ reason }, 'socket disconnected');
       void registry.remove(socket.id);
-      queue
+      const teardown = queue
         .run(socket.id, () => leaveRoom(socket, handlerDeps))
         .catch((error: unknown) => socketLog.error({ err: error }, 'leave on disconnect failed'))
         .finally(() => {
+          teardowns.delete(teardown);
           refusals.forget(socket.id);
           events.emit('closed', socket.id);
         });
+      teardowns.add(teardown);
     });
   });
 
@@ -150,5 +155,9 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     log.info({ roomId, reason, peers: peers.length }, 'room closed');
   };
 
-  return { io, accounts, refusals, events, closeRoom };
+  const drain = async () => {
+    while (teardowns.size > 0) await Promise.all([...teardowns]);
+  };
+
+  return { io, accounts, refusals, events, closeRoom, drain };
 }
