@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
-import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type RoomKind, type SfuControl, type SfuEvents } from '@roomcast/shared';
+import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type RoomKind, type SfuControl } from '@roomcast/shared';
 import { sessionKey, type Sessions } from '../auth/sessions.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
@@ -14,10 +14,11 @@ import { KeyedSerial } from '../rooms/serial.js';
 import { AccountSockets } from './account-sockets.js';
 import { Dispatcher } from './dispatch.js';
 import { leaveRoom } from './leave.js';
-import { producerGone, registerMediaHandlers } from './media-handlers.js';
+import { registerMediaHandlers } from './media-handlers.js';
 import { registerModerationHandlers } from './moderation-handlers.js';
 import { RefusalLog } from './refusals.js';
 import { registerRoomHandlers } from './room-handlers.js';
+import { relaySfuEvents } from './sfu-events.js';
 import type { SocketRegistry } from './socket-registry.js';
 import { channel, type RoomcastIo } from './types.js';
 
@@ -116,25 +117,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     });
   });
 
-  /** SFU events come from another process one day: a failed store call is logged, never thrown. */
-  const listen = <E extends keyof SfuEvents>(event: E, handle: (payload: SfuEvents[E]) => Promise<void>) =>
-    sfu.on(event, (payload) => void handle(payload).catch((error: unknown) => log.error({ err: error, event }, 'sfu event handling failed')));
-
-  listen('producerClosed', ({ roomId, peerId, producerId }) => producerGone(io, live, { roomId, peerId }, producerId));
-  listen('consumerClosed', async ({ roomId, peerId, consumerId }) => {
-    const peer = await live.peer(roomId, peerId);
-    if (peer) io.to(peer.socketId).emit('consumer:closed', { consumerId });
-  });
-  listen('activeSpeaker', async ({ roomId, peerId }) => {
-    await live.setActiveSpeaker(roomId, peerId);
-    io.to(channel(roomId)).emit('room:activeSpeaker', { peerId });
-  });
-  listen('audioLevels', async ({ roomId, levels }) => void io.to(channel(roomId)).emit('room:audioLevels', { levels }));
-  listen('roomReset', async ({ roomId, reason }) => {
-    await live.resetMedia(roomId);
-    log.warn({ roomId, reason }, 'room media reset; asking peers to rejoin');
-    io.to(channel(roomId)).emit('room:rejoin', { reason });
-  });
+  relaySfuEvents(io, sfu, live, log);
 
   const closeRoom = async (roomId: string, reason: string) => {
     const peers = await live.close(roomId);
