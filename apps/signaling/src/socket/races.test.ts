@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryModerationStore } from '../rooms/memory-moderation-store.js';
 import { SfuGates } from '../testing/gates.js';
 import { opus } from '../testing/media.js';
 import { ask, Client, startTestApp, type TestSocket } from '../testing/test-app.js';
@@ -12,8 +13,33 @@ let app: Awaited<ReturnType<typeof startTestApp>>;
 let owner: Client;
 const gates = new SfuGates();
 
+/** The moderation store a join reads right after the database, held once on demand. */
+class HeldModeration extends MemoryModerationStore {
+  #hold: { arrived: () => void; waiting: Promise<void> } | undefined;
+
+  holdNextView(): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const waiting = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    this.#hold = { arrived, waiting };
+    return { arrived: reached, release };
+  }
+
+  override async view(roomId: string, userId: string) {
+    const hold = this.#hold;
+    this.#hold = undefined;
+    if (hold) {
+      hold.arrived();
+      await hold.waiting;
+    }
+    return super.view(roomId, userId);
+  }
+}
+const moderation = new HeldModeration(600_000);
+
 beforeAll(async () => {
-  app = await startTestApp({}, { wrapSfu: gates.wrap });
+  app = await startTestApp({}, { wrapSfu: gates.wrap, moderation });
   owner = new Client(app.url);
   await owner.call('POST', '/api/auth/signup', { email: 'races@example.org', password: 'interleavings hurt', displayName: 'Owner' });
 });
@@ -47,6 +73,9 @@ function serverSawDisconnect(socket: TestSocket): Promise<void> {
   const server = app.io.sockets.sockets.get(socket.id!)!;
   return new Promise((resolve) => server.once('disconnect', () => resolve()));
 }
+
+/** One round trip: every push the server sent this connection before it has arrived. */
+const flush = (socket: TestSocket) => ask(socket, 'sfu:resumeConsumers', { consumerIds: [] });
 
 const peersInStore = async (roomId: string) => ((await app.live.room(roomId))?.peers ?? []).map((p) => p.view.peerId);
 const inspect = (roomId: string) => app.sfu.request('room.inspect', { roomId });
@@ -98,6 +127,28 @@ describe('a connection that goes away mid-request leaves nothing behind', () => 
     return { roomId, stay, leaver, peerId, left: new Promise((resolve) => stay.once('peer:left', resolve)) };
   }
 
+  it('disconnecting while room:join reads the room’s moderation: the join stops there', async () => {
+    const roomId = await newRoom('Early');
+    const stay = await owner.socket();
+    await ask(stay, 'room:join', { roomId });
+    const joins: unknown[] = [];
+    stay.on('peer:joined', (p) => joins.push(p));
+    const early = await guest('Early');
+    const held = moderation.holdNextView();
+    void ask(early, 'room:join', { roomId }).catch(() => undefined);
+    await held.arrived;
+    const saw = serverSawDisconnect(early);
+    const closed = disconnect(early);
+    await saw;
+    held.release();
+    await closed;
+    expect(await peersInStore(roomId)).toHaveLength(1);
+    expect((await inspect(roomId)).peers).toEqual([]);
+    await flush(stay);
+    expect(joins).toEqual([]);
+    stay.close();
+  });
+
   it('disconnecting while a transport is being created: the transport does not outlive its peer', async () => {
     const { roomId, stay, leaver, peerId, left } = await roomWithLeaver('Transport');
     await departDuring(roomId, leaver, peerId, 'transport.create', () => ask(leaver, 'sfu:createTransport', { direction: 'send' }));
@@ -117,6 +168,7 @@ describe('a connection that goes away mid-request leaves nothing behind', () => 
     const produce = () => ask(leaver, 'sfu:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: opus(22_222_222) });
     await departDuring(roomId, leaver, peerId, 'producer.create', produce);
     await left;
+    await flush(stay);
     expect(announced).toEqual([]);
     expect((await inspect(roomId)).peers.map((p) => p.peerId)).not.toContain(peerId);
     expect((await app.live.room(roomId))!.producers).toEqual([]);
