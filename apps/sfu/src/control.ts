@@ -28,7 +28,6 @@ const EMPTY = {};
 export class LocalSfuControl implements SfuControl {
   readonly #events = new EventEmitter();
   readonly #handlers: Handlers;
-  readonly #consuming = new WeakMap<object, { transport: types.WebRtcTransport; caps: types.RtpCapabilities }>();
 
   constructor(readonly server: SfuServer) {
     const events: (keyof SfuEvents)[] = ['activeSpeaker', 'audioLevels', 'producerClosed', 'consumerClosed', 'roomReset'];
@@ -76,7 +75,7 @@ export class LocalSfuControl implements SfuControl {
         server.findRoom(roomId)?.removePeer(peerId);
         return EMPTY;
       },
-      'transport.create': async ({ roomId, peerId, direction, sctp, rtpCapabilities }) => {
+      'transport.create': async ({ roomId, peerId, direction, sctp }) => {
         const room = this.#room(roomId);
         const peer = room.peer(peerId);
         const transport = await room.router.createWebRtcTransport({
@@ -89,7 +88,6 @@ export class LocalSfuControl implements SfuControl {
           appData: { peerId, direction },
         });
         peer.track(peer.transports, transport);
-        if (direction === 'recv' && rtpCapabilities) this.#consuming.set(peer, { transport, caps: as<types.RtpCapabilities>(rtpCapabilities) });
         return {
           id: transport.id,
           iceParameters: blob(transport.iceParameters),
@@ -144,65 +142,32 @@ export class LocalSfuControl implements SfuControl {
         this.#room(roomId).existingPeer(peerId).producer(producerId).close();
         return EMPTY;
       },
-      // TEMP shim (signaling branch): the SFU helper's version replaces this at merge.
-      'consumer.createMany': async ({ roomId, peerId, producerIds }) => {
+      'consumer.create': async ({ roomId, peerId, transportId, producerId, rtpCapabilities }) => {
         const room = this.#room(roomId);
         const peer = room.existingPeer(peerId);
-        const consuming = this.#consuming.get(peer);
-        if (!consuming || consuming.transport.closed) return { consumers: [] };
-        const have = new Set([...peer.consumers.values()].map((c) => c.producerId));
-        const consumers = [];
-        for (const producerId of producerIds) {
-          if (have.has(producerId) || peer.producers.has(producerId)) continue;
-          let producer;
-          try {
-            producer = room.producer(producerId);
-          } catch {
-            continue;
-          }
-          if (producer.closed || !room.router.canConsume({ producerId, rtpCapabilities: consuming.caps })) continue;
-          const consumer = await consuming.transport.consume({ producerId, rtpCapabilities: consuming.caps, paused: true });
-          peer.track(peer.consumers, consumer);
-          have.add(producerId);
-          consumer.once('producerclose', () => room.emit('consumerClosed', { roomId, peerId, consumerId: consumer.id }));
-          consumers.push({
-            consumerId: consumer.id,
-            producerId,
-            peerId: String(producer.appData.peerId),
-            kind: consumer.kind,
-            rtpParameters: blob(consumer.rtpParameters),
-            producerPaused: consumer.producerPaused,
-          });
+        const producer = room.producer(producerId);
+        const caps = as<types.RtpCapabilities>(rtpCapabilities);
+        if (!room.router.canConsume({ producerId, rtpCapabilities: caps })) {
+          throw new RoomcastError('bad_request', `your device cannot receive producer ${producerId}`);
         }
-        return { consumers };
-      },
-      'consumer.resumeMany': async ({ roomId, peerId, consumerIds }) => {
-        const peer = this.#room(roomId).existingPeer(peerId);
-        await Promise.all(consumerIds.map((id) => peer.consumers.get(id)?.resume()));
-        return EMPTY;
-      },
-      'room.inspect': async ({ roomId }) => {
-        const room = server.findRoom(roomId);
-        if (!room) return { open: false, peers: [] };
+        // Paused until the client has wired the track, so no early packets are lost.
+        const consumer = await peer.transport(transportId).consume({ producerId, rtpCapabilities: caps, paused: true });
+        peer.track(peer.consumers, consumer);
+        consumer.once('producerclose', () =>
+          room.emit('consumerClosed', { roomId, peerId, consumerId: consumer.id }),
+        );
         return {
-          open: true,
-          peers: [...room.peers.values()].map((p) => ({
-            peerId: p.id,
-            transports: [...p.transports.keys()],
-            producers: [...p.producers.values()].map((x) => ({ id: x.id, kind: x.kind, paused: x.paused })),
-            consumers: [...p.consumers.values()].map((x) => ({ id: x.id, producerId: x.producerId, paused: x.paused })),
-            dataProducers: [...p.dataProducers.keys()],
-            dataConsumers: [...p.dataConsumers.keys()],
-          })),
+          consumerId: consumer.id,
+          producerId,
+          peerId: String(producer.appData.peerId),
+          kind: consumer.kind,
+          rtpParameters: blob(consumer.rtpParameters),
+          producerPaused: consumer.producerPaused,
         };
       },
-      'server.health': async () => {
-        const running = server.closed ? 0 : server.workerPids.length;
-        return { configured: server.config.workers, running, degraded: running < server.config.workers };
-      },
-      'server.stats': async () => {
-        const stats = await server.stats();
-        return { rooms: stats.rooms, workers: stats.workers.map((w) => ({ ...w, alive: true, consumers: 0 })) };
+      'consumer.resume': async ({ roomId, peerId, consumerId }) => {
+        await this.#room(roomId).existingPeer(peerId).consumer(consumerId).resume();
+        return EMPTY;
       },
       'consumer.close': async ({ roomId, peerId, consumerId }) => {
         this.#room(roomId).existingPeer(peerId).consumer(consumerId).close();
