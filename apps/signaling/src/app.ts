@@ -5,20 +5,38 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino, type Logger } from 'pino';
 import { LIMITS, PROTOCOL_VERSION, type SelfTestResponse } from '@roomcast/shared';
-import { LocalSfuControl, SfuServer } from '@roomcast/sfu';
-import { Sessions } from './auth/sessions.js';
+import { sessionKey, Sessions } from './auth/sessions.js';
 import type { SignalingConfig } from './config.js';
 import { openDatabase, redactUrl, type Database } from './db/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
 import { errorHandler, notFound } from './http/errors.js';
-import { healthRoutes } from './http/health-routes.js';
+import { healthRoutes, sfuReadiness } from './http/health-routes.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
-import { LiveRooms } from './rooms/live-rooms.js';
-import { createSocketServer } from './socket/server.js';
+import { systemClock, type Clock } from './rooms/clock.js';
+import { IdleRoomSweep } from './rooms/idle-sweep.js';
+import type { LiveRoomStore } from './rooms/live-store.js';
+import { MemoryLiveStore } from './rooms/memory-live-store.js';
+import { MemoryModerationStore } from './rooms/memory-moderation-store.js';
+import type { ModerationStore } from './rooms/moderation-store.js';
+import { openSfu, type SfuHandle } from './sfu-link.js';
+import { createSocketServer, type SocketLayer } from './socket/server.js';
+import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
+
+/** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
+export interface AppOptions {
+  /** Time for bans and room expiry. */
+  clock?: Clock;
+  /** Wraps the SFU control, e.g. to hold a call at a chosen moment. */
+  wrapSfu?: (sfu: SfuHandle) => SfuHandle;
+  /** Shared room state; the in-memory stores by default. */
+  live?: LiveRoomStore;
+  moderation?: ModerationStore;
+  registry?: SocketRegistry;
+}
 
 /**
  * The whole embedded Roomcast: database, SFU workers, HTTP API, socket.io and the web app on
@@ -32,19 +50,31 @@ export class App {
     readonly config: SignalingConfig,
     readonly log: Logger,
     readonly db: Database,
-    readonly sfu: SfuServer,
+    readonly sfu: SfuHandle,
     readonly server: http.Server,
-    readonly io: RoomcastIo,
+    readonly sockets: SocketLayer,
+    readonly live: LiveRoomStore,
+    readonly sweep: IdleRoomSweep,
   ) {}
 
-  static async create(config: SignalingConfig, log: Logger = pino({ level: config.logLevel })): Promise<App> {
+  get io(): RoomcastIo {
+    return this.sockets.io;
+  }
+
+  static async create(config: SignalingConfig, log: Logger = pino({ level: config.logLevel }), options: AppOptions = {}): Promise<App> {
     log.info({ database: redactUrl(config.databaseUrl) }, 'opening database');
     const db = await openDatabase(config.databaseUrl, log);
-    let sfu: SfuServer | undefined;
+    let sfu: SfuHandle | undefined;
     try {
-      sfu = await SfuServer.create(config.sfu, log.child({ component: 'sfu' }));
-      const control = new LocalSfuControl(sfu);
-      const live = new LiveRooms({ maxParticipants: config.roomMaxParticipants, banSeconds: config.roomBanSeconds });
+      sfu = await openSfu(config, log);
+      if (options.wrapSfu) sfu = options.wrapSfu(sfu);
+      const clock = options.clock ?? systemClock;
+      const live = options.live ?? new MemoryLiveStore(clock);
+      const moderation = options.moderation ?? new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
+      const registry = options.registry ?? new MemorySocketRegistry();
+      const control = sfu;
+      let sockets: SocketLayer | undefined;
+      const closeLive = async (roomId: string, reason: string) => sockets?.closeRoom(roomId, reason);
       const sessions = new Sessions(db, config.sessionTtlHours * 3_600_000, config.cookieSecure ?? false);
       let app: App | undefined;
       const accepting = () => (app ? app.#accepting : false);
@@ -57,7 +87,7 @@ export class App {
           await db.ping();
           return { ok: true, detail: db.provider };
         },
-        sfu: async () => ({ ok: !sfu!.closed && accepting(), detail: `${config.sfu.workers} worker(s)` }),
+        sfu: sfuReadiness(control, accepting),
       }));
       web.use('/api', express.json({ limit: LIMITS.httpBodyBytes }), async (req, res, next) => {
         try {
@@ -70,12 +100,20 @@ export class App {
       web.get('/api/config', (_req, res) => {
         res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });
       });
-      web.use('/api/auth', authRoutes(db, sessions, config.authRateLimit));
-      web.use('/api/rooms', roomRoutes(db, live));
+      web.use('/api/auth', authRoutes(db, sessions, config.authRateLimit, {
+        endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
+      }));
+      web.use('/api/rooms', roomRoutes({ db, live, closeLive }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));
-      web.use('/api/admin', adminRoutes(db, live, sfu));
+      web.use('/api/admin', adminRoutes({
+        db,
+        live,
+        sfu: control,
+        userChanged: async (user) => sockets?.accounts.userChanged(user),
+        refusals: () => sockets?.refusals.totals() ?? {},
+      }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
       web.use(webApp(config.webDist));
       web.use(errorHandler(log));
@@ -83,17 +121,24 @@ export class App {
       const server = config.tlsCertFile && config.tlsKeyFile
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
-      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting });
+      const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
+      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting });
+      const idleMs = config.roomIdleHours * 3_600_000;
+      const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
+        await db.rooms.close(roomId);
+        await closeLive(roomId, reason);
+      } });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
-      app = new App(config, log, db, sfu, server, io);
+      app = new App(config, log, db, sfu, server, sockets, live, sweep);
+      sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
     } catch (error) {
-      sfu?.close();
+      await sfu?.close();
       await db.close();
       throw error;
     }
@@ -115,8 +160,10 @@ export class App {
       this.#accepting = false;
       this.log.info({ reason }, 'draining');
       this.io.emit('server:shutdown', { reason });
+      this.sweep.stop();
       await this.io.close();
-      this.sfu.close();
+      await this.sockets.drain();
+      await this.sfu.close();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.db.close();

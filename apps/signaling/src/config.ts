@@ -36,6 +36,12 @@ export const SignalingConfig = z.object({
   socketRateLimit: z.coerce.number().int().positive().default(100),
   /** ROOM_MAX_PARTICIPANTS — people in one room at once; the next one is told the room is full. */
   roomMaxParticipants: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** WATCH_MAX_MEMBERS — people in one watch party (a mesh of peer links: keep it small). */
+  watchMaxMembers: z.coerce.number().int().min(1).max(100).default(12),
+  /** DJ_MAX_LISTENERS — people in one DJ channel, the DJ included. */
+  djMaxListeners: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** ROOM_IDLE_HOURS — an open room nobody has been in for this long is closed. */
+  roomIdleHours: z.coerce.number().positive().default(24),
   /** ROOM_BAN_SECONDS — how long a person removed by a moderator cannot rejoin that room. */
   roomBanSeconds: z.coerce.number().int().min(0).default(600),
   /** TURN_URLS — comma-separated TURN URLs handed to clients (with short-lived credentials). */
@@ -75,6 +81,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
     roomBanSeconds: env.ROOM_BAN_SECONDS,
+    watchMaxMembers: env.WATCH_MAX_MEMBERS,
+    djMaxListeners: env.DJ_MAX_LISTENERS,
+    roomIdleHours: env.ROOM_IDLE_HOURS,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
     turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE),

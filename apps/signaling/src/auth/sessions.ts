@@ -51,3 +51,9 @@ function tokenFrom(cookieHeader: string | undefined): string | undefined {
   const token = parseCookie(cookieHeader)[SESSION_COOKIE];
   return token && token.length <= 128 ? token : undefined;
 }
+
+/** Which sign-in a Cookie header carries (its token's hash, as stored), or undefined. */
+export function sessionKey(cookieHeader: string | undefined): string | undefined {
+  const token = tokenFrom(cookieHeader);
+  return token ? hashToken(token) : undefined;
+}

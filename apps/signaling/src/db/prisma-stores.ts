@@ -226,7 +226,7 @@ export class PrismaRoomStore implements RoomStore {
     }
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), MAX_ROOM_LIST);
     const rows = await this.prisma.room.findMany({
-      where: { closedAt: null, ...(opts.kind && { kind: opts.kind }) },
+      where: { closedAt: null, ...(opts.kind && { kind: opts.kind }), ...(opts.createdBefore && { createdAt: { lt: opts.createdBefore } }) },
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: limit,
     });

@@ -123,6 +123,8 @@ export interface ListOpenRooms {
   kind?: RoomKind;
   /** 1..500, defaults to 50. */
   limit?: number;
+  /** Only rooms created strictly before this time (the idle sweep pages with it). */
+  createdBefore?: Date;
 }
 
 export interface RoomStore {

@@ -1,12 +1,21 @@
 import { Router } from 'express';
-import { parseOrThrow, SetRoleBody, z } from '@roomcast/shared';
-import type { SfuServer } from '@roomcast/sfu';
-import type { Database } from '../db/index.js';
-import type { LiveRooms } from '../rooms/live-rooms.js';
+import { parseOrThrow, SetRoleBody, z, type SfuControl } from '@roomcast/shared';
+import type { Database, User } from '../db/index.js';
+import type { LiveRoomStore } from '../rooms/live-store.js';
 import { handle, requireRole, userView } from './context.js';
 import { notFound } from './errors.js';
 
-export function adminRoutes(db: Database, live: LiveRooms, sfu: SfuServer): Router {
+export interface AdminRouteDeps {
+  db: Database;
+  live: LiveRoomStore;
+  sfu: SfuControl;
+  /** Open connections of the account act as the changed account at once. */
+  userChanged: (user: User) => Promise<void>;
+  /** Socket requests refused so far, by code. */
+  refusals: () => Record<string, number>;
+}
+
+export function adminRoutes({ db, live, sfu, userChanged, refusals }: AdminRouteDeps): Router {
   const router = Router();
 
   router.patch(
@@ -19,6 +28,7 @@ export function adminRoutes(db: Database, live: LiveRooms, sfu: SfuServer): Rout
       if (!user || user.isGuest) throw notFound('account');
       const updated = await db.users.setRole(id, role);
       if (!updated) throw notFound('account');
+      await userChanged(updated);
       res.json({ user: userView(updated) });
     }),
   );
@@ -27,7 +37,8 @@ export function adminRoutes(db: Database, live: LiveRooms, sfu: SfuServer): Rout
     '/stats',
     handle(async (_req, res) => {
       requireRole(res, 'admin');
-      res.json({ sfu: await sfu.stats(), live: live.stats(), users: await db.users.count() });
+      const [stats, liveStats, users] = await Promise.all([sfu.request('server.stats', {}), live.stats(), db.users.count()]);
+      res.json({ sfu: stats, live: liveStats, users, refused: refusals() });
     }),
   );
 

@@ -92,6 +92,14 @@ describe('roles and rooms', () => {
 
     const list = await guest.call('GET', '/api/rooms?kind=dj');
     expect(list.json.rooms.map((r: { name: string }) => r.name)).toEqual(['Set']);
+    // Not signed in at all: no list of who talks where.
+    expect(await new Client(base).call('GET', '/api/rooms')).toMatchObject({ status: 401, json: { error: { code: 'unauthenticated' } } });
+
+    // The owner closes a room: it is gone from the list and from its link.
+    expect((await guest.call('DELETE', `/api/rooms/${room.id}`)).status).toBe(403);
+    expect((await listener.call('DELETE', `/api/rooms/${room.id}`)).status).toBe(204);
+    expect((await guest.call('GET', `/api/rooms/${room.id}`)).status).toBe(404);
+    expect((await guest.call('GET', '/api/rooms')).json.rooms.map((r: { id: string }) => r.id)).not.toContain(room.id);
   });
 });
 

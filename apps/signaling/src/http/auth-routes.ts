@@ -9,7 +9,7 @@ import { handle, requireUser, userView } from './context.js';
 // Verifying against a real hash even for unknown emails keeps response times from revealing accounts.
 const DUMMY_HASH = hashPassword('roomcast-timing-equaliser');
 
-export function authRoutes(db: Database, sessions: Sessions, attemptsPerMinute: number): Router {
+export function authRoutes(db: Database, sessions: Sessions, attemptsPerMinute: number, sockets?: { endSession(cookie: string | undefined, reason: string): Promise<void> }): Router {
   const router = Router();
   const limiter = new RateLimiterMemory({ points: attemptsPerMinute, duration: 60 });
   const throttle = async (ip: string | undefined) => {
@@ -79,6 +79,7 @@ export function authRoutes(db: Database, sessions: Sessions, attemptsPerMinute: 
   router.post(
     '/signout',
     handle(async (req, res) => {
+      await sockets?.endSession(req.headers.cookie, 'signed out');
       res.setHeader('Set-Cookie', await sessions.end(req.headers.cookie));
       res.status(204).end();
     }),

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { ReadyResponse } from '@roomcast/shared';
+import type { ReadyResponse, SfuControl } from '@roomcast/shared';
 
 export type ReadinessCheck = () => Promise<{ ok: boolean; detail?: string }>;
 
@@ -27,4 +27,14 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
     res.status(ready ? 200 : 503).json({ ready, checks: results } satisfies ReadyResponse);
   });
   return router;
+}
+
+/** The SFU is ready while it runs every configured worker (degraded otherwise) and we accept joins. */
+export function sfuReadiness(sfu: SfuControl, accepting: () => boolean): ReadinessCheck {
+  return async () => {
+    const health = await sfu.request('server.health', {});
+    const workers = `${health.running}/${health.configured} worker(s) running`;
+    if (!accepting()) return { ok: false, detail: `draining; ${workers}` };
+    return health.degraded ? { ok: false, detail: `degraded: ${workers}` } : { ok: true, detail: workers };
+  };
 }

@@ -1,30 +1,41 @@
 import { Router } from 'express';
 import { CreateRoomBody, Id, parseOrThrow, RoomcastError, RoomKind, type RoomView } from '@roomcast/shared';
 import type { Database, Room } from '../db/index.js';
-import type { LiveRooms } from '../rooms/live-rooms.js';
-import { handle, requireRole } from './context.js';
+import type { LiveRoomStore } from '../rooms/live-store.js';
+import { handle, requireRole, requireUser } from './context.js';
 import { notFound } from './errors.js';
 
-export function roomView(room: Room, live: LiveRooms): RoomView {
+export function roomView(room: Room, participants: number): RoomView {
   return {
     id: room.id,
     name: room.name,
     kind: room.kind,
     ownerId: room.ownerId,
     createdAt: room.createdAt.toISOString(),
-    participants: live.participants(room.id),
+    participants,
   };
 }
 
-export function roomRoutes(db: Database, live: LiveRooms): Router {
+export interface RoomRouteDeps {
+  db: Database;
+  live: LiveRoomStore;
+  /** Closes a room's live side for good: members told, media closed. */
+  closeLive: (roomId: string, reason: string) => Promise<void>;
+}
+
+export function roomRoutes({ db, live, closeLive }: RoomRouteDeps): Router {
   const router = Router();
+  const count = async (room: Room) => (await live.participants([room.id])).get(room.id) ?? 0;
 
   router.get(
     '/',
     handle(async (req, res) => {
+      // Who is talking where is for people who signed in (a guest name counts), not for crawlers.
+      requireUser(res);
       const kind = req.query.kind === undefined ? undefined : parseOrThrow(RoomKind, req.query.kind, 'room kind');
       const rooms = await db.rooms.listOpen({ ...(kind ? { kind } : {}), limit: 100 });
-      res.json({ rooms: rooms.map((r) => roomView(r, live)) });
+      const counts = await live.participants(rooms.map((r) => r.id));
+      res.json({ rooms: rooms.map((r) => roomView(r, counts.get(r.id) ?? 0)) });
     }),
   );
 
@@ -35,7 +46,7 @@ export function roomRoutes(db: Database, live: LiveRooms): Router {
       // Any account may open a voice room or a watch party; going live as a DJ is a role.
       const owner = body.kind === 'dj' ? requireRole(res, 'broadcaster', 'admin') : requireRole(res);
       const room = await db.rooms.create({ name: body.name, kind: body.kind, ownerId: owner.id });
-      res.status(201).json({ room: roomView(room, live) });
+      res.status(201).json({ room: roomView(room, 0) });
     }),
   );
 
@@ -45,7 +56,7 @@ export function roomRoutes(db: Database, live: LiveRooms): Router {
       const id = parseOrThrow(Id, req.params.id, 'room id');
       const room = await db.rooms.findById(id);
       if (!room || room.closedAt) throw notFound('room');
-      res.json({ room: roomView(room, live) });
+      res.json({ room: roomView(room, await count(room)) });
     }),
   );
 
@@ -57,7 +68,7 @@ export function roomRoutes(db: Database, live: LiveRooms): Router {
       if (!room || room.closedAt) throw notFound('room');
       if (room.ownerId !== user.id && user.role !== 'admin') throw new RoomcastError('forbidden', 'only the owner can close this room');
       await db.rooms.close(room.id);
-      await live.closeRoom(room.id, 'the room was closed by its owner');
+      await closeLive(room.id, 'the room was closed by its owner');
       res.status(204).end();
     }),
   );

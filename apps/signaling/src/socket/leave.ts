@@ -1,19 +1,31 @@
 import type { Logger } from 'pino';
-import type { SfuControl } from '@roomcast/shared';
-import type { LiveRooms } from '../rooms/live-rooms.js';
+import type { LiveRoomStore } from '../rooms/live-store.js';
+import type { RoomMedia } from '../rooms/room-media.js';
 import { channel, type RoomcastSocket } from './types.js';
 
+export interface LeaveDeps {
+  live: LiveRoomStore;
+  media: RoomMedia;
+  log: Logger;
+}
+
 /**
- * Takes a connection out of its room: membership, the room's channel, its SFU media. One
- * path for a peer that leaves, disconnects, or is removed by a moderator.
+ * Takes a connection out of its room: membership, the room's channel, its SFU media (the
+ * whole room's when it emptied). One path for a peer that leaves, disconnects, or is removed;
+ * it runs in the connection's queue, and with `peerId` only that membership is left (a queued
+ * removal must not end a membership that began after it was asked for). Others hear
+ * `peer:left` once the SFU holds nothing of the peer.
  */
-export async function leaveRoom(socket: RoomcastSocket, deps: { sfu: SfuControl; live: LiveRooms; log: Logger }): Promise<void> {
+export async function leaveRoom(socket: RoomcastSocket, deps: LeaveDeps, peerId?: string): Promise<void> {
   const at = socket.data.room;
-  if (!at) return;
+  if (!at || (peerId !== undefined && at.peerId !== peerId)) return;
   socket.data.room = undefined;
   await socket.leave(channel(at.roomId));
-  const empty = deps.live.leave(at.roomId, at.peerId);
-  socket.to(channel(at.roomId)).emit('peer:left', { peerId: at.peerId });
-  await deps.sfu.request(empty ? 'room.close' : 'peer.leave', { roomId: at.roomId, peerId: at.peerId });
-  deps.log.info({ roomId: at.roomId, peerId: at.peerId, userId: socket.data.user.id }, 'peer left');
+  try {
+    await deps.live.leave(at.roomId, at.peerId);
+    await deps.media.release(at.roomId, at.peerId);
+  } finally {
+    socket.nsp.to(channel(at.roomId)).emit('peer:left', { peerId: at.peerId });
+    deps.log.info({ roomId: at.roomId, peerId: at.peerId, userId: socket.data.user.id }, 'peer left');
+  }
 }

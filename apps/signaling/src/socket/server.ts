@@ -1,27 +1,52 @@
+import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
-import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type SfuControl } from '@roomcast/shared';
-import type { Sessions } from '../auth/sessions.js';
+import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type RoomKind, type SfuControl } from '@roomcast/shared';
+import { sessionKey, type Sessions } from '../auth/sessions.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
-import type { LiveRooms } from '../rooms/live-rooms.js';
+import type { LiveRoomStore } from '../rooms/live-store.js';
+import type { ModerationStore } from '../rooms/moderation-store.js';
+import { RoomMedia } from '../rooms/room-media.js';
+import { KeyedSerial } from '../rooms/serial.js';
+import { AccountSockets } from './account-sockets.js';
 import { Dispatcher } from './dispatch.js';
+import { leaveRoom } from './leave.js';
+import { registerMediaHandlers } from './media-handlers.js';
 import { registerModerationHandlers } from './moderation-handlers.js';
+import { RefusalLog } from './refusals.js';
 import { registerRoomHandlers } from './room-handlers.js';
+import { relaySfuEvents } from './sfu-events.js';
+import type { SocketRegistry } from './socket-registry.js';
 import { channel, type RoomcastIo } from './types.js';
 
 export interface SocketDeps {
   db: Database;
   sessions: Sessions;
   sfu: SfuControl;
-  live: LiveRooms;
+  live: LiveRoomStore;
+  moderation: ModerationStore;
+  registry: SocketRegistry;
   log: Logger;
   eventsPerSecond: number;
+  roomLimits: Record<RoomKind, number>;
   turn: TurnSettings | undefined;
   connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
+}
+
+export interface SocketLayer {
+  io: RoomcastIo;
+  accounts: AccountSockets;
+  refusals: RefusalLog;
+  /** `closed` fires once a connection's queued work, its leave included, is done after it disconnected. */
+  events: EventEmitter<{ closed: [socketId: string] }>;
+  /** Closes a room for good: its members are told, its media and moderation go (the database row is the caller's). */
+  closeRoom(roomId: string, reason: string): Promise<void>;
+  /** Resolves once every disconnected connection has left its room (shutdown waits for it before closing the SFU). */
+  drain(): Promise<void>;
 }
 
 /** A refused handshake: socket.io hands `data` to the client's connect_error. */
@@ -29,8 +54,8 @@ function refusal(error: ErrorBody): Error & { data: ErrorBody } {
   return Object.assign(new Error(error.code), { data: error });
 }
 
-export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): RoomcastIo {
-  const { log, live, sfu } = deps;
+export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): SocketLayer {
+  const { log, live, sfu, registry } = deps;
   const io: RoomcastIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: LIMITS.socketMessageBytes,
@@ -38,67 +63,84 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): Ro
     cors: { origin: false },
   });
   const limiter = new RateLimiterMemory({ points: deps.eventsPerSecond, duration: 1 });
+  const queue = new KeyedSerial();
+  const refusals = new RefusalLog(log);
+  const media = new RoomMedia(sfu, live);
+  const accounts = new AccountSockets(io, registry, live);
+  const events = new EventEmitter<{ closed: [socketId: string] }>();
+  const teardowns = new Set<Promise<void>>();
 
   io.use((socket, next) => {
     const handshake = Handshake.safeParse(socket.handshake.auth);
     if (!handshake.success || handshake.data.protocolVersion !== PROTOCOL_VERSION) {
       return next(refusal({ code: 'protocol_mismatch', message: `this server speaks protocol ${PROTOCOL_VERSION}; reload the page` }));
     }
-    deps.sessions
-      .resolve(socket.handshake.headers.cookie)
-      .then((user) => {
-        if (!user) return next(refusal({ code: 'unauthenticated', message: 'sign in or join as a guest first' }));
-        socket.data.user = user;
-        next();
-      })
-      .catch((error: unknown) => {
-        log.error({ err: error }, 'socket session lookup failed');
-        next(refusal({ code: 'unavailable', message: 'could not check your session; try again' }));
-      });
+    const cookie = socket.handshake.headers.cookie;
+    (async () => {
+      const user = await deps.sessions.resolve(cookie);
+      if (!user) return next(refusal({ code: 'unauthenticated', message: 'sign in or join as a guest first' }));
+      const key = sessionKey(cookie)!;
+      if (!(await registry.add({ socketId: socket.id, userId: user.id, sessionKey: key }, LIMITS.socketsPerAccount))) {
+        return next(refusal({ code: 'limit_exceeded', message: `at most ${LIMITS.socketsPerAccount} open connections per account; close a tab` }));
+      }
+      // A client gone during the lookup never connects, so never disconnects: unregister it here.
+      socket.conn.once('close', () => void registry.remove(socket.id));
+      if (socket.conn.readyState !== 'open') await registry.remove(socket.id);
+      socket.data.user = user;
+      socket.data.sessionKey = key;
+      next();
+    })().catch((error: unknown) => {
+      log.error({ err: error }, 'socket session lookup failed');
+      next(refusal({ code: 'unavailable', message: 'could not check your session; try again' }));
+    });
   });
 
   io.on('connection', (socket) => {
     const socketLog = log.child({ socketId: socket.id, userId: socket.data.user.id });
-    const dispatcher = new Dispatcher(socket, limiter, socketLog);
-    const { leave } = registerRoomHandlers(socket, dispatcher, { ...deps, log: socketLog });
-    registerModerationHandlers(socket, dispatcher, { ...deps, log: socketLog });
+    const dispatcher = new Dispatcher(socket, { limiter, queue, refusals, log: socketLog });
+    const handlerDeps = { ...deps, media, queue, log: socketLog };
+    registerRoomHandlers(socket, dispatcher, handlerDeps);
+    registerMediaHandlers(socket, dispatcher, handlerDeps);
+    registerModerationHandlers(socket, dispatcher, handlerDeps);
     socket.on('disconnect', (reason) => {
       socketLog.debug({ reason }, 'socket disconnected');
-      leave().catch((error: unknown) => socketLog.error({ err: error }, 'leave on disconnect failed'));
+      void registry.remove(socket.id);
+      const teardown = queue
+        .run(socket.id, () => leaveRoom(socket, handlerDeps))
+        .catch((error: unknown) => socketLog.error({ err: error }, 'leave on disconnect failed'))
+        .finally(() => {
+          teardowns.delete(teardown);
+          refusals.forget(socket.id);
+          events.emit('closed', socket.id);
+        });
+      teardowns.add(teardown);
     });
   });
 
-  // What the SFU reports reaches the room's members.
-  sfu.on('producerClosed', ({ roomId, peerId, producerId }) => {
-    const wasMic = live.get(roomId)?.producers.get(producerId)?.kind === 'audio';
-    live.removeProducer(roomId, producerId);
-    io.to(channel(roomId)).emit('producer:closed', { producerId, peerId });
-    const view = wasMic ? live.updatePeer(roomId, peerId, { mic: 'none' }) : undefined;
-    if (view) io.to(channel(roomId)).emit('peer:updated', view);
-  });
-  sfu.on('consumerClosed', ({ roomId, peerId, consumerId }) => {
-    const socketId = live.get(roomId)?.peers.get(peerId)?.socketId;
-    if (socketId) io.to(socketId).emit('consumer:closed', { consumerId });
-  });
-  sfu.on('activeSpeaker', ({ roomId, peerId }) => {
-    live.setActiveSpeaker(roomId, peerId);
-    io.to(channel(roomId)).emit('room:activeSpeaker', { peerId });
-  });
-  sfu.on('audioLevels', ({ roomId, levels }) => io.to(channel(roomId)).emit('room:audioLevels', { levels }));
-  sfu.on('roomReset', ({ roomId, reason }) => {
-    live.resetMedia(roomId);
-    log.warn({ roomId, reason }, 'room media reset; asking peers to rejoin');
-    io.to(channel(roomId)).emit('room:rejoin', { reason });
-  });
-  live.on('roomClosed', ({ roomId, reason, peers }) => {
-    for (const peer of peers) {
-      const socket = io.sockets.sockets.get(peer.socketId);
-      socket?.emit('room:closed', { reason });
-      if (socket) socket.data.room = undefined;
-      socket?.leave(channel(roomId));
-    }
-    sfu.request('room.close', { roomId }).catch((error: unknown) => log.error({ err: error, roomId }, 'sfu room close failed'));
-  });
+  relaySfuEvents(io, sfu, live, log);
 
-  return io;
+  const closeRoom = async (roomId: string, reason: string) => {
+    const peers = await live.close(roomId);
+    await Promise.all(
+      peers.map(async (peer) => {
+        const socket = io.sockets.sockets.get(peer.socketId);
+        if (!socket) return;
+        await queue.run(socket.id, async () => {
+          if (socket.data.room?.roomId !== roomId) return;
+          socket.data.room = undefined;
+          await socket.leave(channel(roomId));
+          socket.emit('room:closed', { reason });
+        });
+      }),
+    );
+    await deps.moderation.forget(roomId);
+    await media.close(roomId);
+    log.info({ roomId, reason, peers: peers.length }, 'room closed');
+  };
+
+  const drain = async () => {
+    while (teardowns.size > 0) await Promise.all([...teardowns]);
+  };
+
+  return { io, accounts, refusals, events, closeRoom, drain };
 }

@@ -1,11 +1,22 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@roomcast/shared';
+import { RoomcastError, type ClientToServerEvents, type RoomKind, type ServerToClientEvents } from '@roomcast/shared';
 import type { User } from '../db/index.js';
+
+/** The room this connection is in: one room per connection. */
+export interface SocketRoom {
+  roomId: string;
+  peerId: string;
+  kind: RoomKind;
+  ownerId: string;
+  /** Transports created in this membership (they only close when it ends). */
+  transports: number;
+}
 
 export interface SocketData {
   user: User;
-  /** The room this connection is in, if any: one room per connection. */
-  room?: { roomId: string; peerId: string };
+  /** Which sign-in this connection rides (the session token's hash), so signing out ends it. */
+  sessionKey: string;
+  room?: SocketRoom;
 }
 
 export type RoomcastIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -13,3 +24,14 @@ export type RoomcastSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 
 /** socket.io room name for a Roomcast room. */
 export const channel = (roomId: string): string => `room:${roomId}`;
+
+/** Host (owner or admin) or member: what the room kind's rules are looked up by. */
+export const roomRole = (user: User, room: { ownerId: string }): 'host' | 'member' =>
+  room.ownerId === user.id || user.role === 'admin' ? 'host' : 'member';
+
+/** The connection's room, or `not_in_room`. */
+export function currentRoom(socket: RoomcastSocket): SocketRoom {
+  const at = socket.data.room;
+  if (!at) throw new RoomcastError('not_in_room', 'join a room first');
+  return at;
+}

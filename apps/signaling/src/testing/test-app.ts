@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@roomcast/shared';
-import { App } from '../app.js';
+import { App, type AppOptions } from '../app.js';
+import { hashToken, SESSION_COOKIE } from '../auth/sessions.js';
 import { configFromEnv } from '../config.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -19,7 +21,10 @@ async function freePort(): Promise<number> {
 }
 
 /** A real App (SQLite in a temp dir, one real mediasoup worker) on free loopback ports. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<App & { cleanup(): Promise<void> }> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: AppOptions & { log?: Logger } = {},
+): Promise<App & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-test-'));
   const config = configFromEnv({
     ...process.env,
@@ -32,7 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Ap
     SFU_PORT: String(await freePort()),
     ...env,
   });
-  const app = await App.create(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const app = await App.create(config, options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), options);
   return Object.assign(app, {
     cleanup: async () => {
       await app.close();
@@ -80,4 +85,17 @@ export class Client {
 /** Emits a request and resolves with its Ack. */
 export function ask(socket: TestSocket, event: string, payload: unknown): Promise<any> {
   return (socket as unknown as Socket).timeout(10_000).emitWithAck(event, payload);
+}
+
+/**
+ * A signed-in guest made straight in the database (no HTTP sign-up, so no sign-up rate limit):
+ * for tests that need many people at once.
+ */
+export async function quickGuest(app: App, displayName: string): Promise<Client> {
+  const user = await app.db.users.create({ displayName, isGuest: true });
+  const token = randomBytes(32).toString('base64url');
+  await app.db.sessions.create({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) });
+  const client = new Client(app.url);
+  client.cookie = `${SESSION_COOKIE}=${token}`;
+  return client;
 }
