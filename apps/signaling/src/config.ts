@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
+import { remoteSfuConfigFromEnv, sfuConfigFromEnv, type RemoteSfuConfig, type SfuConfig } from '@roomcast/sfu';
 import { orderTurnUrls, type TurnSettings } from './auth/turn-credentials.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -62,6 +62,8 @@ export const SignalingConfig = z.object({
 export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret' | 'turnSecretPrevious'> & {
   databaseUrl: string;
   sfu: SfuConfig;
+  /** Set when the SFU runs on its own (SFU_URL): signaling drives it over its control channel. */
+  sfuRemote: RemoteSfuConfig | undefined;
   /** Present when TURN is configured; the secret never leaves this object. */
   turn: TurnSettings | undefined;
 };
@@ -108,6 +110,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
           }
         : undefined,
     sfu: sfuConfigFromEnv(env),
+    sfuRemote: remoteSfuConfigFromEnv(env),
   };
 }
 
