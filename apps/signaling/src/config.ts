@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { orderTurnUrls } from '@roomcast/shared';
 import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
-import { orderTurnUrls, type TurnSettings } from './auth/turn-credentials.js';
+import type { TurnSettings } from './auth/turn-credentials.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
