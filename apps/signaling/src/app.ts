@@ -7,13 +7,16 @@ import { pino, type Logger } from 'pino';
 import { LIMITS, PROTOCOL_VERSION, type SelfTestResponse } from '@roomcast/shared';
 import { LocalSfuControl, SfuServer } from '@roomcast/sfu';
 import { Sessions } from './auth/sessions.js';
+import { Sweeper } from './auth/sweep.js';
 import type { SignalingConfig } from './config.js';
 import { openDatabase, redactUrl, type Database } from './db/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
+import { apiGuards } from './http/body.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
 import { LiveRooms } from './rooms/live-rooms.js';
@@ -35,6 +38,7 @@ export class App {
     readonly sfu: SfuServer,
     readonly server: http.Server,
     readonly io: RoomcastIo,
+    readonly sweeper: Sweeper,
   ) {}
 
   static async create(config: SignalingConfig, log: Logger = pino({ level: config.logLevel })): Promise<App> {
@@ -51,7 +55,7 @@ export class App {
 
       const web = express();
       web.disable('x-powered-by');
-      web.set('trust proxy', 'loopback');
+      web.set('trust proxy', config.trustProxy);
       web.use(healthRoutes({
         database: async () => {
           await db.ping();
@@ -59,7 +63,7 @@ export class App {
         },
         sfu: async () => ({ ok: !sfu!.closed && accepting(), detail: `${config.sfu.workers} worker(s)` }),
       }));
-      web.use('/api', express.json({ limit: LIMITS.httpBodyBytes }), async (req, res, next) => {
+      web.use('/api', ...apiGuards(config), async (req, res, next) => {
         try {
           res.locals.user = await sessions.resolve(req.headers.cookie);
           next();
@@ -83,12 +87,14 @@ export class App {
       const server = config.tlsCertFile && config.tlsKeyFile
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
-      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting });
+      const io = createSocketServer(server, { db, sessions, sfu: control, live, log, eventsPerSecond: config.socketRateLimit, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config) });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
-      app = new App(config, log, db, sfu, server, io);
+      const sweeper = new Sweeper(db, { intervalMs: config.sweepIntervalMinutes * 60_000, guestRetentionMs: config.guestRetentionHours * 3_600_000, log });
+      sweeper.start();
+      app = new App(config, log, db, sfu, server, io, sweeper);
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
@@ -119,6 +125,7 @@ export class App {
       this.sfu.close();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await this.sweeper.stop();
       await this.db.close();
       this.log.info('closed');
     })();

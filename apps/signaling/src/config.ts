@@ -5,9 +5,22 @@ import { z } from 'zod';
 import { orderTurnUrls } from '@roomcast/shared';
 import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
 import type { TurnSettings } from './auth/turn-credentials.js';
+import { ConfigError, configErrorFrom, envName, parseEnv } from './config-error.js';
+import { parseAllowedOrigins } from './http/origin.js';
+import { parseTrustProxy } from './http/proxy.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** A string option read by `parse`, whose own error message becomes the issue. */
+const parsedWith = <T>(parse: (text: string) => T) =>
+  z.string().transform((text, ctx): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 /**
  * Every signaling option: environment variable, default and meaning, in one place.
@@ -33,6 +46,14 @@ export const SignalingConfig = z.object({
   cookieSecure: bool.optional(),
   /** AUTH_RATE_LIMIT — sign-in / sign-up attempts per IP per minute. */
   authRateLimit: z.coerce.number().int().positive().default(30),
+  /** TRUST_PROXY — whose X-Forwarded-For/-Host/-Proto to believe: false, true, a hop count, or addresses/subnets/loopback. Every per-address limit keys on the client address this yields. */
+  trustProxy: parsedWith(parseTrustProxy).default(['loopback']),
+  /** ALLOWED_ORIGINS — comma-separated origins whose pages may write to the API and open sockets; unset: same origin only. */
+  allowedOrigins: parsedWith(parseAllowedOrigins).optional(),
+  /** GUEST_RETENTION_HOURS — a guest account with no session left is deleted once this old. */
+  guestRetentionHours: z.coerce.number().positive().default(24),
+  /** SWEEP_INTERVAL_MINUTES — how often expired sessions and stale guest accounts are pruned. */
+  sweepIntervalMinutes: z.coerce.number().positive().max(24 * 60).default(60),
   /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
   socketRateLimit: z.coerce.number().int().positive().default(100),
   /** ROOM_MAX_PARTICIPANTS — people in one room at once; the next one is told the room is full. */
@@ -62,7 +83,7 @@ export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret'
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
-  const parsed = SignalingConfig.parse({
+  const parsed = parseEnv(SignalingConfig, {
     host: env.HOST,
     port: env.PORT,
     dataDir: env.DATA_DIR,
@@ -73,17 +94,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     sessionTtlHours: env.SESSION_TTL_HOURS,
     cookieSecure: env.COOKIE_SECURE,
     authRateLimit: env.AUTH_RATE_LIMIT,
+    trustProxy: env.TRUST_PROXY || undefined,
+    allowedOrigins: env.ALLOWED_ORIGINS || undefined,
+    guestRetentionHours: env.GUEST_RETENTION_HOURS,
+    sweepIntervalMinutes: env.SWEEP_INTERVAL_MINUTES,
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
     roomBanSeconds: env.ROOM_BAN_SECONDS,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
-    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE),
-    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE),
+    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE'),
+    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE'),
     turnCredentialTtl: env.TURN_CREDENTIAL_TTL,
     iceConnectTimeoutMs: env.ICE_CONNECT_TIMEOUT_MS,
     turnSelfTest: env.TURN_SELF_TEST,
-  });
+  }, env);
   const { turnSecret: _secret, turnSecretPrevious: _previous, ...rest } = parsed;
   return {
     ...rest,
@@ -99,12 +124,30 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
             ttlSeconds: parsed.turnCredentialTtl,
           }
         : undefined,
-    sfu: sfuConfigFromEnv(env),
+    sfu: sfuFromEnv(env),
   };
 }
 
+// The SFU's options are named SFU_<OPTION>, but for these two.
+const SFU_NAMES: Record<string, string> = { initialOutgoingBitrate: 'SFU_INITIAL_BITRATE', workerBin: 'SFU_WORKER_BIN' };
+export const sfuEnvName = (key: string): string => SFU_NAMES[key] ?? envName(key, 'SFU_');
+
+function sfuFromEnv(env: NodeJS.ProcessEnv): SfuConfig {
+  try {
+    return sfuConfigFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    throw configErrorFrom(error, env, sfuEnvName);
+  }
+}
+
 /** Secrets come from the environment or a file (Docker/Kubernetes secrets), never from logs. */
-function secretFrom(value: string | undefined, file: string | undefined): string | undefined {
+function secretFrom(value: string | undefined, file: string | undefined, variable: string): string | undefined {
   if (value) return value;
-  return file ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch (error) {
+    throw new ConfigError([{ variable, problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+  }
 }

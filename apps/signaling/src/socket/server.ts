@@ -22,6 +22,7 @@ export interface SocketDeps {
   turn: TurnSettings | undefined;
   connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
+  allowRequest?: import('socket.io').ServerOptions['allowRequest'];
 }
 
 /** A refused handshake: socket.io hands `data` to the client's connect_error. */
@@ -36,6 +37,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): Ro
     maxHttpBufferSize: LIMITS.socketMessageBytes,
     // Same-origin only: the session cookie must not ride a cross-site socket.
     cors: { origin: false },
+    allowRequest: deps.allowRequest,
   });
   const limiter = new RateLimiterMemory({ points: deps.eventsPerSecond, duration: 1 });
 
