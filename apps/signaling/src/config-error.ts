@@ -28,9 +28,26 @@ export function configErrorFrom(error: z.ZodError, env: NodeJS.ProcessEnv, name:
       const key = String(issue.path[0] ?? '');
       const variable = key ? name(key) : '(environment)';
       const raw = env[variable];
-      return { variable, problem: issue.message, given: raw === undefined || SECRET.test(variable) ? undefined : raw };
+      const problem = issue.code === 'invalid_type' && issue.expected === 'number' ? 'expected a number' : issue.message;
+      return { variable, problem, given: raw === undefined || SECRET.test(variable) ? undefined : raw };
     }),
   );
+}
+
+/** Runs every part of the configuration, so one start reports all bad variables, not the first. */
+export function collectIssues<T extends unknown[]>(...parts: { [K in keyof T]: () => T[K] }): T {
+  const issues: ConfigIssue[] = [];
+  const results = parts.map((part) => {
+    try {
+      return part();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      issues.push(...error.issues);
+      return undefined;
+    }
+  });
+  if (issues.length) throw new ConfigError(issues);
+  return results as T;
 }
 
 /** Parses `input` (built from `env`) with `schema`, or throws a ConfigError naming each variable. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { orderTurnUrls } from '@roomcast/shared';
 import { sfuConfigFromEnv, type SfuConfig } from '@roomcast/sfu';
 import type { TurnSettings } from './auth/turn-credentials.js';
-import { ConfigError, configErrorFrom, envName, parseEnv } from './config-error.js';
+import { collectIssues, ConfigError, configErrorFrom, envName, parseEnv, type ConfigIssue } from './config-error.js';
 import { parseAllowedOrigins } from './http/origin.js';
 import { parseTrustProxy } from './http/proxy.js';
 
@@ -83,7 +83,8 @@ export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret'
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
-  const parsed = parseEnv(SignalingConfig, {
+  const unreadable: ConfigIssue[] = [];
+  const [parsed, sfu] = collectIssues(() => parseEnv(SignalingConfig, {
     host: env.HOST,
     port: env.PORT,
     dataDir: env.DATA_DIR,
@@ -103,12 +104,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     roomBanSeconds: env.ROOM_BAN_SECONDS,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
-    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE'),
-    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE'),
+    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE', unreadable),
+    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE', unreadable),
     turnCredentialTtl: env.TURN_CREDENTIAL_TTL,
     iceConnectTimeoutMs: env.ICE_CONNECT_TIMEOUT_MS,
     turnSelfTest: env.TURN_SELF_TEST,
-  }, env);
+  }, env), () => sfuFromEnv(env), () => {
+    if (unreadable.length) throw new ConfigError(unreadable);
+  });
   const { turnSecret: _secret, turnSecretPrevious: _previous, ...rest } = parsed;
   return {
     ...rest,
@@ -124,7 +127,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
             ttlSeconds: parsed.turnCredentialTtl,
           }
         : undefined,
-    sfu: sfuFromEnv(env),
+    sfu,
   };
 }
 
@@ -142,12 +145,13 @@ function sfuFromEnv(env: NodeJS.ProcessEnv): SfuConfig {
 }
 
 /** Secrets come from the environment or a file (Docker/Kubernetes secrets), never from logs. */
-function secretFrom(value: string | undefined, file: string | undefined, variable: string): string | undefined {
+function secretFrom(value: string | undefined, file: string | undefined, variable: string, unreadable: ConfigIssue[]): string | undefined {
   if (value) return value;
   if (!file) return undefined;
   try {
     return readFileSync(file, 'utf8').trim() || undefined;
   } catch (error) {
-    throw new ConfigError([{ variable, problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    unreadable.push({ variable, problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    return undefined;
   }
 }
