@@ -30,6 +30,7 @@ import type { RoomcastIo } from './socket/types.js';
 export class App {
   #closing: Promise<void> | undefined;
   #accepting = true;
+  #sweeper: Sweeper | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -38,7 +39,6 @@ export class App {
     readonly sfu: SfuServer,
     readonly server: http.Server,
     readonly io: RoomcastIo,
-    readonly sweeper: Sweeper,
   ) {}
 
   static async create(config: SignalingConfig, log: Logger = pino({ level: config.logLevel })): Promise<App> {
@@ -94,7 +94,8 @@ export class App {
       });
       const sweeper = new Sweeper(db, { intervalMs: config.sweepIntervalMinutes * 60_000, guestRetentionMs: config.guestRetentionHours * 3_600_000, log });
       sweeper.start();
-      app = new App(config, log, db, sfu, server, io, sweeper);
+      app = new App(config, log, db, sfu, server, io);
+      app.#sweeper = sweeper;
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
@@ -125,7 +126,7 @@ export class App {
       this.sfu.close();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
-      await this.sweeper.stop();
+      await this.#sweeper?.stop();
       await this.db.close();
       this.log.info('closed');
     })();
