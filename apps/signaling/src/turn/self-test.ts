@@ -7,6 +7,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** Passed to the TURN clients (tests inject a resolver that never answers). */
   lookup?: (host: string) => Promise<string>;
+  /** Trust this CA for turns: (tests); the system CAs otherwise. */
+  ca?: string | Buffer;
 }
 
 /**
@@ -19,7 +21,7 @@ export async function probeTurnUrl(url: string, server: Pick<IceServer, 'usernam
   const timeoutMs = options.timeoutMs ?? 5_000;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new TurnError(0, `timed out after ${timeoutMs} ms`)), timeoutMs);
-  const opts = { username: server.username, password: server.credential, timeoutMs, signal: deadline.signal, lookup: options.lookup };
+  const opts = { username: server.username, password: server.credential, timeoutMs, signal: deadline.signal, lookup: options.lookup, ca: options.ca };
   const clients: TurnClient[] = [];
   try {
     const a = await TurnClient.connect(url, opts);
