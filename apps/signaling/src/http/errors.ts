@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { HTTP_STATUS, RoomcastError } from '@roomcast/shared';
-import { RefusalLog } from './refusal-log.js';
+import { RefusalSampler } from './refusal-log.js';
 
 /** What body-parser (and raw-body, http-errors under it) attach to the errors it passes on. */
 interface BodyParserError {
@@ -54,9 +54,9 @@ export class RetryLaterError extends RoomcastError {
 
 /**
  * Turns anything thrown in a route into the typed body a client expects. Server faults are logged
- * with their cause; refusals are counted and sampled (RefusalLog), never one line each.
+ * with their cause; refusals are counted and sampled (RefusalSampler), never one line each.
  */
-export function errorHandler(log: Logger, refusals = new RefusalLog(log)): ErrorRequestHandler {
+export function errorHandler(log: Logger, refusals = new RefusalSampler(log)): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const known = error instanceof RoomcastError ? error : fromBodyParser(error);
     const err = known ?? new RoomcastError('internal', 'something went wrong on the server');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomcastError } from '@roomcast/shared';
 import { apiGuards } from './body.js';
 import { errorHandler } from './errors.js';
-import { RefusalLog } from './refusal-log.js';
+import { RefusalSampler } from './refusal-log.js';
 
 function capture() {
   const lines: { msg: string; kind?: string; suppressed?: Record<string, number>; total?: number }[] = [];
@@ -23,11 +23,11 @@ function capture() {
   return { lines, bytes: () => bytes, log: pino({ level: 'info' }, stream) };
 }
 
-describe('RefusalLog', () => {
+describe('RefusalSampler', () => {
   it('logs a sample of each kind per window and sums up the rest when the window closes', () => {
     const { lines, log } = capture();
     let now = 1_000_000;
-    const refusals = new RefusalLog(log, 'request refused', { windowMs: 60_000, samplesPerWindow: 3, now: () => now });
+    const refusals = new RefusalSampler(log, 'request refused', { windowMs: 60_000, samplesPerWindow: 3, now: () => now });
     for (let i = 0; i < 1_000; i++) refusals.refused('bad_request', { i });
     for (let i = 0; i < 2; i++) refusals.refused('forbidden', { i });
     expect(lines.map((l) => l.kind)).toEqual(['bad_request', 'bad_request', 'bad_request', 'forbidden', 'forbidden']);

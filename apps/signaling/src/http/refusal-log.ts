@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-export interface RefusalLogOptions {
+export interface RefusalSamplerOptions {
   /** Length of one counting window. */
   windowMs?: number;
   /** Refusals of one kind logged in full per window; the rest are only counted. */
@@ -15,7 +15,7 @@ export interface RefusalLogOptions {
  * as one summary line when the window closes. Memory is bounded by the number of kinds, which
  * callers keep small (error codes, event names).
  */
-export class RefusalLog {
+export class RefusalSampler {
   readonly #windowMs: number;
   readonly #samples: number;
   readonly #now: () => number;
@@ -27,7 +27,7 @@ export class RefusalLog {
   constructor(
     private readonly log: Pick<Logger, 'info'>,
     private readonly message = 'request refused',
-    options: RefusalLogOptions = {},
+    options: RefusalSamplerOptions = {},
   ) {
     this.#windowMs = options.windowMs ?? 60_000;
     this.#samples = options.samplesPerWindow ?? 5;
