@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TurnClient, TurnError, turnCredentials } from '@roomcast/signaling/turn';
+import { probeTurnUrl, TurnClient, TurnError, turnCredentials } from '@roomcast/signaling/turn';
 import { startCoturn, type RunningCoturn } from './harness/coturn.js';
 import { freePort } from './harness/ports.js';
 
@@ -83,5 +83,16 @@ describe('coturn production config: peer policy', () => {
     const relayed = await c.allocate();
     expect(relayed.ip).toContain(':');
     expect(await refusal(c.createPermission(ip))).toBe(403);
+  });
+});
+
+describe('the connectivity self-test against the production config', () => {
+  it('reports the relay refusing a loopback peer as 403 on every transport, within its budget', async () => {
+    for (const url of turn.urls) {
+      const started = performance.now();
+      const result = await probeTurnUrl(url, turnCredentials(settings(), 'roomcast-self-test'), { timeoutMs: 3_000, ca: turn.ca });
+      expect(result).toMatchObject({ url, ok: false, error: expect.stringMatching(/^403 /) });
+      expect(performance.now() - started).toBeLessThan(3_000);
+    }
   });
 });

@@ -95,6 +95,9 @@ export function remoteSfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Re
 /** A bad value stops the process with the variable's name and what is wrong, never the value. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(readonly issues: { variable: string; problem: string }[]) {
+    super(`invalid configuration — ${issues.map((i) => `${i.variable}: ${i.problem}`).join('; ')}`);
+  }
 }
 
 /** Reads each option from the variable its `meta` names (`extra`: those read otherwise) and validates the lot. */
@@ -103,8 +106,7 @@ function fromEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv, extra
   const raw = { ...Object.fromEntries(Object.entries(names).map(([key, name]) => [key, env[name]])), ...extra };
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `${names[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`);
-  throw new ConfigError(`invalid configuration — ${lines.join('; ')}`);
+  throw new ConfigError(result.error.issues.map((i) => ({ variable: names[String(i.path[0])] ?? i.path.join('.'), problem: i.message })));
 }
 
 /** Secrets come from the environment or a file (Docker/Kubernetes secrets), never from logs. */

@@ -1,22 +1,14 @@
-import net from 'node:net';
 import { once } from 'node:events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomcastError, type SfuEvents } from '@roomcast/shared';
+import { freePort } from '@roomcast/testkit';
 import { SfuConfig } from './config.js';
 import { LocalSfuControl } from './control.js';
 import { SfuServer } from './server.js';
 
 let server: SfuServer;
 let control: LocalSfuControl;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as net.AddressInfo;
-  s.close();
-  return port;
-}
 
 beforeAll(async () => {
   const config = SfuConfig.parse({ workers: 1, listenIp: '127.0.0.1', port: await freePort() });

@@ -6,13 +6,16 @@ import express from 'express';
 import { pino, type Logger } from 'pino';
 import { LIMITS, PROTOCOL_VERSION, type SelfTestResponse } from '@roomcast/shared';
 import { sessionKey, Sessions } from './auth/sessions.js';
+import { Sweeper } from './auth/sweep.js';
 import type { SignalingConfig } from './config.js';
 import { openDatabase, redactUrl, type Database } from './db/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
+import { apiGuards } from './http/body.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes, sfuReadiness } from './http/health-routes.js';
+import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
 import { systemClock, type Clock } from './rooms/clock.js';
@@ -45,6 +48,7 @@ export interface AppOptions {
 export class App {
   #closing: Promise<void> | undefined;
   #accepting = true;
+  #sweeper: Sweeper | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -81,7 +85,7 @@ export class App {
 
       const web = express();
       web.disable('x-powered-by');
-      web.set('trust proxy', 'loopback');
+      web.set('trust proxy', config.trustProxy);
       web.use(healthRoutes({
         database: async () => {
           await db.ping();
@@ -89,7 +93,7 @@ export class App {
         },
         sfu: sfuReadiness(control, accepting),
       }));
-      web.use('/api', express.json({ limit: LIMITS.httpBodyBytes }), async (req, res, next) => {
+      web.use('/api', ...apiGuards(config), async (req, res, next) => {
         try {
           res.locals.user = await sessions.resolve(req.headers.cookie);
           next();
@@ -100,7 +104,7 @@ export class App {
       web.get('/api/config', (_req, res) => {
         res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });
       });
-      web.use('/api/auth', authRoutes(db, sessions, config.authRateLimit, {
+      web.use('/api/auth', authRoutes(db, sessions, { attemptsPerMinute: config.authRateLimit, guestsPerHour: config.guestsPerIpPerHour }, {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive }));
@@ -122,7 +126,7 @@ export class App {
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
-      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting });
+      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config) });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
         await db.rooms.close(roomId);
@@ -132,7 +136,10 @@ export class App {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
+      const sweeper = new Sweeper(db, { intervalMs: config.sweepIntervalMinutes * 60_000, guestRetentionMs: config.guestRetentionHours * 3_600_000, log });
+      sweeper.start();
       app = new App(config, log, db, sfu, server, sockets, live, sweep);
+      app.#sweeper = sweeper;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
@@ -166,6 +173,7 @@ export class App {
       await this.sfu.close();
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await this.#sweeper?.stop();
       await this.db.close();
       this.log.info('closed');
     })();

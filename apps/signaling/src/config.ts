@@ -2,11 +2,31 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { remoteSfuConfigFromEnv, sfuConfigFromEnv, type RemoteSfuConfig, type SfuConfig } from '@roomcast/sfu';
-import { orderTurnUrls, type TurnSettings } from './auth/turn-credentials.js';
+import { LIMITS, orderTurnUrls } from '@roomcast/shared';
+import {
+  ConfigError as SfuConfigError,
+  remoteSfuConfigFromEnv,
+  sfuConfigFromEnv,
+  type RemoteSfuConfig,
+  type SfuConfig,
+} from '@roomcast/sfu';
+import type { TurnSettings } from './auth/turn-credentials.js';
+import { collectIssues, ConfigError, configErrorFrom, envName, isSecretVariable, parseEnv, type ConfigIssue } from './config-error.js';
+import { parseAllowedOrigins } from './http/origin.js';
+import { parseTrustProxy } from './http/proxy.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** A string option read by `parse`, whose own error message becomes the issue. */
+const parsedWith = <T>(parse: (text: string) => T) =>
+  z.string().transform((text, ctx): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 /**
  * Every signaling option: environment variable, default and meaning, in one place.
@@ -32,6 +52,16 @@ export const SignalingConfig = z.object({
   cookieSecure: bool.optional(),
   /** AUTH_RATE_LIMIT — sign-in / sign-up attempts per IP per minute. */
   authRateLimit: z.coerce.number().int().positive().default(30),
+  /** GUESTS_PER_IP_PER_HOUR — guest accounts one client address may create per hour. */
+  guestsPerIpPerHour: z.coerce.number().int().positive().default(LIMITS.guestsPerIpPerHour),
+  /** TRUST_PROXY — whose X-Forwarded-For/-Host/-Proto to believe: false, true, a hop count, or addresses/subnets/loopback. Every per-address limit keys on the client address this yields. */
+  trustProxy: parsedWith(parseTrustProxy).default(['loopback']),
+  /** ALLOWED_ORIGINS — comma-separated origins whose pages may write to the API and open sockets; unset: same origin only. */
+  allowedOrigins: parsedWith(parseAllowedOrigins).optional(),
+  /** GUEST_RETENTION_HOURS — a guest account with no session left is deleted once this old. */
+  guestRetentionHours: z.coerce.number().positive().default(24),
+  /** SWEEP_INTERVAL_MINUTES — how often expired sessions and stale guest accounts are pruned. */
+  sweepIntervalMinutes: z.coerce.number().positive().max(24 * 60).default(60),
   /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
   socketRateLimit: z.coerce.number().int().positive().default(100),
   /** ROOM_MAX_PARTICIPANTS — people in one room at once; the next one is told the room is full. */
@@ -69,7 +99,8 @@ export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret'
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
-  const parsed = SignalingConfig.parse({
+  const unreadable: ConfigIssue[] = [];
+  const [parsed, sfu, sfuRemote] = collectIssues(() => parseEnv(SignalingConfig, {
     host: env.HOST,
     port: env.PORT,
     dataDir: env.DATA_DIR,
@@ -80,6 +111,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     sessionTtlHours: env.SESSION_TTL_HOURS,
     cookieSecure: env.COOKIE_SECURE,
     authRateLimit: env.AUTH_RATE_LIMIT,
+    guestsPerIpPerHour: env.GUESTS_PER_IP_PER_HOUR,
+    trustProxy: env.TRUST_PROXY || undefined,
+    allowedOrigins: env.ALLOWED_ORIGINS || undefined,
+    guestRetentionHours: env.GUEST_RETENTION_HOURS,
+    sweepIntervalMinutes: env.SWEEP_INTERVAL_MINUTES,
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
     roomBanSeconds: env.ROOM_BAN_SECONDS,
@@ -88,11 +124,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     roomIdleHours: env.ROOM_IDLE_HOURS,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
-    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE),
-    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE),
+    turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE', unreadable),
+    turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE', unreadable),
     turnCredentialTtl: env.TURN_CREDENTIAL_TTL,
     iceConnectTimeoutMs: env.ICE_CONNECT_TIMEOUT_MS,
     turnSelfTest: env.TURN_SELF_TEST,
+  }, env), () => sfuFromEnv(env, sfuConfigFromEnv), () => sfuFromEnv(env, remoteSfuConfigFromEnv), () => {
+    if (unreadable.length) throw new ConfigError(unreadable);
   });
   const { turnSecret: _secret, turnSecretPrevious: _previous, ...rest } = parsed;
   return {
@@ -109,13 +147,36 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
             ttlSeconds: parsed.turnCredentialTtl,
           }
         : undefined,
-    sfu: sfuConfigFromEnv(env),
-    sfuRemote: remoteSfuConfigFromEnv(env),
+    sfu,
+    sfuRemote,
   };
 }
 
+// The SFU's options are named SFU_<OPTION>, but for these two.
+const SFU_NAMES: Record<string, string> = { initialOutgoingBitrate: 'SFU_INITIAL_BITRATE', workerBin: 'SFU_WORKER_BIN' };
+export const sfuEnvName = (key: string): string => SFU_NAMES[key] ?? envName(key, 'SFU_');
+
+/** The SFU's own options (embedded, or how to reach it when it runs apart), with errors named like ours. */
+function sfuFromEnv<T>(env: NodeJS.ProcessEnv, read: (env: NodeJS.ProcessEnv) => T): T {
+  try {
+    return read(env);
+  } catch (error) {
+    if (error instanceof z.ZodError) throw configErrorFrom(error, env, sfuEnvName);
+    if (error instanceof SfuConfigError) {
+      throw new ConfigError(error.issues.map((i) => ({ variable: i.variable, problem: i.problem, given: isSecretVariable(i.variable) ? undefined : env[i.variable] })));
+    }
+    throw error;
+  }
+}
+
 /** Secrets come from the environment or a file (Docker/Kubernetes secrets), never from logs. */
-function secretFrom(value: string | undefined, file: string | undefined): string | undefined {
+function secretFrom(value: string | undefined, file: string | undefined, variable: string, unreadable: ConfigIssue[]): string | undefined {
   if (value) return value;
-  return file ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch (error) {
+    unreadable.push({ variable, problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    return undefined;
+  }
 }

@@ -1,9 +1,17 @@
 import { pino } from 'pino';
 import { App } from './app.js';
-import { configFromEnv } from './config.js';
+import { configFromEnv, type SignalingConfig } from './config.js';
+import { formatConfigError } from './config-error.js';
 
 // Process lifecycle only: configuration, start, and the two-signal shutdown.
-const config = configFromEnv();
+let config: SignalingConfig;
+try {
+  config = configFromEnv();
+} catch (error) {
+  // An operator's mistake, not a crash: name each variable and what is wrong, no stack.
+  console.error(formatConfigError(error));
+  process.exit(1);
+}
 const log = pino({ level: config.logLevel });
 
 try {

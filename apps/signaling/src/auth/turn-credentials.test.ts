@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkTurnCredential, orderTurnUrls, turnCredentials } from './turn-credentials.js';
+import { checkTurnCredential, turnCredentials } from './turn-credentials.js';
 
 describe('TURN REST credentials', () => {
   const settings = { urls: ['turn:turn.example.org:3478?transport=udp'], secret: 's3cret', ttlSeconds: 600 };
@@ -38,10 +38,5 @@ describe('TURN REST credentials', () => {
     expect(checkTurnCredential(rotated, after.username!, after.credential!, now)).toBe('valid');
     // Once the previous secret is dropped, its credentials stop working.
     expect(checkTurnCredential({ secret: 'new' }, before.username!, before.credential!, now)).toBe('bad-signature');
-  });
-
-  it('orders URLs UDP, then TCP, then TLS, keeping the given order within each', () => {
-    const urls = ['turns:t:443?transport=tcp', 'turn:t:3478?transport=tcp', 'turns:t:5349?transport=tcp', 'turn:t:3478?transport=udp', 'turn:u:3478'];
-    expect(orderTurnUrls(urls)).toEqual(['turn:t:3478?transport=udp', 'turn:u:3478', 'turn:t:3478?transport=tcp', 'turns:t:443?transport=tcp', 'turns:t:5349?transport=tcp']);
   });
 });

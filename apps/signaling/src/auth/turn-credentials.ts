@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IceServer } from '@roomcast/shared';
 
 export interface TurnSettings {
-  /** Ordered UDP, then TCP, then TLS (see orderTurnUrls): clients try them in that order. */
+  /** Ordered UDP, then TCP, then TLS (shared `orderTurnUrls`): clients try them in that order. */
   urls: string[];
   /** Signs every new credential. */
   secret: string;
@@ -44,15 +44,4 @@ export function checkTurnCredential(
     return want.length === given.length && timingSafeEqual(want, given);
   });
   return ok ? 'valid' : 'bad-signature';
-}
-
-/** 0 for UDP, 1 for TCP, 2 for TLS (`turns:`): the ladder's order. */
-export function turnUrlRank(url: string): number {
-  if (url.startsWith('turns:')) return 2;
-  return /[?&]transport=tcp\b/i.test(url) ? 1 : 0;
-}
-
-/** UDP first (cheapest, lowest latency), then TCP, then TLS (passes the strictest firewalls). */
-export function orderTurnUrls(urls: string[]): string[] {
-  return urls.map((url, i) => ({ url, i })).sort((a, b) => turnUrlRank(a.url) - turnUrlRank(b.url) || a.i - b.i).map((e) => e.url);
 }

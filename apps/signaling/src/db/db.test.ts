@@ -410,6 +410,68 @@ describe.each(providers)('database on $name', ({ name, create }) => {
       expect(await db.rooms.close('nope')).toBeNull();
     });
   });
+
+  // A database of its own: "the first account" needs one with no account yet.
+  describe('accounts and housekeeping (fresh database)', () => {
+    let fresh: Target;
+    let fdb: Database;
+    beforeAll(async () => {
+      if (setupError) return;
+      fresh = await create();
+      fdb = await openDatabase(fresh.url);
+    }, 60_000);
+    afterAll(async () => {
+      await fdb?.close();
+      await fresh?.drop();
+    }, 60_000);
+
+    it('makes exactly one admin when 10 first sign-ups race (guests do not count)', async () => {
+      await fdb.users.create({ displayName: 'Early guest', isGuest: true });
+      const accounts = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => fdb.users.createAccount({ email: uniqueEmail(`race${i}`), passwordHash: 'h', displayName: `Racer ${i}` })),
+      );
+      expect(accounts.filter((u) => u.role === 'admin')).toHaveLength(1);
+      expect(accounts.filter((u) => u.role === 'listener')).toHaveLength(9);
+      expect(await fdb.users.count({ role: 'admin' })).toBe(1);
+      const claims = await fresh.query('SELECT id FROM users WHERE first_account = true');
+      expect(claims.map((r) => r.id)).toEqual([accounts.find((u) => u.role === 'admin')!.id]);
+      // Later sign-ups, one at a time or racing again, are listeners.
+      const later = await Promise.all([1, 2, 3].map((i) => fdb.users.createAccount({ email: uniqueEmail(`later${i}`), passwordHash: 'h', displayName: 'Later' })));
+      expect(later.map((u) => u.role)).toEqual(['listener', 'listener', 'listener']);
+      expect(await fdb.users.count({ role: 'admin' })).toBe(1);
+    });
+
+    it('createAccount refuses a registered email with DuplicateError on email', async () => {
+      const email = uniqueEmail('twice');
+      await fdb.users.createAccount({ email, passwordHash: 'h', displayName: 'One' });
+      const err = await fdb.users.createAccount({ email: email.toUpperCase(), passwordHash: 'h', displayName: 'Two' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DuplicateError);
+      expect((err as InstanceType<typeof DuplicateError>).isOn('email')).toBe(true);
+    });
+
+    it('deleteStaleGuests removes only old guests that hold no session', async () => {
+      const lonely = await fdb.users.create({ displayName: 'No session', isGuest: true });
+      const active = await fdb.users.create({ displayName: 'Signed in', isGuest: true });
+      await fdb.sessions.create({ userId: active.id, tokenHash: newToken(), expiresAt: new Date(Date.now() + 2 * HOUR) });
+      const lapsed = await fdb.users.create({ displayName: 'Expired session', isGuest: true });
+      await fdb.sessions.create({ userId: lapsed.id, tokenHash: newToken(), expiresAt: new Date(Date.now() - HOUR) });
+      const account = await fdb.users.create({ displayName: 'Account', email: uniqueEmail('acct') });
+
+      // Nothing is old enough yet.
+      expect(await fdb.users.deleteStaleGuests(new Date(Date.now() - HOUR))).toBe(0);
+      // An hour on: the guest without a session goes; one whose session merely expired stays until
+      // the expired session itself is pruned.
+      const later = new Date(Date.now() + HOUR);
+      expect(await fdb.users.deleteStaleGuests(later)).toBeGreaterThanOrEqual(1);
+      expect(await fdb.users.findById(lonely.id)).toBeNull();
+      expect(await fdb.users.findById(lapsed.id)).not.toBeNull();
+      expect(await fdb.sessions.deleteExpired(later)).toBeGreaterThanOrEqual(1);
+      expect(await fdb.users.deleteStaleGuests(later)).toBe(1);
+      expect(await fdb.users.findById(lapsed.id)).toBeNull();
+      expect(await fdb.users.findById(active.id)).not.toBeNull();
+      expect(await fdb.users.findById(account.id)).not.toBeNull();
+    });
+  });
 });
 
 describe('parseDatabaseUrl', () => {

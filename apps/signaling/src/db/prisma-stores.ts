@@ -20,6 +20,7 @@ import {
   ROOM_KINDS,
   USER_ROLES,
   type ListOpenRooms,
+  type NewAccount,
   type NewRoom,
   type NewSession,
   type NewUser,
@@ -107,6 +108,33 @@ export class PrismaUserStore implements UserStore {
     return toUser(row);
   }
 
+  async createAccount(input: NewAccount): Promise<User> {
+    // Claim the first-account flag only when no account exists yet (so an ordinary sign-up costs
+    // no failed insert); when two claim at once, the unique index admits one and the other retries
+    // as a listener, by which time the count it reads is no longer zero.
+    for (let attempt = 1; ; attempt++) {
+      const first = (await this.count({ isGuest: false })) === 0;
+      try {
+        const row = await mapDuplicate(() =>
+          this.prisma.user.create({
+            data: {
+              email: normalizeEmail(input.email),
+              passwordHash: input.passwordHash,
+              displayName: input.displayName,
+              role: first ? 'admin' : 'listener',
+              isGuest: false,
+              firstAccount: first ? true : null,
+            },
+          }),
+        );
+        return toUser(row);
+      } catch (err) {
+        if (err instanceof DuplicateError && err.isOn('firstAccount') && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
   async findById(id: string): Promise<User | null> {
     const row = await this.prisma.user.findUnique({ where: { id } });
     return row ? toUser(row) : null;
@@ -141,6 +169,11 @@ export class PrismaUserStore implements UserStore {
   async delete(id: string): Promise<boolean> {
     const { count } = await this.prisma.user.deleteMany({ where: { id } });
     return count > 0;
+  }
+
+  async deleteStaleGuests(olderThan: Date): Promise<number> {
+    const { count } = await this.prisma.user.deleteMany({ where: { isGuest: true, createdAt: { lt: olderThan }, sessions: { none: {} } } });
+    return count;
   }
 }
 

@@ -41,6 +41,13 @@ export interface NewUser {
   isGuest?: boolean;
 }
 
+/** A registered (non-guest) account; its role is decided by the store (see createAccount). */
+export interface NewAccount {
+  email: string;
+  passwordHash: string;
+  displayName: string;
+}
+
 export interface UserCountFilter {
   isGuest?: boolean;
   role?: UserRole;
@@ -49,6 +56,13 @@ export interface UserCountFilter {
 export interface UserStore {
   /** @throws DuplicateError when the email is already registered (field 'email'). */
   create(input: NewUser): Promise<User>;
+  /**
+   * Creates a registered account: the install's first one becomes `admin`, every later one
+   * `listener`. Concurrent first sign-ups cannot make two admins: a unique claim in the database
+   * admits one, and the others are created as listeners.
+   * @throws DuplicateError when the email is already registered (field 'email').
+   */
+  createAccount(input: NewAccount): Promise<User>;
   findById(id: string): Promise<User | null>;
   /** Case-insensitive (emails are stored lower-cased). */
   findByEmail(email: string): Promise<User | null>;
@@ -57,6 +71,8 @@ export interface UserStore {
   count(filter?: UserCountFilter): Promise<number>;
   /** Deletes the user with their sessions and rooms (cascade). @returns false when absent. */
   delete(id: string): Promise<boolean>;
+  /** Housekeeping: deletes guest accounts created before `olderThan` that hold no session. @returns how many. */
+  deleteStaleGuests(olderThan: Date): Promise<number>;
 }
 
 export interface Session {

@@ -5,20 +5,43 @@ import { assertStrongPassword, hashPassword, verifyPassword } from '../auth/pass
 import type { Sessions } from '../auth/sessions.js';
 import { DuplicateError, type Database } from '../db/index.js';
 import { handle, requireUser, userView } from './context.js';
+import { RetryLaterError } from './errors.js';
 
 // Verifying against a real hash even for unknown emails keeps response times from revealing accounts.
 const DUMMY_HASH = hashPassword('roomcast-timing-equaliser');
 
-export function authRoutes(db: Database, sessions: Sessions, attemptsPerMinute: number, sockets?: { endSession(cookie: string | undefined, reason: string): Promise<void> }): Router {
+/** "3 minutes", "45 seconds": how long until a limiter lets the address try again. */
+export function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** rate-limiter-flexible rejects with its state (msBeforeNext) when the points are spent. */
+async function consume(limiter: RateLimiterMemory, key: string, refuse: (waitMs: number) => RetryLaterError): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof Error) throw rejection;
+    throw refuse((rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000);
+  }
+}
+
+export interface AuthLimits {
+  /** Sign-in / sign-up attempts per address per minute (AUTH_RATE_LIMIT). */
+  attemptsPerMinute: number;
+  /** Guest accounts per address per hour (GUESTS_PER_IP_PER_HOUR). */
+  guestsPerHour: number;
+}
+
+export function authRoutes(db: Database, sessions: Sessions, limits: AuthLimits, sockets?: { endSession(cookie: string | undefined, reason: string): Promise<void> }): Router {
   const router = Router();
-  const limiter = new RateLimiterMemory({ points: attemptsPerMinute, duration: 60 });
-  const throttle = async (ip: string | undefined) => {
-    try {
-      await limiter.consume(ip ?? 'unknown');
-    } catch {
-      throw new RoomcastError('rate_limited', 'too many attempts; wait a minute and try again');
-    }
-  };
+  // Keyed on req.ip: the client's address behind the proxies TRUST_PROXY names.
+  const attempts = new RateLimiterMemory({ points: limits.attemptsPerMinute, duration: 60 });
+  const guests = new RateLimiterMemory({ points: limits.guestsPerHour, duration: 3600 });
+  const throttle = (ip: string | undefined) =>
+    consume(attempts, ip ?? 'unknown', (ms) => new RetryLaterError('rate_limited', `too many attempts from your address; try again in ${waitText(ms)}`, ms / 1000));
 
   router.post(
     '/signup',
@@ -26,19 +49,13 @@ export function authRoutes(db: Database, sessions: Sessions, attemptsPerMinute: 
       await throttle(req.ip);
       const body = parseOrThrow(SignUpBody, req.body, 'sign-up form');
       assertStrongPassword(body.password, body.email);
-      // The first account of a fresh install administers it; everyone else starts as a listener.
-      const role = (await db.users.count()) === 0 ? 'admin' : 'listener';
       let user;
       try {
-        user = await db.users.create({
-          email: body.email,
-          passwordHash: await hashPassword(body.password),
-          displayName: body.displayName,
-          role,
-          isGuest: false,
-        });
+        // The first account of a fresh install administers it (decided by the database, so two
+        // racing first sign-ups cannot both win); everyone else starts as a listener.
+        user = await db.users.createAccount({ email: body.email, passwordHash: await hashPassword(body.password), displayName: body.displayName });
       } catch (error) {
-        if (error instanceof DuplicateError) {
+        if (error instanceof DuplicateError && error.isOn('email')) {
           throw new RoomcastError('email_taken', 'an account with this email already exists', [
             { path: 'email', message: 'already registered; sign in instead' },
           ]);
@@ -70,6 +87,9 @@ export function authRoutes(db: Database, sessions: Sessions, attemptsPerMinute: 
     handle(async (req, res) => {
       await throttle(req.ip);
       const body = parseOrThrow(GuestBody, req.body, 'guest name');
+      await consume(guests, req.ip ?? 'unknown', (ms) =>
+        new RetryLaterError('limit_exceeded', `${limits.guestsPerHour} guest accounts per hour come from one address; try again in ${waitText(ms)}, or sign up`, ms / 1000),
+      );
       const user = await db.users.create({ email: null, passwordHash: null, displayName: body.displayName, role: 'listener', isGuest: true });
       res.setHeader('Set-Cookie', await sessions.start(user.id));
       res.status(201).json({ user: userView(user) });

@@ -35,6 +35,7 @@ export interface SocketDeps {
   turn: TurnSettings | undefined;
   connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
+  allowRequest?: import('socket.io').ServerOptions['allowRequest'];
 }
 
 export interface SocketLayer {
@@ -61,6 +62,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     maxHttpBufferSize: LIMITS.socketMessageBytes,
     // Same-origin only: the session cookie must not ride a cross-site socket.
     cors: { origin: false },
+    allowRequest: deps.allowRequest,
   });
   const limiter = new RateLimiterMemory({ points: deps.eventsPerSecond, duration: 1 });
   const queue = new KeyedSerial();

@@ -1,24 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@roomcast/shared';
+import { freePort } from '@roomcast/testkit';
 import { App, type AppOptions } from '../app.js';
 import { hashToken, SESSION_COOKIE } from '../auth/sessions.js';
 import { configFromEnv } from '../config.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A real App (SQLite in a temp dir, one real mediasoup worker) on free loopback ports. */
 export async function startTestApp(

@@ -2,4 +2,5 @@
 export * from './client.js';
 export * from './self-test.js';
 export { decode, encode, type Address } from './stun.js';
-export { checkTurnCredential, turnCredentials, orderTurnUrls, type TurnSettings } from '../auth/turn-credentials.js';
+export { checkTurnCredential, turnCredentials, type TurnSettings } from '../auth/turn-credentials.js';
+export { orderTurnUrls, turnUrlRank } from '@roomcast/shared';

@@ -115,8 +115,10 @@ export function xorAddress(address: Address, transactionId: Buffer): Buffer {
   return out;
 }
 
+/** @throws Error on a value too short for its address family (a malformed or hostile message). */
 export function readXorAddress(value: Buffer, transactionId: Buffer): Address {
-  const v4 = value.readUInt8(1) === 0x01;
+  const v4 = value.length >= 2 && value.readUInt8(1) === 0x01;
+  if (value.length < (v4 ? 8 : 20)) throw new Error(`malformed XOR address attribute (${value.length} bytes)`);
   const port = value.readUInt16BE(2) ^ (MAGIC_COOKIE >>> 16);
   const mask = Buffer.concat([Buffer.from([0x21, 0x12, 0xa4, 0x42]), transactionId]);
   const raw = Buffer.alloc(v4 ? 4 : 16);

@@ -1,0 +1,2 @@
+// Test-only helpers shared by every package's tests, the e2e harness and the benchmarks.
+export { freePort } from './ports.js';
