@@ -7,7 +7,7 @@ import { ask, Client, startTestApp } from '../testing/test-app.js';
 // app (body-parser, the API guards and the error handler as mounted in app.ts).
 let app: Awaited<ReturnType<typeof startTestApp>>;
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ AUTH_RATE_LIMIT: '1000' });
 });
 afterAll(async () => app?.cleanup());
 
@@ -85,7 +85,8 @@ describe('socket.io requests with opaque JSON', () => {
 
   it('refuses sfu:produce with RTP parameters nested 5,000 levels deep as bad_request', async () => {
     const c = new Client(app.url);
-    await c.call('POST', '/api/auth/signup', { email: 'deep@example.org', password: 'deep enough password', displayName: 'Deep' });
+    const signedUp = await c.call('POST', '/api/auth/signup', { email: 'deep@example.org', password: 'nested levels of trouble', displayName: 'Deep' });
+    expect(signedUp.status, JSON.stringify(signedUp.json)).toBe(201);
     const room = await c.call('POST', '/api/rooms', { name: 'Deep' });
     const socket = await c.socket();
     try {
