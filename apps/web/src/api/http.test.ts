@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './errors';
-import { apiRequest, authApi, codeForStatus, errorFromResponse, roomsApi } from './http';
+import { apiRequest, authApi, errorFromResponse, roomsApi } from './http';
 
 function stubFetch(status: number, body: string, contentType = 'application/json') {
   const fetch = vi.fn(async () => new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType } }));
@@ -24,7 +24,8 @@ describe('errorFromResponse', () => {
   it('falls back on the status when the body is not ours', () => {
     expect(errorFromResponse(502, undefined).code).toBe('unavailable');
     expect(errorFromResponse(404, '<html>').code).toBe('not_found');
-    expect(codeForStatus(418)).toBe('internal');
+    expect(errorFromResponse(418, undefined).code).toBe('internal');
+    expect(errorFromResponse(415, '').code).toBe('unsupported_media_type');
   });
 });
 
@@ -62,5 +63,12 @@ describe('apiRequest', () => {
     await roomsApi.list('voice');
     await roomsApi.get('abc_DEF-1');
     expect(fetch.mock.calls.map((c) => (c as unknown as [string])[0])).toEqual(['/api/rooms?kind=voice', '/api/rooms/abc_DEF-1']);
+  });
+
+  it('closes a room with DELETE', async () => {
+    const fetch = stubFetch(204, '');
+    await expect(roomsApi.close('r-1')).resolves.toBeUndefined();
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect([url, init.method]).toEqual(['/api/rooms/r-1', 'DELETE']);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  codeForStatus,
   HttpError,
   MeResponse,
   RoomListResponse,
@@ -9,25 +10,15 @@ import {
   type SignInBody,
   type SignUpBody,
 } from '@roomcast/shared';
-import { ApiError, type ClientErrorCode } from './errors';
+import { ApiError } from './errors';
 
 /** The type a shared schema describes, without the app depending on zod directly. */
 type Parsed<S extends { parse(value: unknown): unknown }> = S extends { parse(value: unknown): infer T } ? T : never;
 
-/** Fallback codes when an error response has no usable body (a proxy page, an empty 502). */
-export function codeForStatus(status: number): ClientErrorCode {
-  if (status === 400) return 'bad_request';
-  if (status === 401) return 'unauthenticated';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 413) return 'payload_too_large';
-  if (status === 429) return 'rate_limited';
-  if (status === 502 || status === 503 || status === 504) return 'unavailable';
-  return 'internal';
-}
-
-/** Builds the ApiError for a failed response from its status and whatever body came back. */
+/**
+ * Builds the ApiError for a failed response from its status and whatever body came back; a
+ * body that is not ours (a proxy page, an empty 502) falls back on the shared status map.
+ */
 export function errorFromResponse(status: number, body: unknown): ApiError {
   const parsed = HttpError.safeParse(body);
   if (parsed.success) return ApiError.fromBody(parsed.data.error, status);
@@ -88,4 +79,6 @@ export const roomsApi = {
   get: (roomId: string, signal?: AbortSignal) =>
     apiRequest<RoomResult>('GET', `/api/rooms/${encodeURIComponent(roomId)}`, undefined, signal),
   create: (body: CreateRoomBody) => apiRequest<RoomResult>('POST', '/api/rooms', body),
+  /** Closes the room for good (its owner or an admin); members are told with `room:closed`. */
+  close: (roomId: string) => apiRequest<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}`),
 };

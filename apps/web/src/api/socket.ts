@@ -1,4 +1,5 @@
 import {
+  clientRequests,
   PROTOCOL_VERSION,
   type Ack,
   type ClientRequest,
@@ -35,9 +36,10 @@ export interface AckEmitter {
 }
 
 /**
- * Sends one request and resolves with its data, or rejects with an ApiError carrying the
- * server's code. socket.io buffers emits while disconnected, so the timeout also covers
- * "never got through".
+ * Sends one request and resolves with its data, checked against the request's response schema
+ * in packages/shared, or rejects with an ApiError carrying the server's code (`bad_response`
+ * for an answer that does not fit). socket.io buffers emits while disconnected, so the timeout
+ * also covers "never got through".
  */
 export function request<E extends ClientRequest>(
   socket: RoomcastSocket | AckEmitter,
@@ -57,9 +59,12 @@ export function request<E extends ClientRequest>(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const ack = response as Ack<ResponseOf<E>> | null | undefined;
-      if (ack && ack.ok === true) resolve(ack.data);
-      else if (ack && ack.ok === false) {
+      const ack = response as Ack<unknown> | null | undefined;
+      if (ack && ack.ok === true) {
+        const data = clientRequests[event].response.safeParse(ack.data);
+        if (data.success) resolve(data.data as ResponseOf<E>);
+        else reject(new ApiError('bad_response', `the answer to ${event} does not fit its schema: ${data.error.issues[0]?.message ?? ''}`));
+      } else if (ack && ack.ok === false) {
         const body = asErrorBody(ack.error);
         reject(body ? ApiError.fromBody(body) : new ApiError('bad_response', `malformed error answer to ${event}`));
       } else reject(new ApiError('bad_response', `malformed answer to ${event}`));
