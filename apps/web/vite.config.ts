@@ -22,7 +22,5 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // The connectivity page is its own small entry: it must work even where the app cannot connect.
-    rollupOptions: { input: { main: 'index.html', connectivity: 'connectivity.html' } },
   },
 });

@@ -1,3 +1,5 @@
+// First: starts the session check and, on a room link, the join, before React renders.
+import './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
