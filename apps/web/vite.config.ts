@@ -22,5 +22,10 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      // The shared package's modules only declare schemas and constants: a chunk that needs one
+      // constant (the socket's protocol version) must not pull in every schema and zod with it.
+      treeshake: { moduleSideEffects: [{ test: /packages[\\/]shared[\\/]/, sideEffects: false }] },
+    },
   },
 });

@@ -1,18 +1,17 @@
-import { authApi, type MeResult } from './http';
-
 /**
- * The session check, started by the entry module before React renders so it overlaps the
- * bundle's evaluation; the session store takes the answer over instead of asking again.
+ * The session check, started by the entry module before anything else loads so it overlaps
+ * the app's download; the session store reads the answer instead of asking again. Plain
+ * fetch on purpose: the entry stays free of schemas and their library.
  */
-let early: Promise<MeResult> | null = null;
+let early: Promise<Response> | null = null;
 
 export function startSessionCheck(): void {
-  early ??= authApi.me();
-  early.catch(() => undefined); // read by takeSessionCheck's caller
+  early ??= fetch('/api/auth/me', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  early.catch(() => undefined); // read (and reported) by whoever takes it
 }
 
 /** The early answer, once; null if none was started (or it was taken). */
-export function takeSessionCheck(): Promise<MeResult> | null {
+export function takeSessionCheck(): Promise<Response> | null {
   const pending = early;
   early = null;
   return pending;

@@ -33,16 +33,23 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * One JSON request to the same-origin API. The session lives in an httpOnly cookie, so
  * credentials always travel; a non-2xx answer becomes an ApiError with the server's code.
  */
-export async function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
+export function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return readResponse<T>(
+    fetch(path, {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
-    });
+    }),
+  );
+}
+
+/** The body of an API answer (started elsewhere, like the entry's early session check), or its ApiError. */
+export async function readResponse<T>(pending: Promise<Response>): Promise<T> {
+  let res: Response;
+  try {
+    res = await pending;
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError('network_error', 'cannot reach the server — check your connection');

@@ -101,6 +101,24 @@ describe('RoomConnection', () => {
     expect(socket.joins).toBe(1);
   });
 
+  it('takes over a join the entry already sent on its socket, and joins by itself after that', async () => {
+    const socket = new FakeSocket([{ producerId: 'bob-mic', peerId: 'bob', kind: 'audio', paused: false }]);
+    // What the early join got back: the fake server's own answer, asked for before the room's code ran.
+    const early = new Promise<unknown>((resolve) => socket.emit('room:join', { roomId: 'r1' }, resolve));
+    socket.sent.length = 0;
+    const asked: string[] = [];
+    const deps = { ...fakeConnectionDeps(socket), earlyJoin: (roomId: string) => (asked.push(roomId), asked.length === 1 ? early : null) };
+    const room = new ListenerRoom('r1', deps);
+    rooms.push(room);
+    room.start();
+    await until(() => room.getSnapshot(), (s) => s.status === 'connected' && s.remoteAudio.length === 1);
+    expect(socket.events('room:join')).toHaveLength(0);
+    expect(asked).toEqual(['r1']);
+
+    socket.fire('room:rejoin', { reason: 'reset' });
+    await until(() => room.getSnapshot(), (s) => s.status === 'connected' && socket.events('room:join').length === 1);
+  });
+
   it('shows a server protocol:error as a notice', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { room, socket, state } = setup();

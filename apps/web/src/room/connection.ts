@@ -2,7 +2,7 @@ import { serverEvents, type ClientRequest, type JoinResult, type RequestOf, type
 import type { Device, types } from 'mediasoup-client';
 import { ApiError, toApiError } from '../api/errors';
 import { backoffMs, sleep, withRetry } from '../api/retry';
-import { describeConnectError, request } from '../api/socket';
+import { answerOf, describeConnectError, request } from '../api/socket';
 import { JoinSession, Superseded } from './join-session';
 import { initialMembership, wireMembership } from './membership';
 import { describeRoomError, isFatal } from './room-state';
@@ -15,6 +15,8 @@ export interface ConnectionDeps {
   createDevice(): Promise<Device>;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The ack of a `room:join` already sent on the socket for this room (the entry's early join), once. */
+  earlyJoin?(roomId: string): Promise<unknown> | null;
 }
 
 export interface ConnectionOptions extends Partial<TransportNeeds> {
@@ -183,6 +185,7 @@ export class RoomConnection implements RoomContext {
   private onConnect(): void {
     if (this.isClosed) return;
     if (!this.everConnected) {
+      performance.mark('roomcast:socket-connected');
       this.everConnected = true;
       for (const part of this.parts) part.connected?.();
     }
@@ -276,11 +279,13 @@ export class RoomConnection implements RoomContext {
 
   /** One complete join: the room, the device loaded from its answer, then every part's media. */
   private async join(session: JoinSession): Promise<void> {
-    performance.mark('roomcast:join-request');
+    const early = this.deps.earlyJoin?.(this.roomId);
+    if (!early) performance.mark('roomcast:join-request');
     // The device's handler detection runs while the join request is in flight.
     const device = this.deps.createDevice();
     device.catch(() => undefined);
-    const joined: JoinResult = await session.guard(this.request('room:join', { roomId: this.roomId }));
+    const answer = early ? answerOf('room:join', early) : this.request('room:join', { roomId: this.roomId });
+    const joined: JoinResult = await session.guard(answer);
     session.joined = true;
     session.selfPeerId = joined.self.peerId;
     this.store.update({

@@ -1,4 +1,4 @@
-import type { UserView } from '@roomcast/shared';
+import { Id, type UserView } from '@roomcast/shared';
 import { create } from 'zustand';
 import type { MicSettings } from '../media/microphone';
 import { VoiceRoom, type VoiceRoomSnapshot } from '../room/voice-room';
@@ -82,7 +82,8 @@ export const useRoom = create<RoomStore>()((set) => {
     playback: {},
 
     preload(roomId) {
-      if (!client) open(roomId, null);
+      // An id the server could never have issued is "not found" on the page, without asking.
+      if (!client && Id.safeParse(roomId).success) open(roomId, null);
     },
 
     join(roomId, userId) {

@@ -2,7 +2,7 @@ import type { GuestBody, SignInBody, SignUpBody, UserView } from '@roomcast/shar
 import { create } from 'zustand';
 import { toApiError } from '../api/errors';
 import { takeSessionCheck } from '../api/early';
-import { authApi } from '../api/http';
+import { authApi, readResponse, type MeResult } from '../api/http';
 
 interface SessionStore {
   user: UserView | null;
@@ -31,7 +31,8 @@ export const useSession = create<SessionStore>()((set) => ({
 
   async load() {
     try {
-      const { user } = await (takeSessionCheck() ?? authApi.me());
+      const early = takeSessionCheck();
+      const { user } = await (early ? readResponse<MeResult>(early) : authApi.me());
       set({ user, status: 'ready', loadError: null });
     } catch (raw) {
       const error = toApiError(raw);
