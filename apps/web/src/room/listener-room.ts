@@ -1,9 +1,9 @@
 import { browserConnectionDeps } from './browser-deps';
-import { RoomConnection, type ConnectionDeps, type ConnectionOptions } from './connection';
+import type { ConnectionDeps, ConnectionOptions } from './connection';
 import { DataPart } from './data-part';
 import { initialConnection } from './membership';
 import { initialReceive, ReceivePart, type ReceiveState } from './receive-part';
-import { StateStore } from './state';
+import { RoomUse } from './room-use';
 import { initialLinks } from './transports';
 import type { ConnectionState, LinkState } from './types';
 
@@ -14,40 +14,13 @@ export type ListenerSnapshot = ConnectionState & LinkState & ReceiveState;
  * channels for what the channel sends (chat). No microphone part, so no microphone prompt and
  * no send transport: joining is join, create + connect the receive transport, one resume.
  */
-export class ListenerRoom {
-  private readonly store = new StateStore<ListenerSnapshot>({ ...initialConnection(), ...initialLinks(), ...initialReceive() });
-  readonly connection: RoomConnection;
+export class ListenerRoom extends RoomUse<ListenerSnapshot> {
   readonly data: DataPart;
 
-  constructor(
-    readonly roomId: string,
-    deps: ConnectionDeps = browserConnectionDeps,
-    options: ConnectionOptions = {},
-  ) {
-    this.connection = new RoomConnection(roomId, this.store, deps, { sctp: true, ...options, consume: true });
+  constructor(roomId: string, deps: ConnectionDeps = browserConnectionDeps, options: ConnectionOptions = {}) {
+    super(roomId, { ...initialConnection(), ...initialLinks(), ...initialReceive() }, deps, { sctp: true, ...options, consume: true });
     this.connection.use(new ReceivePart(this.connection, this.store));
     this.data = new DataPart(this.connection);
     this.connection.use(this.data);
-  }
-
-  getSnapshot(): ListenerSnapshot {
-    return this.store.get();
-  }
-
-  subscribe(listener: (state: ListenerSnapshot) => void): () => void {
-    return this.store.subscribe(listener);
-  }
-
-  start(): void {
-    this.connection.start();
-  }
-
-  retry(): void {
-    this.connection.retry();
-  }
-
-  close(): void {
-    this.connection.close();
-    this.store.freeze();
   }
 }

@@ -1,10 +1,10 @@
-import { RoomConnection, type ConnectionDeps, type ConnectionOptions } from './connection';
+import type { ConnectionDeps, ConnectionOptions } from './connection';
 import { browserConnectionDeps, browserMicDeps } from './browser-deps';
 import { initialConnection } from './membership';
 import { initialMic, MicPart, type MicDeps, type MicSlice } from './mic-part';
 import { moderate } from './moderation';
 import { initialReceive, ReceivePart, type ReceiveState } from './receive-part';
-import { StateStore } from './state';
+import { RoomUse } from './room-use';
 import { initialLinks } from './transports';
 import type { ConnectionState, LinkState } from './types';
 import type { MicSettings } from '../media/microphone';
@@ -19,42 +19,14 @@ export type VoiceRoomDeps = ConnectionDeps & MicDeps;
  * requests whatever the room's size: join, create + connect the receive transport (its answer
  * brings the consumers), one resume, create + connect the send transport, produce.
  */
-export class VoiceRoom {
-  private readonly store = new StateStore<VoiceRoomSnapshot>({ ...initialConnection(), ...initialLinks(), ...initialReceive(), ...initialMic() });
-  private readonly connection: RoomConnection;
+export class VoiceRoom extends RoomUse<VoiceRoomSnapshot> {
   private readonly mic: MicPart;
 
-  constructor(
-    readonly roomId: string,
-    deps: VoiceRoomDeps = { ...browserConnectionDeps, ...browserMicDeps },
-    options: ConnectionOptions = {},
-  ) {
-    this.connection = new RoomConnection(roomId, this.store, deps, { ...options, consume: true });
+  constructor(roomId: string, deps: VoiceRoomDeps = { ...browserConnectionDeps, ...browserMicDeps }, options: ConnectionOptions = {}) {
+    super(roomId, { ...initialConnection(), ...initialLinks(), ...initialReceive(), ...initialMic() }, deps, { ...options, consume: true });
     this.connection.use(new ReceivePart(this.connection, this.store));
     this.mic = new MicPart(this.connection, this.store, deps);
     this.connection.use(this.mic);
-  }
-
-  getSnapshot(): VoiceRoomSnapshot {
-    return this.store.get();
-  }
-
-  subscribe(listener: (state: VoiceRoomSnapshot) => void): () => void {
-    return this.store.subscribe(listener);
-  }
-
-  start(): void {
-    this.connection.start();
-  }
-
-  retry(): void {
-    this.connection.retry();
-  }
-
-  /** Leaves the room and releases everything (the microphone too). Idempotent. */
-  close(): void {
-    this.connection.close();
-    this.store.freeze();
   }
 
   // The microphone: mute, push-to-talk, device and processing (see MicPart).
