@@ -61,7 +61,7 @@ describe('apiRequest', () => {
   it('encodes path and query parts', async () => {
     const fetch = stubFetch(200, JSON.stringify({ rooms: [] }));
     await roomsApi.list('voice');
-    await roomsApi.get('abc_DEF-1');
+    await roomsApi.get('abc_DEF-1').catch(() => undefined); // answered with a list: refused, but sent
     expect(fetch.mock.calls.map((c) => (c as unknown as [string])[0])).toEqual(['/api/rooms?kind=voice', '/api/rooms/abc_DEF-1']);
   });
 
@@ -70,5 +70,14 @@ describe('apiRequest', () => {
     await expect(roomsApi.close('r-1')).resolves.toBeUndefined();
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect([url, init.method]).toEqual(['/api/rooms/r-1', 'DELETE']);
+  });
+});
+
+describe('answers are checked against their schemas', () => {
+  it('refuses an answer that does not fit as bad_response', async () => {
+    stubFetch(200, JSON.stringify({ user: { id: 'u1' } }));
+    await expect(authApi.me()).rejects.toMatchObject({ code: 'bad_response' });
+    stubFetch(200, JSON.stringify({ rooms: [{ id: 'has space' }] }));
+    await expect(roomsApi.list('voice')).rejects.toMatchObject({ code: 'bad_response' });
   });
 });

@@ -72,20 +72,33 @@ export type MeResult = Parsed<typeof MeResponse>;
 export type RoomResult = Parsed<typeof RoomResponse>;
 export type RoomListResult = Parsed<typeof RoomListResponse>;
 
+interface Schema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+}
+
+/** An answer checked against its schema in packages/shared; one that does not fit is `bad_response`. */
+export async function checked<T>(schema: Schema<T>, answer: Promise<unknown>): Promise<T> {
+  const parsed = schema.safeParse(await answer);
+  if (parsed.success) return parsed.data;
+  throw new ApiError('bad_response', `the server's answer does not fit its schema: ${parsed.error.issues[0]?.message ?? ''}`);
+}
+
+/** Reads the early session check's answer the way `authApi.me` reads its own. */
+export const readMe = (pending: Promise<Response>) => checked(MeResponse, readResponse(pending));
+
 export const authApi = {
-  me: (signal?: AbortSignal) => apiRequest<MeResult>('GET', '/api/auth/me', undefined, signal),
-  signUp: (body: SignUpBody) => apiRequest<MeResult>('POST', '/api/auth/signup', body),
-  signIn: (body: SignInBody) => apiRequest<MeResult>('POST', '/api/auth/signin', body),
-  guest: (body: GuestBody) => apiRequest<MeResult>('POST', '/api/auth/guest', body),
+  me: (signal?: AbortSignal) => checked(MeResponse, apiRequest('GET', '/api/auth/me', undefined, signal)),
+  signUp: (body: SignUpBody) => checked(MeResponse, apiRequest('POST', '/api/auth/signup', body)),
+  signIn: (body: SignInBody) => checked(MeResponse, apiRequest('POST', '/api/auth/signin', body)),
+  guest: (body: GuestBody) => checked(MeResponse, apiRequest('POST', '/api/auth/guest', body)),
   signOut: () => apiRequest<void>('POST', '/api/auth/signout'),
 };
 
 export const roomsApi = {
   list: (kind: RoomKind, signal?: AbortSignal) =>
-    apiRequest<RoomListResult>('GET', `/api/rooms?kind=${encodeURIComponent(kind)}`, undefined, signal),
-  get: (roomId: string, signal?: AbortSignal) =>
-    apiRequest<RoomResult>('GET', `/api/rooms/${encodeURIComponent(roomId)}`, undefined, signal),
-  create: (body: CreateRoomBody) => apiRequest<RoomResult>('POST', '/api/rooms', body),
+    checked(RoomListResponse, apiRequest('GET', `/api/rooms?kind=${encodeURIComponent(kind)}`, undefined, signal)),
+  get: (roomId: string, signal?: AbortSignal) => checked(RoomResponse, apiRequest('GET', `/api/rooms/${encodeURIComponent(roomId)}`, undefined, signal)),
+  create: (body: CreateRoomBody) => checked(RoomResponse, apiRequest('POST', '/api/rooms', body)),
   /** Closes the room for good (its owner or an admin); members are told with `room:closed`. */
   close: (roomId: string) => apiRequest<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}`),
 };

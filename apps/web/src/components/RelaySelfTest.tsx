@@ -1,7 +1,7 @@
 import { SelfTestResponse } from '@roomcast/shared';
 import { useState } from 'react';
 import { toApiError } from '../api/errors';
-import { apiRequest } from '../api/http';
+import { apiRequest, checked } from '../api/http';
 import { adviceFor, selfTestSummary } from '../media/relay-advice';
 
 /** The server allocates two relays on each TURN URL and loops a packet through them. */
@@ -14,7 +14,7 @@ export function RelaySelfTest({ enabled }: { enabled: boolean }) {
     setBusy(true);
     setSummary('Testing…');
     try {
-      const next = SelfTestResponse.parse(await apiRequest('GET', '/api/connectivity/self-test'));
+      const next = await checked(SelfTestResponse, apiRequest('GET', '/api/connectivity/self-test'));
       setResult(next);
       setSummary(selfTestSummary(next));
     } catch (error) {

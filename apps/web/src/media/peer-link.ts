@@ -1,6 +1,6 @@
 import { IceConfigResponse, type LinkRung } from '@roomcast/shared';
 import { ApiError } from '../api/errors';
-import { apiRequest } from '../api/http';
+import { apiRequest, checked } from '../api/http';
 import { connectWatchdog, couldNotConnectMessage, DEFAULT_CONNECT_TIMEOUT_MS, orderIceServers, reportLink, rungFromStats, turnTransport } from './connectivity';
 
 /**
@@ -75,7 +75,7 @@ export class PeerLink {
 
   async #open(options: LinkOptions): Promise<RTCPeerConnection> {
     try {
-      this.#config = IceConfigResponse.parse(await apiRequest('GET', '/api/ice-servers'));
+      this.#config = await checked(IceConfigResponse, apiRequest('GET', '/api/ice-servers'));
     } catch (error) {
       const message =
         error instanceof ApiError && error.code === 'unauthenticated'

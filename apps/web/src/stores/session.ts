@@ -2,7 +2,7 @@ import type { GuestBody, SignInBody, SignUpBody, UserView } from '@roomcast/shar
 import { create } from 'zustand';
 import { toApiError } from '../api/errors';
 import { takeSessionCheck } from '../api/early';
-import { authApi, readResponse, type MeResult } from '../api/http';
+import { authApi, readMe } from '../api/http';
 
 interface SessionStore {
   user: UserView | null;
@@ -32,7 +32,7 @@ export const useSession = create<SessionStore>()((set) => ({
   async load() {
     try {
       const early = takeSessionCheck();
-      const { user } = await (early ? readResponse<MeResult>(early) : authApi.me());
+      const { user } = await (early ? readMe(early) : authApi.me());
       set({ user, status: 'ready', loadError: null });
     } catch (raw) {
       const error = toApiError(raw);
