@@ -164,7 +164,7 @@ function RoomScreen({ snapshot }: { snapshot: VoiceRoomSnapshot }) {
         </Alert>
       )}
 
-      <VoiceControls snapshot={snapshot} />
+      {status !== 'closed' && <VoiceControls snapshot={snapshot} />}
 
       <div className="controls" role="group" aria-label="Room controls">
         <button type="button" className="button" onClick={onCopy} data-testid="copy-link">

@@ -2,6 +2,7 @@ import type { UserView } from '@roomcast/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeConnectionDeps, FakeSocket, ok, peer, until } from './testing/fake-server';
 import { ListenerRoom } from './listener-room';
+import { closedMessage } from './membership';
 
 /**
  * The room connection every use shares, driven through the smallest use (a listener): pushes
@@ -93,8 +94,10 @@ describe('RoomConnection', () => {
     const { room, socket, state } = setup();
     room.start();
     await until(state, (s) => s.status === 'connected');
-    socket.fire('room:closed', { reason: 'closed by its owner' });
-    expect(state()).toMatchObject({ status: 'closed', message: 'This room was closed (closed by its owner).', remoteAudio: [] });
+    socket.fire('room:closed', { reason: 'the room was closed by its owner' });
+    expect(state()).toMatchObject({ status: 'closed', message: 'This room was closed by its owner.', remoteAudio: [] });
+    expect(closedMessage('expired: empty for 10 minutes')).toBe('This room was closed (expired: empty for 10 minutes).');
+    expect(closedMessage('')).toBe('This room was closed.');
     room.retry();
     socket.fire('room:rejoin', { reason: 'late reset' });
     await Promise.resolve();

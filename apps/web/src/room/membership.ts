@@ -21,6 +21,12 @@ export const initialMembership = (): Pick<ConnectionState, 'self' | 'peers' | 'a
   levels: {},
 });
 
+/** "This room was closed by its owner." from the server's reason, without saying "closed" twice. */
+export function closedMessage(reason: string): string {
+  const how = reason.trim().replace(/^(the )?room (was |is )?closed\s*/i, '').replace(/\.$/, '');
+  return how ? `This room was closed ${/^(by|because|after|for)\b/i.test(how) ? how : `(${how})`}.` : 'This room was closed.';
+}
+
 export const initialConnection = (): ConnectionState => ({
   ...initialMembership(),
   status: 'joining',
@@ -61,7 +67,7 @@ export function wireMembership(ctx: RoomContext, store: StateHost<ConnectionStat
   });
 
   ctx.on('room:closed', ({ reason }) => {
-    hooks.end('closed', new ApiError('not_found', reason), `This room was closed (${reason}).`);
+    hooks.end('closed', new ApiError('not_found', reason), closedMessage(reason));
   });
 
   ctx.on('room:rejoin', ({ reason }) => hooks.rejoin(`The media server was reset (${reason}); reconnecting…`));
