@@ -1,4 +1,4 @@
-import type { SelfTestResponse, TurnProbeResult } from '@roomcast/shared';
+import { turnUrlRank, type SelfTestResponse, type TurnProbeResult } from '@roomcast/shared';
 
 /**
  * What a person can do about each way a relay self-test fails. The probe reports the relay's
@@ -57,8 +57,7 @@ function hostPort(url: string): string {
 }
 
 function transportWord(url: string): string {
-  if (url.startsWith('turns:')) return 'TLS over TCP';
-  return /[?&]transport=tcp\b/i.test(url) ? 'TCP' : 'UDP';
+  return ['UDP', 'TCP', 'TLS over TCP'][turnUrlRank(url)] ?? 'UDP';
 }
 
 /** Words a person can act on for one failed probe; null when it passed. */
