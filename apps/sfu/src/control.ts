@@ -75,7 +75,7 @@ export class LocalSfuControl implements SfuControl {
         server.findRoom(roomId)?.removePeer(peerId);
         return EMPTY;
       },
-      'transport.create': async ({ roomId, peerId, direction, sctp, rtpCapabilities }) => {
+      'transport.create': async ({ roomId, peerId, direction, sctp }) => {
         const room = this.#room(roomId);
         const peer = room.peer(peerId);
         const transport = await room.router.createWebRtcTransport({
@@ -88,8 +88,6 @@ export class LocalSfuControl implements SfuControl {
           appData: { peerId, direction },
         });
         peer.track(peer.transports, transport);
-        // TEMP shim: the consuming transport, as protocol 3's SFU will keep it.
-        if (direction === 'recv' && rtpCapabilities) (peer as unknown as { consuming: unknown }).consuming = { transportId: transport.id, caps: rtpCapabilities };
         return {
           id: transport.id,
           iceParameters: blob(transport.iceParameters),
@@ -144,50 +142,32 @@ export class LocalSfuControl implements SfuControl {
         this.#room(roomId).existingPeer(peerId).producer(producerId).close();
         return EMPTY;
       },
-      // TEMP shim of protocol 3's consumer.createMany / resumeMany (the sfu branch brings the real ones).
-      'consumer.createMany': async ({ roomId, peerId, producerIds }) => {
+      'consumer.create': async ({ roomId, peerId, transportId, producerId, rtpCapabilities }) => {
         const room = this.#room(roomId);
         const peer = room.existingPeer(peerId);
-        const consuming = (peer as unknown as { consuming?: { transportId: string; caps: JsonBlob } }).consuming;
-        if (!consuming || !peer.transports.has(consuming.transportId)) return { consumers: [] };
-        const caps = as<types.RtpCapabilities>(consuming.caps);
-        const consumers = [];
-        for (const producerId of producerIds) {
-          let producer: types.Producer;
-          try {
-            producer = room.producer(producerId);
-          } catch {
-            continue;
-          }
-          if (producer.appData.peerId === peerId || [...peer.consumers.values()].some((c) => c.producerId === producerId)) continue;
-          if (!room.router.canConsume({ producerId, rtpCapabilities: caps })) continue;
-          const consumer = await peer.transport(consuming.transportId).consume({ producerId, rtpCapabilities: caps, paused: true });
-          peer.track(peer.consumers, consumer);
-          consumer.once('producerclose', () => room.emit('consumerClosed', { roomId, peerId, consumerId: consumer.id }));
-          consumers.push({
-            consumerId: consumer.id,
-            producerId,
-            peerId: String(producer.appData.peerId),
-            kind: consumer.kind,
-            rtpParameters: blob(consumer.rtpParameters),
-            producerPaused: consumer.producerPaused,
-          });
+        const producer = room.producer(producerId);
+        const caps = as<types.RtpCapabilities>(rtpCapabilities);
+        if (!room.router.canConsume({ producerId, rtpCapabilities: caps })) {
+          throw new RoomcastError('bad_request', `your device cannot receive producer ${producerId}`);
         }
-        return { consumers };
+        // Paused until the client has wired the track, so no early packets are lost.
+        const consumer = await peer.transport(transportId).consume({ producerId, rtpCapabilities: caps, paused: true });
+        peer.track(peer.consumers, consumer);
+        consumer.once('producerclose', () =>
+          room.emit('consumerClosed', { roomId, peerId, consumerId: consumer.id }),
+        );
+        return {
+          consumerId: consumer.id,
+          producerId,
+          peerId: String(producer.appData.peerId),
+          kind: consumer.kind,
+          rtpParameters: blob(consumer.rtpParameters),
+          producerPaused: consumer.producerPaused,
+        };
       },
-      'consumer.resumeMany': async ({ roomId, peerId, consumerIds }) => {
-        const peer = this.#room(roomId).existingPeer(peerId);
-        await Promise.all(consumerIds.map((id) => peer.consumers.get(id)?.resume()));
+      'consumer.resume': async ({ roomId, peerId, consumerId }) => {
+        await this.#room(roomId).existingPeer(peerId).consumer(consumerId).resume();
         return EMPTY;
-      },
-      'room.inspect': async () => {
-        throw new RoomcastError('unavailable', 'TEMP shim: room.inspect comes with the sfu branch');
-      },
-      'server.health': async () => {
-        throw new RoomcastError('unavailable', 'TEMP shim: server.health comes with the sfu branch');
-      },
-      'server.stats': async () => {
-        throw new RoomcastError('unavailable', 'TEMP shim: server.stats comes with the sfu branch');
       },
       'consumer.close': async ({ roomId, peerId, consumerId }) => {
         this.#room(roomId).existingPeer(peerId).consumer(consumerId).close();

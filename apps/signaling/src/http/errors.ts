@@ -3,8 +3,6 @@ import type { Logger } from 'pino';
 import { RoomcastError, type ErrorCode } from '@roomcast/shared';
 
 const STATUS: Record<ErrorCode, number> = {
-  limit_exceeded: 429, // TEMP shim
-  unsupported_media_type: 415, // TEMP shim
   bad_request: 400,
   weak_password: 400,
   unknown_event: 400,

@@ -90,13 +90,8 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
   });
 
   on.on('sfu:createTransport', async (req) => {
-    const at = here();
-    const options = await sfu.request('transport.create', { ...req, ...at });
-    // TEMP shim: a consuming receive transport answers with consumers of everything published.
-    if (req.direction !== 'recv' || !req.rtpCapabilities) return { ...options, ...iceExtras(deps, user.id) };
-    const producerIds = [...(live.get(at.roomId)?.producers.keys() ?? [])];
-    const { consumers } = await sfu.request('consumer.createMany', { ...at, producerIds });
-    return { ...options, ...iceExtras(deps, user.id), consumers };
+    const options = await sfu.request('transport.create', { ...req, ...here() });
+    return { ...options, ...iceExtras(deps, user.id) };
   });
   on.on('sfu:connectTransport', async (req) => sfu.request('transport.connect', { ...req, ...here() }));
   on.on('sfu:restartIce', async (req) => sfu.request('transport.restartIce', { ...req, ...here() }));
@@ -115,16 +110,6 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     const info = { producerId: result.producerId, peerId: at.peerId, kind: req.kind, paused: forced };
     live.addProducer(at.roomId, info);
     socket.to(channel(at.roomId)).emit('producer:new', info);
-    // TEMP shim: every other member with a consuming transport gets its consumer pushed.
-    for (const other of live.get(at.roomId)?.peers.values() ?? []) {
-      if (other.view.peerId === at.peerId) continue;
-      sfu
-        .request('consumer.createMany', { roomId: at.roomId, peerId: other.view.peerId, producerIds: [result.producerId] })
-        .then(({ consumers }) => {
-          if (consumers.length > 0) socket.nsp.to(other.socketId).emit('consumer:new', { consumers });
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'shim: consumer push failed'));
-    }
     if (req.kind === 'audio') setMic(at, { mic: forced ? 'muted' : 'live' });
     return result;
   });
@@ -153,7 +138,8 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
   });
   // Its mic state goes back to `none` when the SFU reports the close (see server.ts).
   on.on('sfu:closeProducer', async (req) => sfu.request('producer.close', { ...req, ...here() }));
-  on.on('sfu:resumeConsumers', async (req) => sfu.request('consumer.resumeMany', { ...req, ...here() }));
+  on.on('sfu:consume', async (req) => sfu.request('consumer.create', { ...req, ...here() }));
+  on.on('sfu:resumeConsumer', async (req) => sfu.request('consumer.resume', { ...req, ...here() }));
   on.on('sfu:produceData', async (req) => sfu.request('dataProducer.create', { ...req, ...here() }));
   on.on('sfu:consumeData', async (req) => sfu.request('dataConsumer.create', { ...req, ...here() }));
 
