@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openParticipant, type Participant } from './harness/browser.js';
 import { startCoturn, type CoturnOptions, type RunningCoturn } from './harness/coturn.js';
@@ -14,6 +15,23 @@ import { detectTone } from './harness/tone.js';
  */
 const CONNECT_TIMEOUT_MS = 6_000;
 const SFU_PORT = 40_000;
+
+/**
+ * Relay credentials are issued to an account, so the connectivity page's tests need one; a
+ * visit alone creates none. Pages driven through window.p2p sign in as a guest first.
+ */
+async function asGuest(page: Page, base: string): Promise<void> {
+  // From the page itself: the test process cannot reach the namespaces' addresses.
+  await page.goto(`${base}/connectivity`);
+  const status = await page.evaluate(async () => {
+    const res = await fetch('/api/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'Link test' }) });
+    return res.status;
+  });
+  expect(status, 'guest sign-in').toBe(201);
+}
+
+/** The page's own view of whether it has a session (HTTP status of /api/auth/me). */
+const meStatus = (page: Page) => page.evaluate(async () => (await fetch('/api/auth/me')).status);
 
 if (!isRoot()) {
   console.warn('\n\n!!! SKIPPING e2e/turn-relay.test.ts: network namespaces need root (CAP_NET_ADMIN). CI runs as root. !!!\n\n');
@@ -89,14 +107,62 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
 
     const a = await open(net.a);
     await openLinkPage(a.page, server.url);
+    // Part of the app (its header, a way back); the visit asked for no account and made none.
+    await a.page.locator('header.app-header').waitFor();
+    await a.page.getByTestId('back').waitFor();
+    await a.page.getByTestId('connectivity-signin').waitFor();
+    expect(await a.page.getByTestId('selftest-run').isDisabled()).toBe(true);
+    expect(await meStatus(a.page)).toBe(401);
+    // A person chooses to continue as a guest, then runs the test.
+    await a.page.getByTestId('guest-name').fill('Relay tester');
+    await a.page.getByTestId('guest-join').click();
+    await a.page.getByTestId('header-user').filter({ hasText: 'Relay tester' }).waitFor();
     await a.page.getByTestId('selftest-run').click();
     await a.page.getByTestId('selftest-summary').filter({ hasText: 'All relays work.' }).waitFor();
     expect(await a.page.locator('[data-testid="selftest-row"][data-ok="true"]').count()).toBe(turn.urls.length);
   });
 
+  it('a relay that may not reach private addresses: the self-test says all relays failed and what to configure', async () => {
+    // coturn's production deny list, without the test-only hole: every address here is private.
+    const strict = await startCoturn({ listenIps: [PUBLIC_IP], port: 3480, prefix: net.prefix(net.t), ready: () => listening(net, net.t, 3480) });
+    const refused = await startRoomcast({
+      prefix: net.prefix(net.t),
+      host: PUBLIC_IP,
+      env: { TURN_URLS: strict.urls.join(','), TURN_SECRET: strict.secret, TURN_SELF_TEST: 'false', SFU_PORT: String(SFU_PORT + 30) },
+    });
+    try {
+      const a = await open(net.a, undefined, refused.url);
+      await asGuest(a.page, refused.url);
+      await a.page.goto(`${refused.url}/connectivity`);
+      await a.page.getByTestId('selftest-run').click();
+      await a.page.getByTestId('selftest-summary').filter({ hasText: 'All relays failed.' }).waitFor();
+      const rows = await a.page.getByTestId('selftest-row').allTextContents();
+      expect(rows, rows.join('\n')).toHaveLength(strict.urls.length);
+      for (const row of rows) expect(row).toMatch(/403 Forbidden IP/);
+      const advice = await a.page.getByTestId('selftest-advice').allTextContents();
+      expect(advice).toHaveLength(strict.urls.length);
+      for (const text of advice) expect(text).toMatch(/refuses to reach a private address.*TURN_EXTERNAL_IP.*SFU_ANNOUNCED_ADDRESS/);
+    } finally {
+      await refused.stop();
+      await strict.stop();
+    }
+  });
+
+  it('a person starts the peer-link test with its button: this browser loops a link through the relay and data arrives', async () => {
+    const a = await open(net.a);
+    await asGuest(a.page, server.url);
+    await a.page.goto(`${server.url}/connectivity`);
+    expect(await a.page.getByTestId('link-relay-only').isChecked()).toBe(true);
+    await a.page.getByTestId('link-start').click();
+    await waitLinkState(a.page, 'connected');
+    await waitLinkRung(a.page, /^relay-(udp|tcp)$/);
+    await a.page.waitForFunction(() => document.querySelector('[data-testid="dc-received"]')?.textContent === '1');
+  });
+
   it('a data channel and an audio track between A and B connect through TURN; B hears A’s tone', async () => {
     const a = await open(net.a, 440);
     const b = await open(net.b, 660);
+    await Promise.all([asGuest(a.page, server.url), asGuest(b.page, server.url)]);
     await openLinkPages(a.page, b.page, server.url);
     await signalLink(a.page, b.page, { audio: true });
     await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
@@ -124,6 +190,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     try {
       const a = await open(net.a, 440, plain.url);
       const b = await open(net.b, 660, plain.url);
+      await Promise.all([asGuest(a.page, plain.url), asGuest(b.page, plain.url)]);
       await openLinkPages(a.page, b.page, plain.url);
       await signalLink(a.page, b.page, { audio: true });
       const started = Date.now();
@@ -145,6 +212,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     try {
       const a = await open(net.a, undefined, misconfigured.url);
       const b = await open(net.b, undefined, misconfigured.url);
+      await Promise.all([asGuest(a.page, misconfigured.url), asGuest(b.page, misconfigured.url)]);
       await openLinkPages(a.page, b.page, misconfigured.url);
       // Relay only: with every relay refused there is no candidate at all, and the link would
       // sit in `new` forever without the watchdog.
@@ -182,6 +250,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
   it('when the relay restarts mid-call, the link restarts ICE and recovers', async () => {
     const a = await open(net.a, 440);
     const b = await open(net.b, 660);
+    await Promise.all([asGuest(a.page, server.url), asGuest(b.page, server.url)]);
     await openLinkPages(a.page, b.page, server.url);
     // UDP relays only: no spare TCP/TLS pairs for ICE to fall back on without a restart.
     await signalLink(a.page, b.page, { audio: true, relayOnly: true, turnTransport: 'udp' });
@@ -202,6 +271,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     net.blockUdp(net.a);
     const a = await open(net.a, 440);
     const b = await open(net.b, 660);
+    await Promise.all([asGuest(a.page, server.url), asGuest(b.page, server.url)]);
     await openLinkPages(a.page, b.page, server.url);
     await signalLink(a.page, b.page, { audio: true });
     await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);
@@ -215,6 +285,7 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     net.blockPort(net.a, 3478); // UDP is already blocked; now plain TURN over TCP as well
     const a = await open(net.a, 440, server.url, ['--ignore-certificate-errors']);
     const b = await open(net.b, 660);
+    await Promise.all([asGuest(a.page, server.url), asGuest(b.page, server.url)]);
     await openLinkPages(a.page, b.page, server.url);
     await signalLink(a.page, b.page, { audio: true });
     await Promise.all([waitLinkState(a.page, 'connected'), waitLinkState(b.page, 'connected')]);

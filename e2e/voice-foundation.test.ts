@@ -36,6 +36,14 @@ describe('voice through the SFU', () => {
     const guest = await openParticipant({ toneHz: 660 });
     people.push(host, guest);
 
+    // Signed out, the rooms list is not shown (nor asked for): a sign-in link is.
+    const listed: string[] = [];
+    guest.page.on('request', (r) => void (r.url().includes('/api/rooms') && listed.push(r.url())));
+    await guest.page.goto(`${server.url}/rooms`);
+    await guest.page.getByTestId('rooms-signin').waitFor();
+    expect(await guest.page.getByTestId('room-item').count()).toBe(0);
+    expect(listed).toEqual([]);
+
     await signUp(host.page, server.url, { email: 'host@example.org', password: 'a tone of 440 hertz', name: 'Host' });
     roomId = await createRoom(host.page, 'Tone room');
     hostPeer = await waitConnected(host.page);

@@ -274,4 +274,22 @@ describe('voice room with three people', () => {
     await expect.poll(() => c.page.getByTestId('room-error').textContent()).toMatch(/removed you/);
     expect(await a.page.locator('[data-testid="participant"]').count()).toBe(2);
   });
+
+  it('the owner closes the room: every page in it says closed, and it leaves the rooms list', async () => {
+    await expect.poll(() => a.page.locator('[data-testid="participant"]').count()).toBe(2);
+    await a.page.getByTestId('close-room').click();
+    const closedAt = await clickAt(a.page, 'close-room-confirm');
+    await Promise.all([a, b].map((p) => waitRoomStatus(p.page, 'closed')));
+    console.log(`[voice-room] close → every page closed after ${Date.now() - closedAt} ms`);
+    for (const p of [a, b]) {
+      expect(await p.page.getByTestId('room-error').textContent()).toMatch(/This room was closed/);
+      // Closed for good: nothing to retry, the page points to other rooms instead.
+      expect(await p.page.getByTestId('retry').count()).toBe(0);
+      expect(await p.page.locator('audio[data-testid="remote-audio"]').count()).toBe(0);
+    }
+    await a.page.goto(`${server.url}/rooms`);
+    // The only room there was is gone: the list, once loaded, is empty.
+    await a.page.getByText(/No open rooms yet/).waitFor();
+    expect(await a.page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).count()).toBe(0);
+  });
 });

@@ -22,7 +22,10 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // The connectivity page is its own small entry: it must work even where the app cannot connect.
-    rollupOptions: { input: { main: 'index.html', connectivity: 'connectivity.html' } },
+    rolldownOptions: {
+      // The shared package's modules only declare schemas and constants: a chunk that needs one
+      // constant (the socket's protocol version) must not pull in every schema and zod with it.
+      treeshake: { moduleSideEffects: [{ test: /packages[\\/]shared[\\/]/, sideEffects: false }] },
+    },
   },
 });

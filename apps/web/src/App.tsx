@@ -1,16 +1,21 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router';
 import { Header } from './components/Header';
-import { ComingSoonPage } from './pages/ComingSoonPage';
-import { HomePage } from './pages/HomePage';
-import { NotFoundPage } from './pages/NotFoundPage';
-import { RoomsPage } from './pages/RoomsPage';
-import { SignInPage } from './pages/SignInPage';
-import { SignUpPage } from './pages/SignUpPage';
 import { useSession } from './stores/session';
 
-// The room page carries mediasoup-client and socket.io; load them only when entering a room.
-const RoomPage = lazy(() => import('./pages/RoomPage').then((m) => ({ default: m.RoomPage })));
+/** A route's page as its own chunk: a room link loads the room page's code and nothing else. */
+function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) {
+  return lazy(() => load().then((m) => ({ default: m[name] as ComponentType })));
+}
+
+const HomePage = page(() => import('./pages/HomePage'), 'HomePage');
+const RoomsPage = page(() => import('./pages/RoomsPage'), 'RoomsPage');
+const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
+const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
+const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
+const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
+const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
+const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 
 export function App() {
   const load = useSession((s) => s.load);
@@ -32,6 +37,9 @@ export function App() {
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
+            <Route path="/connectivity" element={<ConnectivityPage />} />
+            {/* The page's old address, kept for links and bookmarks. */}
+            <Route path="/connectivity.html" element={<ConnectivityPage />} />
             <Route path="/watch" element={<ComingSoonPage title="Watch parties" text="Watch videos together, in sync." />} />
             <Route path="/dj" element={<ComingSoonPage title="DJ channels" text="Live DJ sets for everyone listening." />} />
             <Route path="/library" element={<ComingSoonPage title="My library" text="Your own music, streamed anywhere." />} />

@@ -1,16 +1,6 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
-import { App } from './App';
+import { boot } from './boot';
 import './styles.css';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html lacks #root');
-
-createRoot(root).render(
-  <StrictMode>
-    <BrowserRouter>
-      <App />
-    </BrowserRouter>
-  </StrictMode>,
-);
+// The entry is tiny on purpose: it starts the session check (and, on a room link, the socket
+// and the join) first, then loads React and the app beside the room's code.
+void boot().finally(() => import('./render'));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './errors';
-import { apiRequest, authApi, codeForStatus, errorFromResponse, roomsApi } from './http';
+import { apiRequest, authApi, errorFromResponse, roomsApi } from './http';
 
 function stubFetch(status: number, body: string, contentType = 'application/json') {
   const fetch = vi.fn(async () => new Response(status === 204 ? null : body, { status, headers: { 'content-type': contentType } }));
@@ -24,7 +24,8 @@ describe('errorFromResponse', () => {
   it('falls back on the status when the body is not ours', () => {
     expect(errorFromResponse(502, undefined).code).toBe('unavailable');
     expect(errorFromResponse(404, '<html>').code).toBe('not_found');
-    expect(codeForStatus(418)).toBe('internal');
+    expect(errorFromResponse(418, undefined).code).toBe('internal');
+    expect(errorFromResponse(415, '').code).toBe('unsupported_media_type');
   });
 });
 
@@ -60,7 +61,23 @@ describe('apiRequest', () => {
   it('encodes path and query parts', async () => {
     const fetch = stubFetch(200, JSON.stringify({ rooms: [] }));
     await roomsApi.list('voice');
-    await roomsApi.get('abc_DEF-1');
+    await roomsApi.get('abc_DEF-1').catch(() => undefined); // answered with a list: refused, but sent
     expect(fetch.mock.calls.map((c) => (c as unknown as [string])[0])).toEqual(['/api/rooms?kind=voice', '/api/rooms/abc_DEF-1']);
+  });
+
+  it('closes a room with DELETE', async () => {
+    const fetch = stubFetch(204, '');
+    await expect(roomsApi.close('r-1')).resolves.toBeUndefined();
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect([url, init.method]).toEqual(['/api/rooms/r-1', 'DELETE']);
+  });
+});
+
+describe('answers are checked against their schemas', () => {
+  it('refuses an answer that does not fit as bad_response', async () => {
+    stubFetch(200, JSON.stringify({ user: { id: 'u1' } }));
+    await expect(authApi.me()).rejects.toMatchObject({ code: 'bad_response' });
+    stubFetch(200, JSON.stringify({ rooms: [{ id: 'has space' }] }));
+    await expect(roomsApi.list('voice')).rejects.toMatchObject({ code: 'bad_response' });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  codeForStatus,
   HttpError,
   MeResponse,
   RoomListResponse,
@@ -9,25 +10,15 @@ import {
   type SignInBody,
   type SignUpBody,
 } from '@roomcast/shared';
-import { ApiError, type ClientErrorCode } from './errors';
+import { ApiError } from './errors';
 
 /** The type a shared schema describes, without the app depending on zod directly. */
 type Parsed<S extends { parse(value: unknown): unknown }> = S extends { parse(value: unknown): infer T } ? T : never;
 
-/** Fallback codes when an error response has no usable body (a proxy page, an empty 502). */
-export function codeForStatus(status: number): ClientErrorCode {
-  if (status === 400) return 'bad_request';
-  if (status === 401) return 'unauthenticated';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 413) return 'payload_too_large';
-  if (status === 429) return 'rate_limited';
-  if (status === 502 || status === 503 || status === 504) return 'unavailable';
-  return 'internal';
-}
-
-/** Builds the ApiError for a failed response from its status and whatever body came back. */
+/**
+ * Builds the ApiError for a failed response from its status and whatever body came back; a
+ * body that is not ours (a proxy page, an empty 502) falls back on the shared status map.
+ */
 export function errorFromResponse(status: number, body: unknown): ApiError {
   const parsed = HttpError.safeParse(body);
   if (parsed.success) return ApiError.fromBody(parsed.data.error, status);
@@ -42,16 +33,23 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * One JSON request to the same-origin API. The session lives in an httpOnly cookie, so
  * credentials always travel; a non-2xx answer becomes an ApiError with the server's code.
  */
-export async function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
+export function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return readResponse<T>(
+    fetch(path, {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
-    });
+    }),
+  );
+}
+
+/** The body of an API answer (started elsewhere, like the entry's early session check), or its ApiError. */
+export async function readResponse<T>(pending: Promise<Response>): Promise<T> {
+  let res: Response;
+  try {
+    res = await pending;
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError('network_error', 'cannot reach the server — check your connection');
@@ -74,18 +72,33 @@ export type MeResult = Parsed<typeof MeResponse>;
 export type RoomResult = Parsed<typeof RoomResponse>;
 export type RoomListResult = Parsed<typeof RoomListResponse>;
 
+interface Schema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+}
+
+/** An answer checked against its schema in packages/shared; one that does not fit is `bad_response`. */
+export async function checked<T>(schema: Schema<T>, answer: Promise<unknown>): Promise<T> {
+  const parsed = schema.safeParse(await answer);
+  if (parsed.success) return parsed.data;
+  throw new ApiError('bad_response', `the server's answer does not fit its schema: ${parsed.error.issues[0]?.message ?? ''}`);
+}
+
+/** Reads the early session check's answer the way `authApi.me` reads its own. */
+export const readMe = (pending: Promise<Response>) => checked(MeResponse, readResponse(pending));
+
 export const authApi = {
-  me: (signal?: AbortSignal) => apiRequest<MeResult>('GET', '/api/auth/me', undefined, signal),
-  signUp: (body: SignUpBody) => apiRequest<MeResult>('POST', '/api/auth/signup', body),
-  signIn: (body: SignInBody) => apiRequest<MeResult>('POST', '/api/auth/signin', body),
-  guest: (body: GuestBody) => apiRequest<MeResult>('POST', '/api/auth/guest', body),
+  me: (signal?: AbortSignal) => checked(MeResponse, apiRequest('GET', '/api/auth/me', undefined, signal)),
+  signUp: (body: SignUpBody) => checked(MeResponse, apiRequest('POST', '/api/auth/signup', body)),
+  signIn: (body: SignInBody) => checked(MeResponse, apiRequest('POST', '/api/auth/signin', body)),
+  guest: (body: GuestBody) => checked(MeResponse, apiRequest('POST', '/api/auth/guest', body)),
   signOut: () => apiRequest<void>('POST', '/api/auth/signout'),
 };
 
 export const roomsApi = {
   list: (kind: RoomKind, signal?: AbortSignal) =>
-    apiRequest<RoomListResult>('GET', `/api/rooms?kind=${encodeURIComponent(kind)}`, undefined, signal),
-  get: (roomId: string, signal?: AbortSignal) =>
-    apiRequest<RoomResult>('GET', `/api/rooms/${encodeURIComponent(roomId)}`, undefined, signal),
-  create: (body: CreateRoomBody) => apiRequest<RoomResult>('POST', '/api/rooms', body),
+    checked(RoomListResponse, apiRequest('GET', `/api/rooms?kind=${encodeURIComponent(kind)}`, undefined, signal)),
+  get: (roomId: string, signal?: AbortSignal) => checked(RoomResponse, apiRequest('GET', `/api/rooms/${encodeURIComponent(roomId)}`, undefined, signal)),
+  create: (body: CreateRoomBody) => checked(RoomResponse, apiRequest('POST', '/api/rooms', body)),
+  /** Closes the room for good (its owner or an admin); members are told with `room:closed`. */
+  close: (roomId: string) => apiRequest<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}`),
 };

@@ -1,5 +1,5 @@
 import {
-  PROTOCOL_VERSION,
+  clientRequests,
   type Ack,
   type ClientRequest,
   type ClientToServerEvents,
@@ -9,24 +9,16 @@ import {
 } from '@roomcast/shared';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, asErrorBody, asErrorCode, type ClientErrorCode } from './errors';
+import { socketOptions } from './socket-options';
 
 export type RoomcastSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How long a request waits for its ack before the caller gets a `timeout` error. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * Opens the one socket the app uses. Same origin; the session comes from the httpOnly cookie,
- * the handshake only carries the protocol version so a stale bundle is refused, not confused.
- * WebSocket only: long-polling would need sticky sessions behind a proxy, for no gain here.
- */
+/** Opens the one socket the app uses (see socketOptions). */
 export function connectSocket(): RoomcastSocket {
-  return io({
-    path: '/socket.io',
-    auth: { protocolVersion: PROTOCOL_VERSION },
-    withCredentials: true,
-    transports: ['websocket'],
-  });
+  return io(socketOptions());
 }
 
 /** The least a request needs from a socket; lets tests drive the helper with a fake. */
@@ -35,9 +27,10 @@ export interface AckEmitter {
 }
 
 /**
- * Sends one request and resolves with its data, or rejects with an ApiError carrying the
- * server's code. socket.io buffers emits while disconnected, so the timeout also covers
- * "never got through".
+ * Sends one request and resolves with its data, checked against the request's response schema
+ * in packages/shared, or rejects with an ApiError carrying the server's code (`bad_response`
+ * for an answer that does not fit). socket.io buffers emits while disconnected, so the timeout
+ * also covers "never got through".
  */
 export function request<E extends ClientRequest>(
   socket: RoomcastSocket | AckEmitter,
@@ -45,22 +38,33 @@ export function request<E extends ClientRequest>(
   payload: RequestOf<E>,
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ResponseOf<E>> {
+  // The typed Socket's emit is overloaded per event; the union of events defeats it, so the
+  // call goes through the minimal shape. Payload and answer types are fixed by the signature.
+  return answerOf(event, new Promise((resolve) => (socket as AckEmitter).emit(event, payload, resolve)), timeoutMs);
+}
+
+/**
+ * Reads the ack of a request already sent (by `request`, or by the entry's early join) as its
+ * data, checked against the response schema, or as an ApiError; `timeout` if none comes.
+ */
+export function answerOf<E extends ClientRequest>(event: E, ack: Promise<unknown>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseOf<E>> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
       reject(new ApiError('timeout', `the server did not answer ${event} in time`));
     }, timeoutMs);
-    // The typed Socket's emit is overloaded per event; the union of events defeats it, so the
-    // call goes through the minimal shape. Payload and answer types are fixed by the signature.
-    (socket as AckEmitter).emit(event, payload, (response: unknown) => {
+    void ack.then((response: unknown) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const ack = response as Ack<ResponseOf<E>> | null | undefined;
-      if (ack && ack.ok === true) resolve(ack.data);
-      else if (ack && ack.ok === false) {
-        const body = asErrorBody(ack.error);
+      const answer = response as Ack<unknown> | null | undefined;
+      if (answer && answer.ok === true) {
+        const data = clientRequests[event].response.safeParse(answer.data);
+        if (data.success) resolve(data.data as ResponseOf<E>);
+        else reject(new ApiError('bad_response', `the answer to ${event} does not fit its schema: ${data.error.issues[0]?.message ?? ''}`));
+      } else if (answer && answer.ok === false) {
+        const body = asErrorBody(answer.error);
         reject(body ? ApiError.fromBody(body) : new ApiError('bad_response', `malformed error answer to ${event}`));
       } else reject(new ApiError('bad_response', `malformed answer to ${event}`));
     });

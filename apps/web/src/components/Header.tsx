@@ -29,7 +29,8 @@ export function Header() {
         Roomcast
       </Link>
       <nav aria-label="Main" className="main-nav">
-        <NavLink to="/rooms">Rooms</NavLink>
+        {user && <NavLink to="/rooms">Rooms</NavLink>}
+        <NavLink to="/connectivity">Connectivity</NavLink>
       </nav>
       <div className="header-user">
         {user ? (

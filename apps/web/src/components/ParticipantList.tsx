@@ -1,5 +1,5 @@
 import type { PeerView } from '@roomcast/shared';
-import { levelToPercent } from '../media/room-state';
+import { levelToPercent } from '../room/room-state';
 import { DEFAULT_PLAYBACK, type Playback } from '../stores/room';
 import { ModeratorActions } from './ModeratorActions';
 import { RoleBadge } from './RoleBadge';

@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
 import { usePushToTalk } from '../hooks/usePushToTalk';
 import { keyLabel, loadPttKey, savePttKey } from '../lib/ptt-key';
-import type { RoomSnapshot } from '../media/room-client';
-import { levelToPercent } from '../media/room-state';
+import type { VoiceRoomSnapshot } from '../room/voice-room';
+import { levelToPercent } from '../room/room-state';
 import { useRoom } from '../stores/room';
 
 /** Above this share of the meter, the person's own voice counts as "speaking". */
 const SPEAKING_PERCENT = 15;
 
 /** The person's own microphone: mute, push-to-talk, device and voice processing. */
-export function VoiceControls({ snapshot }: { snapshot: RoomSnapshot }) {
+export function VoiceControls({ snapshot }: { snapshot: VoiceRoomSnapshot }) {
   const { mic, pushToTalk, talking, micSettings, microphones, self, levels } = snapshot;
   const setMuted = useRoom((s) => s.setMuted);
   const setPushToTalk = useRoom((s) => s.setPushToTalk);

@@ -1,4 +1,4 @@
-import type { IceServer, LinkRung } from '@roomcast/shared';
+import { orderTurnUrls, turnUrlRank, type IceServer, type LinkRung } from '@roomcast/shared';
 
 /**
  * Link connectivity, shared by every kind of link (SFU transports, peer connections): which
@@ -6,16 +6,23 @@ import type { IceServer, LinkRung } from '@roomcast/shared';
  * (bad or expired TURN credentials) into a clear error, and a stats registry for export.
  */
 
-/** The default when the server names none (it sends ICE_CONNECT_TIMEOUT_MS). */
+/**
+ * The one fallback for how long a link may try before it says it could not connect. The
+ * server sends its own (ICE_CONNECT_TIMEOUT_MS) with every transport and ICE configuration;
+ * this applies only when an answer lacks it.
+ */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
-const rank = (url: string) => (url.startsWith('turns:') ? 2 : /[?&]transport=tcp\b/i.test(url) ? 1 : 0);
-
-/** UDP relays first, then TCP, then TLS: cheapest first, most firewall-proof last. */
+/** UDP relays first, then TCP, then TLS (the shared ladder), within and across servers. */
 export function orderIceServers(servers: IceServer[]): RTCIceServer[] {
   return servers
-    .map((s) => ({ ...s, urls: (Array.isArray(s.urls) ? s.urls : [s.urls]).slice().sort((a, b) => rank(a) - rank(b)) }))
-    .sort((a, b) => rank(a.urls[0] ?? '') - rank(b.urls[0] ?? ''));
+    .map((s) => ({ ...s, urls: orderTurnUrls(Array.isArray(s.urls) ? s.urls : [s.urls]) }))
+    .sort((a, b) => turnUrlRank(a.urls[0] ?? '') - turnUrlRank(b.urls[0] ?? ''));
+}
+
+/** How a TURN URL reaches its relay: `udp`, `tcp`, or `tls` (`turns:`). */
+export function turnTransport(url: string): 'udp' | 'tcp' | 'tls' {
+  return (['udp', 'tcp', 'tls'] as const)[turnUrlRank(url)] ?? 'udp';
 }
 
 type Stat = Record<string, unknown>;

@@ -35,7 +35,8 @@ export function HomePage() {
         {!user && asGuest && <GuestForm />}
       </section>
       <FeatureCards />
-      <VoiceRooms />
+      {/* The rooms list is for people who are signed in (guests included). */}
+      {user && <VoiceRooms />}
     </>
   );
 }

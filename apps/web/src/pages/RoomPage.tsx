@@ -4,13 +4,16 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { toApiError } from '../api/errors';
 import { roomsApi } from '../api/http';
 import { Alert } from '../components/Alert';
+import { CloseRoom } from '../components/CloseRoom';
 import { GuestForm } from '../components/GuestForm';
 import { ParticipantList } from '../components/ParticipantList';
 import { LinkRungs } from '../components/LinkRungs';
 import { RemoteAudio } from '../components/RemoteAudio';
+import { RoomError } from '../components/RoomError';
 import { VoiceControls } from '../components/VoiceControls';
-import type { RoomSnapshot, TransportState } from '../media/room-client';
-import { participants } from '../media/room-state';
+import type { TransportState } from '../room/types';
+import type { VoiceRoomSnapshot } from '../room/voice-room';
+import { participants } from '../room/room-state';
 import { signInLink } from '../lib/next-path';
 import { DEFAULT_PLAYBACK, useRoom } from '../stores/room';
 import { useSession } from '../stores/session';
@@ -24,7 +27,7 @@ export function RoomPage() {
   if (!Id.safeParse(roomId).success) return <RoomNotFound />;
   if (sessionStatus === 'unknown') return <p className="muted">Loading…</p>;
   if (!user) return <RoomLobby roomId={roomId} />;
-  return <RoomSession key={`${roomId}:${user.id}`} roomId={roomId} />;
+  return <RoomSession key={`${roomId}:${user.id}`} roomId={roomId} userId={user.id} />;
 }
 
 function RoomNotFound() {
@@ -41,6 +44,11 @@ function RoomNotFound() {
 function RoomLobby({ roomId }: { roomId: string }) {
   const [room, setRoom] = useState<RoomView | null>(null);
   const [missing, setMissing] = useState(false);
+  const endedReason = useSession((s) => s.endedReason);
+  const leave = useRoom((s) => s.leave);
+
+  // A join preloaded while the session was unknown was refused: drop it.
+  useEffect(() => leave(), [leave]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -59,6 +67,7 @@ function RoomLobby({ roomId }: { roomId: string }) {
   return (
     <section className="panel narrow">
       <h1>{room ? `Join “${room.name}”` : 'Join this room'}</h1>
+      {endedReason && <Alert tone="warning" testId="session-ended">You were signed out ({endedReason}).</Alert>}
       <p className="muted">Pick a name to join as a guest, or sign in to use your account.</p>
       <GuestForm submitLabel="Join as guest" />
       <p className="or">
@@ -75,21 +84,21 @@ function RoomLobby({ roomId }: { roomId: string }) {
 const transportWord = (state: TransportState) => (state === 'none' ? '—' : state);
 
 /** Signed in: the room itself, joined for as long as this component is mounted. */
-function RoomSession({ roomId }: { roomId: string }) {
+function RoomSession({ roomId, userId }: { roomId: string; userId: string }) {
   const join = useRoom((s) => s.join);
   const leave = useRoom((s) => s.leave);
   const snapshot = useRoom((s) => (s.roomId === roomId ? s.snapshot : null));
 
   useEffect(() => {
-    join(roomId);
+    join(roomId, userId);
     return () => leave();
-  }, [roomId, join, leave]);
+  }, [roomId, userId, join, leave]);
 
   if (!snapshot) return <p className="muted">Joining…</p>;
   return <RoomScreen snapshot={snapshot} />;
 }
 
-function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
+function RoomScreen({ snapshot }: { snapshot: VoiceRoomSnapshot }) {
   const navigate = useNavigate();
   const retry = useRoom((s) => s.retry);
   const setModerated = useRoom((s) => s.setModerated);
@@ -144,26 +153,7 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
         </div>
       </div>
 
-      {error && (
-        <Alert testId="room-error">
-          <p>{error.message}</p>
-          <div className="actions">
-            {error.code === 'unauthenticated' && <Link to={signInLink(window.location.pathname)}>Sign in</Link>}
-            {error.code === 'protocol_mismatch' && (
-              <button type="button" className="button" onClick={() => window.location.reload()}>
-                Reload page
-              </button>
-            )}
-            {error.code === 'not_found' || error.code === 'banned' ? (
-              <Link to="/rooms">See open rooms</Link>
-            ) : (
-              <button type="button" className="button" onClick={retry} data-testid="retry">
-                Try again
-              </button>
-            )}
-          </div>
-        </Alert>
-      )}
+      {error && <RoomError error={error} status={status} onRetry={retry} />}
 
       {audioBlocked && (
         <Alert tone="warning" testId="audio-blocked">
@@ -174,7 +164,7 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
         </Alert>
       )}
 
-      <VoiceControls snapshot={snapshot} />
+      {status !== 'closed' && <VoiceControls snapshot={snapshot} />}
 
       <div className="controls" role="group" aria-label="Room controls">
         <button type="button" className="button" onClick={onCopy} data-testid="copy-link">
@@ -199,6 +189,7 @@ function RoomScreen({ snapshot }: { snapshot: RoomSnapshot }) {
         </p>
       )}
 
+      {moderator && room && status !== 'closed' && <CloseRoom roomId={room.id} />}
       {moderator && (
         <label className="check">
           <input type="checkbox" checked={moderated} onChange={(e) => setModerated(e.target.checked)} data-testid="moderated-toggle" />

@@ -1,7 +1,8 @@
 import type { GuestBody, SignInBody, SignUpBody, UserView } from '@roomcast/shared';
 import { create } from 'zustand';
 import { toApiError } from '../api/errors';
-import { authApi } from '../api/http';
+import { takeSessionCheck } from '../api/early';
+import { authApi, readMe } from '../api/http';
 
 interface SessionStore {
   user: UserView | null;
@@ -9,7 +10,13 @@ interface SessionStore {
   status: 'unknown' | 'ready';
   /** Why /me failed for a reason other than "not signed in" (server down), if it did. */
   loadError: string | null;
+  /** Why the server ended this session while a page was open (signed out elsewhere, disabled). */
+  endedReason: string | null;
   load(): Promise<void>;
+  /** The server ended the session (a `session:ended` push): forget the user, keep the reason. */
+  ended(reason: string): void;
+  /** The server changed the account (a `session:updated` push): role and name follow at once. */
+  updated(user: UserView): void;
   signIn(body: SignInBody): Promise<UserView>;
   signUp(body: SignUpBody): Promise<UserView>;
   guest(body: GuestBody): Promise<UserView>;
@@ -20,10 +27,12 @@ export const useSession = create<SessionStore>()((set) => ({
   user: null,
   status: 'unknown',
   loadError: null,
+  endedReason: null,
 
   async load() {
     try {
-      const { user } = await authApi.me();
+      const early = takeSessionCheck();
+      const { user } = await (early ? readMe(early) : authApi.me());
       set({ user, status: 'ready', loadError: null });
     } catch (raw) {
       const error = toApiError(raw);
@@ -31,22 +40,25 @@ export const useSession = create<SessionStore>()((set) => ({
     }
   },
 
+  ended: (reason) => set({ user: null, status: 'ready', endedReason: reason }),
+  updated: (user) => set({ user }),
+
   // The three ways in all answer with the user and set the cookie; errors go to the form.
   async signIn(body) {
     const { user } = await authApi.signIn(body);
-    set({ user, status: 'ready', loadError: null });
+    set({ user, status: 'ready', loadError: null, endedReason: null });
     return user;
   },
 
   async signUp(body) {
     const { user } = await authApi.signUp(body);
-    set({ user, status: 'ready', loadError: null });
+    set({ user, status: 'ready', loadError: null, endedReason: null });
     return user;
   },
 
   async guest(body) {
     const { user } = await authApi.guest(body);
-    set({ user, status: 'ready', loadError: null });
+    set({ user, status: 'ready', loadError: null, endedReason: null });
     return user;
   },
 

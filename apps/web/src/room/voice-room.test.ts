@@ -1,182 +1,50 @@
-import type { Ack, JoinResult, ProducerInfo } from '@roomcast/shared';
-import { Device, FakeHandler, testFakeParameters, type types } from 'mediasoup-client';
+import type { ProducerInfo } from '@roomcast/shared';
+import type { FakeHandler, types } from 'mediasoup-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RoomClient, type RoomClientDeps, type RoomSnapshot, type RoomSocket } from './room-client';
+import { consumerFor, fail, fakeConnectionDeps, fakeTrack, FakeSocket, ok, peer, until as poll } from './testing/fake-server';
+import { VoiceRoom, type VoiceRoomSnapshot } from './voice-room';
 
-/**
- * The whole join flow against a scripted server and mediasoup-client's FakeHandler: real
- * Device, Transport, Producer and Consumer objects, no browser and no network.
- */
-
-type Answer = Ack<unknown> | Promise<Ack<unknown>>;
-type Listener = (...args: unknown[]) => void;
-
-const ok = (data: unknown): Ack<unknown> => ({ ok: true, data });
-const fail = (code: string, message = code) => ({ ok: false, error: { code, message } }) as Ack<unknown>;
-
-const peer = (peerId: string) => ({
-  peerId,
-  userId: `u-${peerId}`,
-  displayName: peerId,
-  role: 'listener' as const,
-  isGuest: false,
-  mic: 'none' as const,
-  moderatorMuted: false,
-});
-
-class FakeSocket implements RoomSocket {
-  active = true;
-  connected = false;
-  readonly sent: { event: string; payload: unknown }[] = [];
-  private readonly listeners = new Map<string, Set<Listener>>();
-  /** Per-event overrides of the default server behaviour. */
-  readonly script = new Map<string, (payload: unknown) => Answer>();
-  private consumers = 0;
-  joins = 0;
-
-  constructor(private readonly producers: ProducerInfo[] = []) {}
-
-  on(event: string, listener: Listener) {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-    return this;
-  }
-
-  fire(event: string, ...args: unknown[]) {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args);
-  }
-
-  connect() {
-    this.active = true;
-    // Like socket.io: connected only later, announced by the `connect` event.
-    queueMicrotask(() => {
-      this.connected = true;
-      this.fire('connect');
-    });
-  }
-
-  disconnect() {
-    const was = this.connected;
-    this.connected = false;
-    this.active = false;
-    if (was) this.fire('disconnect', 'io client disconnect');
-  }
-
-  emit(event: string, payload: unknown, ack: (response: unknown) => void) {
-    this.sent.push({ event, payload });
-    void Promise.resolve(this.answer(event, payload)).then((a) => setTimeout(() => ack(a), 0));
-  }
-
-  events(name: string) {
-    return this.sent.filter((s) => s.event === name);
-  }
-
-  private answer(event: string, payload: unknown): Answer {
-    const scripted = this.script.get(event);
-    if (scripted) return scripted(payload);
-    switch (event) {
-      case 'room:join': {
-        this.joins++;
-        const result: JoinResult = {
-          room: { id: 'r1', name: 'Lobby', kind: 'voice', ownerId: 'u-x', createdAt: '2025-01-01T00:00:00Z', participants: 2 },
-          self: peer('me'),
-          peers: [peer('me'), peer('bob')],
-          producers: this.producers,
-          routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() as Record<string, unknown>,
-          moderated: false,
-          activeSpeakerId: 'bob',
-        };
-        return ok(result);
-      }
-      case 'sfu:createTransport': {
-        const t = testFakeParameters.generateTransportRemoteParameters();
-        return ok({ id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters });
-      }
-      case 'sfu:produce':
-        return ok({ producerId: `prod-${this.events('sfu:produce').length}` });
-      case 'sfu:consume': {
-        const { producerId } = payload as { producerId: string };
-        const remote = testFakeParameters.generateConsumerRemoteParameters({ codecMimeType: 'audio/opus' });
-        const owner = this.producers.find((p) => p.producerId === producerId)?.peerId ?? 'carol';
-        return ok({ consumerId: `cons-${++this.consumers}`, producerId, peerId: owner, kind: 'audio', rtpParameters: remote.rtpParameters, producerPaused: false });
-      }
-      default:
-        return ok({});
-    }
-  }
-}
-
-/** Just enough of a MediaStreamTrack for mediasoup-client's producer. */
-function fakeTrack(): MediaStreamTrack {
-  let readyState: MediaStreamTrackState = 'live';
-  const track = {
-    id: `mic-${Math.random().toString(36).slice(2)}`,
-    kind: 'audio',
-    enabled: true,
-    get readyState() {
-      return readyState;
-    },
-    stop: () => void (readyState = 'ended'),
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    clone: () => fakeTrack(),
-    getSettings: () => ({}),
-  };
-  return track as unknown as MediaStreamTrack;
-}
+/** The voice room's whole join flow against a scripted protocol-3 server (see testing/fake-server). */
 
 function setup(options: { producers?: ProducerInfo[]; mic?: () => Promise<MediaStreamTrack> } = {}) {
   const socket = new FakeSocket(options.producers);
   const tracks: MediaStreamTrack[] = [];
   const transports: types.Transport[] = [];
-  const deps: RoomClientDeps = {
-    connect: () => {
-      socket.connect();
-      return socket;
+  const waits: number[] = [];
+  let micRequests = 0;
+  const client = new VoiceRoom('r1', {
+    ...fakeConnectionDeps(socket, transports, waits),
+    getMicrophone: async () => {
+      micRequests++;
+      if (options.mic) return options.mic();
+      const t = fakeTrack();
+      tracks.push(t);
+      return t;
     },
-    createDevice: async () => {
-      const device = new Device({ handlerFactory: FakeHandler.createFactory(testFakeParameters) });
-      device.observer.on('newtransport', (t) => transports.push(t));
-      return device;
-    },
-    getMicrophone:
-      options.mic ??
-      (async () => {
-        const t = fakeTrack();
-        tracks.push(t);
-        return t;
-      }),
-  };
-  const client = new RoomClient('r1', deps);
-  const states: RoomSnapshot[] = [];
+  });
+  const states: VoiceRoomSnapshot[] = [];
   client.subscribe((s) => states.push(s));
   clients.push(client);
-  return { client, socket, states, tracks, transports };
+  return { client, socket, states, tracks, transports, waits, micRequests: () => micRequests };
 }
 
-const clients: RoomClient[] = [];
+const clients: VoiceRoom[] = [];
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
 
-async function until(client: RoomClient, predicate: (s: RoomSnapshot) => boolean, timeoutMs = 3_000): Promise<RoomSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const s = client.getSnapshot();
-    if (predicate(s)) return s;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out; last state ${JSON.stringify({ ...client.getSnapshot(), remoteAudio: client.getSnapshot().remoteAudio.length })}`);
-}
+const handler = (transports: types.Transport[], direction: 'send' | 'recv') => transports.find((t) => t.direction === direction)!.handler as FakeHandler;
+
+const until = (client: VoiceRoom, predicate: (s: VoiceRoomSnapshot) => boolean, timeoutMs?: number) => poll(() => client.getSnapshot(), predicate, timeoutMs);
 
 const bobMic: ProducerInfo = { producerId: 'bob-mic', peerId: 'bob', kind: 'audio', paused: false };
 
-describe('RoomClient', () => {
-  it('joins: loads the device, opens both transports, sends the mic and hears everyone already there', async () => {
+describe('VoiceRoom', () => {
+  it('joins: device from the join answer, receive transport with capabilities, its consumers resumed in one batch, then the mic', async () => {
     const { client, socket } = setup({ producers: [bobMic, { producerId: 'my-old', peerId: 'me', kind: 'audio', paused: false }] });
     expect(client.getSnapshot().status).toBe('joining');
     client.start();
-    const s = await until(client, (x) => x.status === 'connected');
+    const s = await until(client, (x) => x.status === 'connected' && x.remoteAudio.length === 1);
 
     expect(s.room?.name).toBe('Lobby');
     expect(s.self?.peerId).toBe('me');
@@ -185,33 +53,49 @@ describe('RoomClient', () => {
     expect(s.remoteAudio.map((a) => [a.peerId, a.producerId])).toEqual([['bob', 'bob-mic']]);
 
     expect(socket.events('room:join')[0]?.payload).toEqual({ roomId: 'r1' });
-    expect(socket.events('sfu:createTransport').map((e) => e.payload)).toEqual([{ direction: 'send' }, { direction: 'recv' }]);
+    const created = socket.events('sfu:createTransport').map((e) => e.payload as { direction: string; rtpCapabilities?: unknown; sctp: boolean });
+    expect(created.map((c) => [c.direction, c.rtpCapabilities !== undefined, c.sctp]).sort()).toEqual([
+      ['recv', true, false],
+      ['send', false, false],
+    ]);
     expect(socket.events('sfu:produce')[0]?.payload).toMatchObject({ kind: 'audio', appData: { source: 'mic' } });
-    // Our own producer is never consumed; bob's is, then resumed.
-    expect(socket.events('sfu:consume').map((e) => (e.payload as { producerId: string }).producerId)).toEqual(['bob-mic']);
-    expect(socket.events('sfu:resumeConsumer')).toHaveLength(1);
+    // Our own producer is never consumed; bob's consumer came with the transport, resumed once.
+    expect(socket.events('sfu:resumeConsumers').map((e) => e.payload)).toEqual([{ consumerIds: [s.remoteAudio[0]!.consumerId] }]);
+    expect(socket.names().filter((n) => n === 'sfu:consume' || n === 'sfu:resumeConsumer')).toEqual([]);
     expect(socket.events('sfu:connectTransport').length).toBeGreaterThan(0);
   });
 
-  it('consumes producers announced later, drops them when closed, and tracks peers', async () => {
+  it('costs the same requests whatever the room size: 40 speakers, one resume', async () => {
+    const many = Array.from({ length: 40 }, (_, i): ProducerInfo => ({ producerId: `p${i}`, peerId: `peer${i}`, kind: 'audio', paused: false }));
+    const { client, socket } = setup({ producers: many });
+    client.start();
+    await until(client, (x) => x.status === 'connected' && x.remoteAudio.length === 40);
+    const counts = Object.fromEntries(['room:join', 'sfu:createTransport', 'sfu:resumeConsumers', 'sfu:produce'].map((n) => [n, socket.events(n).length]));
+    expect(counts).toEqual({ 'room:join': 1, 'sfu:createTransport': 2, 'sfu:resumeConsumers': 1, 'sfu:produce': 1 });
+    expect((socket.events('sfu:resumeConsumers')[0]!.payload as { consumerIds: string[] }).consumerIds).toHaveLength(40);
+  });
+
+  it('wires consumers the server pushes later (one resume per push), drops them when closed, and tracks peers', async () => {
     const { client, socket } = setup();
     client.start();
     await until(client, (x) => x.status === 'connected');
 
     socket.fire('peer:joined', peer('carol'));
-    socket.fire('producer:new', { producerId: 'carol-mic', peerId: 'carol', kind: 'audio', paused: false });
-    socket.fire('producer:new', { producerId: 'carol-mic', peerId: 'carol', kind: 'audio', paused: false }); // duplicate
-    socket.fire('producer:new', { producerId: 'mine', peerId: 'me', kind: 'audio', paused: false });
-    let s = await until(client, (x) => x.remoteAudio.length === 1);
+    const carol = consumerFor({ producerId: 'carol-mic', peerId: 'carol', kind: 'audio', paused: false });
+    const dave = consumerFor({ producerId: 'dave-mic', peerId: 'dave', kind: 'audio', paused: false });
+    socket.fire('consumer:new', { consumers: [carol, dave] });
+    socket.fire('consumer:new', { consumers: [carol] }); // duplicate
+    let s = await until(client, (x) => x.remoteAudio.length === 2);
     expect(s.peers.map((p) => p.peerId)).toEqual(['bob', 'carol']);
-    expect(socket.events('sfu:consume')).toHaveLength(1);
+    await until(client, () => socket.events('sfu:resumeConsumers').length === 1);
+    expect(socket.events('sfu:resumeConsumers')[0]!.payload).toEqual({ consumerIds: [carol.consumerId, dave.consumerId] });
 
     socket.fire('room:activeSpeaker', { peerId: 'carol' });
     socket.fire('room:audioLevels', { levels: [{ peerId: 'carol', volume: -30 }] });
     expect(client.getSnapshot()).toMatchObject({ activeSpeakerId: 'carol', levels: { carol: -30 } });
 
     socket.fire('producer:closed', { producerId: 'carol-mic', peerId: 'carol' });
-    s = await until(client, (x) => x.remoteAudio.length === 0);
+    s = await until(client, (x) => x.remoteAudio.length === 1);
 
     socket.fire('peer:left', { peerId: 'carol' });
     s = client.getSnapshot();
@@ -262,7 +146,7 @@ describe('RoomClient', () => {
     const { client, socket, transports } = setup();
     client.start();
     await until(client, (x) => x.status === 'connected');
-    const send = transports[0]!.handler as FakeHandler;
+    const send = handler(transports, 'send');
     send.setConnectionState('connected');
     expect(client.getSnapshot().transports.send).toBe('connected');
     send.setConnectionState('failed');
@@ -286,28 +170,48 @@ describe('RoomClient', () => {
   });
 
   it('fails at once, without retrying, when the room does not exist', async () => {
-    const { client, socket } = setup();
+    const { client, socket, waits } = setup();
     socket.script.set('room:join', () => fail('not_found', 'no such room'));
     client.start();
     const s = await until(client, (x) => x.status === 'failed');
     expect(s.error?.code).toBe('not_found');
     expect(s.message).toMatch(/does not exist/);
-    await new Promise((r) => setTimeout(r, 50));
+    // The loop ended there: no backoff was scheduled, no second join sent.
+    expect(waits).toEqual([]);
     expect(socket.events('room:join')).toHaveLength(1);
   });
 
-  it('retries a transient failure, leaving the half-joined room first', async () => {
-    const { client, socket } = setup();
-    let failures = 1;
-    socket.script.set('sfu:createTransport', () => {
-      if (failures-- > 0) return fail('unavailable', 'worker restarting');
-      const t = testFakeParameters.generateTransportRemoteParameters();
-      return ok({ id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters });
+  it('joins again after a failure mid-join, leaving the half-joined room first, after a jittered backoff', async () => {
+    const { client, socket, waits } = setup();
+    socket.script.set('sfu:createTransport', (payload) => {
+      socket.script.delete('sfu:createTransport');
+      return fail('internal', `no transport for ${JSON.stringify(payload).length} bytes`);
     });
     client.start();
     await until(client, (x) => x.status === 'connected');
     const order = socket.sent.map((s) => s.event).filter((e) => e === 'room:join' || e === 'room:leave');
     expect(order).toEqual(['room:join', 'room:leave', 'room:join']);
+    expect(waits).toEqual([375]); // 500 ms ceiling, half of it jittered (random 0.5)
+  });
+
+  it('retries a busy server within the request, without rejoining', async () => {
+    const { client, socket, waits } = setup({ producers: [bobMic] });
+    let refusals = 2;
+    socket.script.set('sfu:resumeConsumers', () => (refusals-- > 0 ? fail('rate_limited', 'slow down') : ok({})));
+    client.start();
+    await until(client, (x) => x.status === 'connected' && socket.events('sfu:resumeConsumers').length === 3);
+    expect(socket.joins).toBe(1);
+    expect(waits).toEqual([375, 750]);
+    expect(client.getSnapshot().notice).toBeNull();
+  });
+
+  it('shows a refused resume instead of sitting silent', async () => {
+    const { client, socket } = setup({ producers: [bobMic] });
+    socket.script.set('sfu:resumeConsumers', () => fail('forbidden', 'not yours'));
+    client.start();
+    const s = await until(client, (x) => x.notice !== null);
+    expect(s.notice).toMatch(/Could not start hearing one person: not yours/);
+    expect(socket.events('sfu:resumeConsumers')).toHaveLength(1);
   });
 
   it('shows a refused connection as failed with its code', async () => {
@@ -432,8 +336,8 @@ describe('RoomClient', () => {
     const { client, transports } = setup();
     client.start();
     await until(client, (x) => x.status === 'connected');
-    const send = transports[0]!.handler as FakeHandler;
-    const recv = transports[1]!.handler as FakeHandler;
+    const send = handler(transports, 'send');
+    const recv = handler(transports, 'recv');
     send.setConnectionState('connected');
     recv.setConnectionState('connected');
     recv.setConnectionState('disconnected');

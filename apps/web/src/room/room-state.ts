@@ -6,8 +6,11 @@ import type { ClientErrorCode } from '../api/errors';
  * a browser, a socket or WebRTC.
  */
 
-/** What the page shows in `data-testid="room-status"`; exactly these words. */
-export type RoomStatus = 'joining' | 'connected' | 'reconnecting' | 'failed';
+/**
+ * What the page shows in `data-testid="room-status"`; exactly these words. `failed` waits for
+ * the person to try again; `closed` is for good (the room was closed).
+ */
+export type RoomStatus = 'joining' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 /** The participant list: self first, then others in join order, each peer once. */
 export function participants(self: PeerView | null, peers: readonly PeerView[]): PeerView[] {
@@ -61,15 +64,13 @@ const FATAL: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
   'protocol_mismatch',
   'bad_request',
   'payload_too_large',
+  'limit_exceeded',
+  'unsupported_media_type',
+  'unknown_event',
 ]);
 
 export function isFatal(code: ClientErrorCode): boolean {
   return FATAL.has(code);
-}
-
-/** Delay before join attempt `attempt` (0-based): quick first retry, capped so recovery stays prompt. */
-export function backoffMs(attempt: number): number {
-  return Math.min(8_000, 500 * 2 ** Math.max(0, attempt));
 }
 
 /** Words for a person, for the failures a room page is likely to meet. */
@@ -93,6 +94,10 @@ export function describeRoomError(code: ClientErrorCode, fallback: string): stri
       return 'Cannot reach the server.';
     case 'unavailable':
       return 'The media server is unavailable right now.';
+    case 'limit_exceeded':
+      return 'You have too many connections open (other tabs or devices). Close one and try again.';
+    case 'rate_limited':
+      return 'The server asked us to slow down.';
     default:
       return fallback;
   }

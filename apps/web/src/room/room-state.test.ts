@@ -1,6 +1,6 @@
 import type { PeerView } from '@roomcast/shared';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isFatal, levelToPercent, levelsFromEvent, participants, removePeer, upsertPeer } from './room-state';
+import { isFatal, levelToPercent, levelsFromEvent, participants, removePeer, upsertPeer } from './room-state';
 
 const peer = (peerId: string, displayName = peerId): PeerView => ({ peerId, userId: `u-${peerId}`, displayName, role: 'listener', isGuest: false, mic: 'none', moderatorMuted: false });
 
@@ -50,9 +50,6 @@ describe('retry policy', () => {
     expect(isFatal('unauthenticated')).toBe(true);
     expect(isFatal('unavailable')).toBe(false);
     expect(isFatal('timeout')).toBe(false);
-  });
-
-  it('backs off exponentially with a cap', () => {
-    expect([0, 1, 2, 3, 10].map(backoffMs)).toEqual([500, 1000, 2000, 4000, 8000]);
+    expect(isFatal('limit_exceeded')).toBe(true);
   });
 });

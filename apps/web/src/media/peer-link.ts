@@ -1,48 +1,16 @@
-import { IceConfigResponse, SelfTestResponse } from '@roomcast/shared';
-import { connectWatchdog, couldNotConnectMessage, orderIceServers, reportLink, rungFromStats } from './media/connectivity';
-import './styles.css';
+import { IceConfigResponse, type LinkRung } from '@roomcast/shared';
+import { ApiError } from '../api/errors';
+import { apiRequest, checked } from '../api/http';
+import { connectWatchdog, couldNotConnectMessage, DEFAULT_CONNECT_TIMEOUT_MS, orderIceServers, reportLink, rungFromStats, turnTransport } from './connectivity';
 
 /**
- * The connectivity page: the relay self-test, and a plain RTCPeerConnection link test. The link
- * test is signalled by whoever drives the page (`window.p2p`: offer → answer → accept, and
- * candidates and ICE-restart offers/answers through `window.roomcastSignal` → `p2p.onSignal`),
- * so it needs no signaling channel of its own.
+ * A plain browser-to-browser link (data channel, optional audio) for the connectivity test.
+ * Signalling is whoever drives it: `signal` carries trickled candidates and ICE-restart offers
+ * and answers to the other end, which hands them to `onSignal`. The e2e tests drive one per
+ * page (window.p2p); the page's own button drives two in one page, looped to each other.
  */
 
-const $ = (id: string) => document.getElementById(id)!;
-
-async function api<T>(path: string, schema: { parse: (v: unknown) => T }): Promise<T> {
-  let res = await fetch(path, { credentials: 'same-origin' });
-  if (res.status === 401) {
-    // TURN credentials are per user: a visitor without a session becomes a guest.
-    await fetch('/api/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'Connectivity test' }) });
-    res = await fetch(path, { credentials: 'same-origin' });
-  }
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return schema.parse(await res.json());
-}
-
-async function runSelfTest(): Promise<void> {
-  $('selftest-summary').textContent = 'Testing…';
-  const result = await api('/api/connectivity/self-test', SelfTestResponse);
-  const body = $('selftest-results');
-  body.replaceChildren(
-    ...result.results.map((r) => {
-      const row = document.createElement('tr');
-      row.dataset['testid'] = 'selftest-row';
-      row.dataset['ok'] = String(r.ok);
-      for (const text of [r.url, r.ok ? 'ok' : 'failed', r.ok ? `${r.rttMs} ms` : (r.error ?? '')]) {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        row.append(cell);
-      }
-      return row;
-    }),
-  );
-  $('selftest-summary').textContent = !result.configured ? 'No relay server is configured.' : result.ok ? 'All relays work.' : 'Some relays failed.';
-}
-
-interface LinkOptions {
+export interface LinkOptions {
   audio?: boolean;
   /** Relay candidates only (iceTransportPolicy 'relay'): measures the relay even where direct works. */
   relayOnly?: boolean;
@@ -50,15 +18,20 @@ interface LinkOptions {
   turnTransport?: 'udp' | 'tcp' | 'tls';
 }
 
-type SignalMessage = { candidate: RTCIceCandidateInit } | { description: RTCSessionDescriptionInit };
+export type SignalMessage = { candidate: RTCIceCandidateInit } | { description: RTCSessionDescriptionInit };
+
+export interface LinkView {
+  state: string;
+  message: string;
+  rung: LinkRung | null;
+  received: number;
+  remoteStream: MediaStream | null;
+}
 
 /** Grace for a `disconnected` link to recover on its own before restarting ICE. */
 const RESTART_GRACE_MS = 2_000;
 
-const transportOf = (url: string) => (url.startsWith('turns:') ? 'tls' : /[?&]transport=tcp\b/i.test(url) ? 'tcp' : 'udp');
-
-/** One peer link, driven through window.p2p. */
-class PeerLink {
+export class PeerLink {
   pc: RTCPeerConnection | null = null;
   channel: RTCDataChannel | null = null;
   received: string[] = [];
@@ -71,16 +44,48 @@ class PeerLink {
   lastByteAt = 0;
   /** ICE restarts so far (the offerer counts them). */
   restarts = 0;
+  view: LinkView = { state: 'idle', message: '', rung: null, received: 0, remoteStream: null };
+  #listeners = new Set<() => void>();
   #offerer = false;
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #cancelWatchdog = () => {};
   #usedTurn = false;
   #config: IceConfigResponse | null = null;
+  /** Candidates that arrive before the remote description wait here. */
+  #early: RTCIceCandidateInit[] = [];
+  #channelOpened = () => {};
+  /** Resolves once the data channel is open (never, if the link fails). */
+  readonly channelOpen = new Promise<void>((resolve) => (this.#channelOpened = resolve));
+
+  /** `name` is the link's name in window.roomcastStats.links(). */
+  constructor(
+    public signal: (message: SignalMessage) => void,
+    private readonly name = 'peer',
+  ) {}
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #set(patch: Partial<LinkView>): void {
+    this.view = { ...this.view, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
 
   async #open(options: LinkOptions): Promise<RTCPeerConnection> {
-    this.#config = await api('/api/ice-servers', IceConfigResponse);
+    try {
+      this.#config = await checked(IceConfigResponse, apiRequest('GET', '/api/ice-servers'));
+    } catch (error) {
+      const message =
+        error instanceof ApiError && error.code === 'unauthenticated'
+          ? 'Sign in (or continue as a guest) first: relay credentials are issued to an account.'
+          : `Could not get the relay configuration: ${error instanceof Error ? error.message : String(error)}`;
+      this.#show('could not start', message);
+      throw error;
+    }
     const iceServers = orderIceServers(this.#config.iceServers)
-      .map((server) => ({ ...server, urls: (server.urls as string[]).filter((u) => !options.turnTransport || transportOf(u) === options.turnTransport) }))
+      .map((server) => ({ ...server, urls: (server.urls as string[]).filter((u) => !options.turnTransport || turnTransport(u) === options.turnTransport) }))
       .filter((server) => server.urls.length > 0);
     this.#usedTurn = iceServers.length > 0;
     this.openedAt = performance.now();
@@ -90,15 +95,11 @@ class PeerLink {
     // Trickled at once: waiting for gathering to complete can take tens of seconds where a
     // transport is blocked (the browser waits out its TURN/UDP retries).
     pc.addEventListener('icecandidate', (e) => {
-      if (e.candidate) this.#signal({ candidate: e.candidate.toJSON() });
+      if (e.candidate) this.signal({ candidate: e.candidate.toJSON() });
     });
     pc.addEventListener('connectionstatechange', () => void this.#onState());
     pc.addEventListener('datachannel', (e) => this.#wireChannel(e.channel));
-    pc.addEventListener('track', (e) => {
-      const el = $('remote-audio') as HTMLAudioElement;
-      el.srcObject = e.streams[0] ?? new MediaStream([e.track]);
-      void el.play().catch(() => undefined);
-    });
+    pc.addEventListener('track', (e) => this.#set({ remoteStream: e.streams[0] ?? new MediaStream([e.track]) }));
     if (options.audio) {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       for (const track of stream.getAudioTracks()) pc.addTrack(track, stream);
@@ -109,6 +110,8 @@ class PeerLink {
 
   #wireChannel(channel: RTCDataChannel): void {
     this.channel = channel;
+    if (channel.readyState === 'open') this.#channelOpened();
+    else channel.addEventListener('open', () => this.#channelOpened(), { once: true });
     // Attached at once: messages that arrive before a later listener would be lost.
     channel.binaryType = 'arraybuffer';
     channel.onmessage = (e) => {
@@ -119,12 +122,9 @@ class PeerLink {
         return;
       }
       this.received.push(String(e.data));
-      $('dc-received').textContent = String(this.received.length);
+      this.#set({ received: this.received.length });
     };
   }
-
-  /** Candidates that arrive before the remote description wait here. */
-  #early: RTCIceCandidateInit[] = [];
 
   async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     if (!this.pc?.remoteDescription) this.#early.push(candidate);
@@ -135,10 +135,9 @@ class PeerLink {
   }
 
   async #showRung(): Promise<void> {
-    const pc = this.pc!;
-    const rung = rungFromStats((await pc.getStats()) as unknown as Map<string, Record<string, unknown>>);
-    $('link-rung').textContent = rung ?? 'unknown';
-    reportLink('peer', { rung });
+    const rung = rungFromStats((await this.pc!.getStats()) as unknown as Map<string, Record<string, unknown>>);
+    this.#set({ rung });
+    reportLink(this.name, { rung });
   }
 
   async #flushEarly(): Promise<void> {
@@ -150,18 +149,14 @@ class PeerLink {
     // One watchdog per link: a restart replaces the previous attempt's, never leaks it.
     this.#cancelWatchdog();
     this.startedAt = performance.now();
-    const timeout = this.#config?.connectTimeoutMs ?? 15_000;
+    const timeout = this.#config?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.#cancelWatchdog = connectWatchdog(timeout, () => this.pc?.connectionState === 'connected', () => {
       this.pc?.close();
       this.#show('could not connect', couldNotConnectMessage(this.candidateErrors, this.#usedTurn));
     });
   }
 
-  #signal(message: SignalMessage): void {
-    (window as unknown as { roomcastSignal?: (m: SignalMessage) => void }).roomcastSignal?.(message);
-  }
-
-  /** What the other page sent: a trickled candidate, or an ICE-restart offer or answer. */
+  /** What the other end sent: a trickled candidate, or an ICE-restart offer or answer. */
   async onSignal(message: SignalMessage): Promise<void> {
     const pc = this.pc;
     if ('candidate' in message) return this.addCandidate(message.candidate);
@@ -169,7 +164,7 @@ class PeerLink {
     await pc.setRemoteDescription(message.description);
     if (message.description.type === 'offer') {
       await pc.setLocalDescription(await pc.createAnswer());
-      this.#signal({ description: { type: 'answer', sdp: pc.localDescription!.sdp } });
+      this.signal({ description: { type: 'answer', sdp: pc.localDescription!.sdp } });
     }
   }
 
@@ -186,7 +181,7 @@ class PeerLink {
     this.#show('reconnecting', 'The link failed; restarting ICE…');
     pc.restartIce();
     await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-    this.#signal({ description: { type: 'offer', sdp: pc.localDescription!.sdp } });
+    this.signal({ description: { type: 'offer', sdp: pc.localDescription!.sdp } });
     this.#watch();
   }
 
@@ -196,7 +191,7 @@ class PeerLink {
     clearTimeout(this.#restartTimer);
     if (state === 'connected') {
       this.#cancelWatchdog();
-      reportLink('peer', { connectMs: Math.round(performance.now() - this.openedAt) });
+      reportLink(this.name, { connectMs: Math.round(performance.now() - this.openedAt) });
       await this.#showRung();
       this.#show('connected', '');
     } else if (state === 'failed') {
@@ -205,13 +200,12 @@ class PeerLink {
       // A brief loss often heals by itself; restart only if it has not within the grace.
       this.#show('reconnecting', 'The link dropped; waiting for it to recover…');
       this.#restartTimer = setTimeout(() => void this.#restartIce(), RESTART_GRACE_MS);
-    } else reportLink('peer', { state });
+    } else reportLink(this.name, { state });
   }
 
   #show(state: string, message: string): void {
-    $('link-state').textContent = state;
-    $('link-message').textContent = message;
-    reportLink('peer', { state });
+    this.#set({ state, message });
+    reportLink(this.name, { state });
   }
 
   async offer(options: LinkOptions = {}): Promise<string> {
@@ -254,12 +248,22 @@ class PeerLink {
 
   close(): void {
     this.#cancelWatchdog();
+    clearTimeout(this.#restartTimer);
     this.pc?.close();
   }
 }
 
-const link = new PeerLink();
-(window as unknown as { p2p: PeerLink }).p2p = link;
-$('selftest-run').addEventListener('click', () => {
-  runSelfTest().catch((error: unknown) => ($('selftest-summary').textContent = `The self-test could not run: ${String(error)}`));
-});
+/**
+ * The page's own test, started by a person: two links in this page, looped to each other, so
+ * it proves what this browser can reach (through the relay when `relayOnly`); once the data
+ * channel opens, `b` sends one message back, so `a` shows data arriving, not only ICE.
+ */
+export async function loopbackTest(a: PeerLink, b: PeerLink, options: LinkOptions): Promise<void> {
+  a.signal = (m) => void b.onSignal(m).catch(() => undefined);
+  b.signal = (m) => void a.onSignal(m).catch(() => undefined);
+  const offer = await a.offer(options);
+  const answer = await b.answer(offer, options);
+  await a.accept(answer);
+  await b.channelOpen;
+  b.send('hello from the other end');
+}

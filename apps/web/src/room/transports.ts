@@ -1,0 +1,100 @@
+import type { JsonBlob } from '@roomcast/shared';
+import type { types } from 'mediasoup-client';
+import { ApiError } from '../api/errors';
+import { DEFAULT_CONNECT_TIMEOUT_MS, watchTransport } from '../media/connectivity';
+import type { Direction, JoinSession, OpenTransport } from './join-session';
+import type { StateHost } from './state';
+import type { LinkState, RoomContext } from './types';
+
+/** Grace for a `disconnected` transport to recover on its own before restarting ICE. */
+const ICE_RESTART_DELAY_MS = 2_000;
+
+export interface TransportNeeds {
+  /** SCTP for data channels. */
+  sctp: boolean;
+  /** A receive transport that consumes media: the server then creates our consumers. */
+  consume: boolean;
+}
+
+export const initialLinks = (): LinkState => ({ transports: { send: 'none', recv: 'none' }, rungs: { send: null, recv: null } });
+
+/**
+ * Creates the session's transport in one direction and wires it: DTLS connect, produce and
+ * produceData (send), state shown on the page, an ICE restart after a short drop, a rejoin
+ * when ICE fails, and the connect watchdog (a stale TURN credential never connects).
+ */
+export async function openTransport(
+  ctx: RoomContext,
+  links: StateHost<LinkState>,
+  session: JoinSession,
+  direction: Direction,
+  needs: TransportNeeds,
+): Promise<OpenTransport> {
+  const device = session.device;
+  if (!device) throw new Error('the device is loaded before any transport');
+  const rtpCapabilities = direction === 'recv' && needs.consume ? (device.recvRtpCapabilities as JsonBlob) : undefined;
+  const options = await session.guard(
+    ctx.request('sfu:createTransport', { direction, sctp: needs.sctp, ...(rtpCapabilities ? { rtpCapabilities } : {}) }, { retry: true }),
+  );
+  // The wire carries ICE/DTLS/SCTP parameters as opaque JSON; mediasoup-client checks them itself.
+  const params = options as unknown as types.TransportOptions;
+  const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+  session.onClose(() => transport.close());
+
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    ctx.request('sfu:connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as JsonBlob }, { retry: 'refused' }).then(() => callback(), errback);
+  });
+  if (direction === 'send') {
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      ctx
+        .request('sfu:produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as JsonBlob, appData }, { retry: 'refused' })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+    transport.on('producedata', ({ sctpStreamParameters, label, protocol }, callback, errback) => {
+      ctx
+        .request('sfu:produceData', { transportId: transport.id, sctpStreamParameters: sctpStreamParameters as JsonBlob, label: label ?? '', protocol: protocol ?? '' }, { retry: 'refused' })
+        .then(({ dataProducerId }) => callback({ id: dataProducerId }), errback);
+    });
+  }
+
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  session.onClose(() => clearTimeout(restartTimer));
+  transport.on('connectionstatechange', (state) => {
+    if (session.closed) return;
+    links.update({ transports: { ...links.get().transports, [direction]: state } });
+    clearTimeout(restartTimer);
+    if (state === 'connected') {
+      if (session.mediaConnected) ctx.mediaRecovered(session);
+    } else if (state === 'disconnected') {
+      // The person hears silence now: tell them we are on it, before the restart kicks in.
+      ctx.mediaInterrupted(session);
+      restartTimer = setTimeout(() => void restartIce(ctx, session, transport), ICE_RESTART_DELAY_MS);
+    } else if (state === 'failed') ctx.mediaFailed(session);
+  });
+
+  watchTransport(transport, {
+    name: `sfu-${direction}`,
+    timeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    usedTurn: Boolean(options.iceServers?.length),
+    onRung: (rung) => {
+      if (!session.closed) links.update({ rungs: { ...links.get().rungs, [direction]: rung } });
+    },
+    onTimeout: (message) => {
+      if (!session.closed) ctx.fail(session, new ApiError('unavailable', `${direction} transport did not connect in time`), message);
+    },
+  });
+  return { transport, options };
+}
+
+/** A brief network change: new ICE credentials usually recover without a full rejoin. */
+async function restartIce(ctx: RoomContext, session: JoinSession, transport: types.Transport): Promise<void> {
+  if (session.closed || transport.closed || transport.connectionState !== 'disconnected') return;
+  try {
+    const { iceParameters } = await ctx.request('sfu:restartIce', { transportId: transport.id }, { retry: true });
+    if (!session.closed && !transport.closed) await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
+  } catch (error) {
+    // The path stays down and the server will not help in place: start over.
+    console.warn('[room] ICE restart failed; rejoining', error);
+    if (!session.closed) ctx.mediaFailed(session);
+  }
+}
