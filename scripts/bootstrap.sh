@@ -36,7 +36,11 @@ if [ "$(pnpm --version 2>/dev/null)" != "$ROOMCAST_PNPM_VERSION" ]; then
 fi
 
 cd "$ROOMCAST_ROOT"
-pnpm install --frozen-lockfile --reporter=silent
+# Quiet when it works; when it fails, run again with pnpm's reasons shown (a silent reporter hides them).
+pnpm install --frozen-lockfile --reporter=silent || {
+  pnpm install --frozen-lockfile 2>&1 | tail -20 >&2
+  die "installing the dependencies failed (see above)"
+}
 bash apps/sfu/worker-build/build.sh >/dev/null
 pnpm run --silent build
 log "ready (node $(node --version), pnpm $(pnpm --version))"
