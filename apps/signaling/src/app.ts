@@ -67,7 +67,7 @@ export class App {
 
   static async create(config: SignalingConfig, log: Logger = pino({ level: config.logLevel }), options: AppOptions = {}): Promise<App> {
     log.info({ database: redactUrl(config.databaseUrl) }, 'opening database');
-    const db = await openDatabase(config.databaseUrl, log);
+    const db = await openDatabase(config.databaseUrl, log, { poolSize: config.databasePoolSize });
     let sfu: SfuHandle | undefined;
     try {
       sfu = await openSfu(config, log);
@@ -107,7 +107,7 @@ export class App {
       web.use('/api/auth', authRoutes(db, sessions, { attemptsPerMinute: config.authRateLimit, guestsPerHour: config.guestsPerIpPerHour }, {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
-      web.use('/api/rooms', roomRoutes({ db, live, closeLive }));
+      web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));

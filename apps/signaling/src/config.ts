@@ -72,6 +72,10 @@ export const SignalingConfig = z.object({
   djMaxListeners: z.coerce.number().int().min(1).max(100_000).default(500),
   /** ROOM_IDLE_HOURS — an open room nobody has been in for this long is closed. */
   roomIdleHours: z.coerce.number().positive().default(24),
+  /** ROOM_LIST_LIMIT — most rooms one GET /api/rooms answers with. */
+  roomListLimit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** DATABASE_POOL_SIZE — PostgreSQL connections for queries (SQLite ignores it). */
+  databasePoolSize: z.coerce.number().int().min(1).max(200).default(10),
   /** ROOM_BAN_SECONDS — how long a person removed by a moderator cannot rejoin that room. */
   roomBanSeconds: z.coerce.number().int().min(0).default(600),
   /** TURN_URLS — comma-separated TURN URLs handed to clients (with short-lived credentials). */
@@ -122,6 +126,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     watchMaxMembers: env.WATCH_MAX_MEMBERS,
     djMaxListeners: env.DJ_MAX_LISTENERS,
     roomIdleHours: env.ROOM_IDLE_HOURS,
+    roomListLimit: env.ROOM_LIST_LIMIT,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     logLevel: env.LOG_LEVEL,
     turnUrls: env.TURN_URLS || undefined,
     turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE', unreadable),

@@ -21,9 +21,11 @@ export interface RoomRouteDeps {
   live: LiveRoomStore;
   /** Closes a room's live side for good: members told, media closed. */
   closeLive: (roomId: string, reason: string) => Promise<void>;
+  /** Most rooms one list answers with (ROOM_LIST_LIMIT). */
+  listLimit: number;
 }
 
-export function roomRoutes({ db, live, closeLive }: RoomRouteDeps): Router {
+export function roomRoutes({ db, live, closeLive, listLimit }: RoomRouteDeps): Router {
   const router = Router();
   const count = async (room: Room) => (await live.participants([room.id])).get(room.id) ?? 0;
 
@@ -33,7 +35,7 @@ export function roomRoutes({ db, live, closeLive }: RoomRouteDeps): Router {
       // Who is talking where is for people who signed in (a guest name counts), not for crawlers.
       requireUser(res);
       const kind = req.query.kind === undefined ? undefined : parseOrThrow(RoomKind, req.query.kind, 'room kind');
-      const rooms = await db.rooms.listOpen({ ...(kind ? { kind } : {}), limit: 100 });
+      const rooms = await db.rooms.listOpen({ ...(kind ? { kind } : {}), limit: listLimit });
       const counts = await live.participants(rooms.map((r) => r.id));
       res.json({ rooms: rooms.map((r) => roomView(r, counts.get(r.id) ?? 0)) });
     }),

@@ -79,3 +79,22 @@ describe('a role change', () => {
     watcher.close();
   });
 });
+
+describe('an account ended everywhere', () => {
+  it('closes every sign-in’s sockets of that account (for a disabled or deleted account), and no one else’s', async () => {
+    const creds = { email: 'dee@example.org', password: 'every device at once', displayName: 'Dee' };
+    const laptop = new Client(app.url);
+    const me = await laptop.call('POST', '/api/auth/signup', creds);
+    const phone = new Client(app.url);
+    await phone.call('POST', '/api/auth/signin', { email: creds.email, password: creds.password });
+    const [onLaptop, onPhone, bystander] = await Promise.all([laptop.socket(), phone.socket(), admin.socket()]);
+    const ended = Promise.all([next<{ reason: string }>(onLaptop, 'session:ended'), next<{ reason: string }>(onPhone, 'session:ended')]);
+    const gone = Promise.all([next<string>(onLaptop, 'disconnect'), next<string>(onPhone, 'disconnect')]);
+
+    expect(await app.sockets.accounts.endAccount(me.json.user.id, 'account disabled')).toBe(2);
+    expect(await ended).toEqual([{ reason: 'account disabled' }, { reason: 'account disabled' }]);
+    expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(bystander.connected).toBe(true);
+    bystander.close();
+  });
+});

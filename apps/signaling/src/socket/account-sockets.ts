@@ -18,14 +18,25 @@ export class AccountSockets {
   /** Tells each connection of the sign-in why, then closes it (its leave follows as usual). */
   async endSession(sessionKey: string | undefined, reason: string): Promise<number> {
     if (!sessionKey) return 0;
-    const ids = await this.registry.bySession(sessionKey);
-    for (const id of ids) {
+    return this.#end(await this.registry.bySession(sessionKey), reason);
+  }
+
+  /**
+   * Every connection of the account, whichever sign-in: for an account that is disabled or
+   * deleted (no route does that yet; the account pages will).
+   */
+  async endAccount(userId: string, reason: string): Promise<number> {
+    return this.#end(await this.registry.byAccount(userId), reason);
+  }
+
+  #end(socketIds: readonly string[], reason: string): number {
+    for (const id of socketIds) {
       const socket = this.io.sockets.sockets.get(id);
       if (!socket) continue;
       socket.emit('session:ended', { reason });
       socket.disconnect(true);
     }
-    return ids.length;
+    return socketIds.length;
   }
 
   /** The account changed (role, name): each open connection acts as the new account from now on. */
