@@ -63,10 +63,10 @@ describe('voice through the SFU', () => {
   it('a worker killed with SIGKILL is respawned, the host rejoins by itself, and a new guest hears it', async () => {
     const [before] = await workerPids(host.page);
     expect(before).toBeGreaterThan(0);
-    const respawned = server.waitForLog((l) => l.msg === 'sfu worker started' && l.pid !== before);
+    const respawned = server.waitForLog((l) => l.msg === 'sfu worker started' && l.workerPid !== before);
     process.kill(before!, 'SIGKILL');
     const line = await respawned;
-    expect(await workerPids(host.page)).toEqual([line.pid]);
+    expect(await workerPids(host.page)).toEqual([line.workerPid]);
 
     // The host's page was told to rejoin and did so without a reload.
     await host.page.waitForFunction((old) => {
