@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { openParticipant, type Participant } from '@roomcast/e2e/harness/browser.js';
 import { startCoturn, type RunningCoturn } from '@roomcast/e2e/harness/coturn.js';
 import { createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP } from '@roomcast/e2e/harness/netns.js';
-import { openLinkPages, signalLink, waitLinkState, type LinkOptions } from '@roomcast/e2e/harness/p2p.js';
+import { openLinkPages, signInAsGuest, signalLink, waitLinkState, type LinkOptions } from '@roomcast/e2e/harness/p2p.js';
 import { startRoomcast, type RunningRoomcast } from '@roomcast/e2e/harness/roomcast.js';
 
 const setups = Math.max(5, Number(process.argv[2] ?? 15));
@@ -36,7 +36,7 @@ let server: RunningRoomcast | undefined;
 let browser: Participant | undefined;
 try {
   turn = await startCoturn({ listenIps: [PUBLIC_IP], port: 3478, allowPeers: NAMESPACE_RANGE, prefix: net.prefix(net.t), ready: () => listening(net, net.t, 3478) });
-  server = await startRoomcast({ prefix: net.prefix(net.t), host: PUBLIC_IP, env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_SELF_TEST: 'false', AUTH_RATE_LIMIT: '10000' } });
+  server = await startRoomcast({ prefix: net.prefix(net.t), host: PUBLIC_IP, env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_SELF_TEST: 'false', AUTH_RATE_LIMIT: '10000', GUESTS_PER_IP_PER_HOUR: '10000' } });
   browser = await openParticipant({ executablePath: net.chromium(net.a), extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${server.url}`] });
 
   /**
@@ -47,6 +47,10 @@ try {
   const link = async (options: LinkOpts): Promise<{ a: Page; b: Page; connectMs: number; rung: string }> => {
     const a = await (await browser!.browser.newContext()).newPage();
     const b = await (await browser!.browser.newContext()).newPage();
+    for (const page of [a, b]) {
+      const status = await signInAsGuest(page, server!.url);
+      if (status !== 201) throw new Error(`guest sign-in answered ${status}`);
+    }
     await openLinkPages(a, b, server!.url);
     await signalLink(a, b, options);
     await Promise.all([waitLinkState(a, 'connected'), waitLinkState(b, 'connected')]);

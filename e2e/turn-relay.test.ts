@@ -5,7 +5,7 @@ import { openParticipant, type Participant } from './harness/browser.js';
 import { startCoturn, type CoturnOptions, type RunningCoturn } from './harness/coturn.js';
 import { createRoom, joinAsGuest, signUp, waitConnected, waitForRemoteAudio } from './harness/flows.js';
 import { canConnect, createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP, type Topology } from './harness/netns.js';
-import { openLinkPage, openLinkPages, selectedPair, signalLink, waitLinkRung, waitLinkState } from './harness/p2p.js';
+import { openLinkPage, openLinkPages, signInAsGuest, selectedPair, signalLink, waitLinkRung, waitLinkState } from './harness/p2p.js';
 import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
 import { detectTone } from './harness/tone.js';
 
@@ -16,19 +16,7 @@ import { detectTone } from './harness/tone.js';
 const CONNECT_TIMEOUT_MS = 6_000;
 const SFU_PORT = 40_000;
 
-/**
- * Relay credentials are issued to an account, so the connectivity page's tests need one; a
- * visit alone creates none. Pages driven through window.p2p sign in as a guest first.
- */
-async function asGuest(page: Page, base: string): Promise<void> {
-  // From the page itself: the test process cannot reach the namespaces' addresses.
-  await page.goto(`${base}/connectivity`);
-  const status = await page.evaluate(async () => {
-    const res = await fetch('/api/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'Link test' }) });
-    return res.status;
-  });
-  expect(status, 'guest sign-in').toBe(201);
-}
+const asGuest = async (page: Page, base: string) => expect(await signInAsGuest(page, base), 'guest sign-in').toBe(201);
 
 /** The page's own view of whether it has a session (HTTP status of /api/auth/me). */
 const meStatus = (page: Page) => page.evaluate(async () => (await fetch('/api/auth/me')).status);

@@ -20,6 +20,19 @@ export async function openLinkPages(a: Page, b: Page, base: string): Promise<voi
   await Promise.all([openLinkPage(a, base), openLinkPage(b, base)]);
 }
 
+/**
+ * Relay credentials are issued to an account, so a page driven through window.p2p signs in as
+ * a guest first (a visit alone creates none). Resolves with the HTTP status of the sign-in.
+ */
+export async function signInAsGuest(page: Page, base: string): Promise<number> {
+  // From the page itself: the test process cannot reach addresses inside network namespaces.
+  await page.goto(`${base}/connectivity`);
+  return page.evaluate(async () => {
+    const res = await fetch('/api/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'Link test' }) });
+    return res.status;
+  });
+}
+
 export async function openLinkPage(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/connectivity.html`);
   await page.waitForFunction(() => 'p2p' in window);
