@@ -28,6 +28,7 @@ import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
 import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
+import type { VideoAccess } from './videos/video-store.js';
 
 /** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
 export interface AppOptions {
@@ -39,6 +40,8 @@ export interface AppOptions {
   live?: LiveRoomStore;
   moderation?: ModerationStore;
   registry?: SocketRegistry;
+  /** Who besides owners and admins may watch a video: the watch-party side (videos/video-store.ts). */
+  videoAccess?: VideoAccess;
 }
 
 /**

@@ -8,3 +8,4 @@ export * from './socket.js';
 export * from './version.js';
 export { z } from 'zod';
 export * from './room-kinds.js';
+export * from './videos.js';

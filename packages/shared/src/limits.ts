@@ -34,4 +34,19 @@ export const LIMITS = {
   guestsPerIpPerHour: 20,
   /** Largest batch in one request (consumer ids to resume, producer ids to consume). */
   batch: 512,
+  /** Videos (watch parties): per-account caps and text sizes. The byte size of an upload is configuration (VIDEO_MAX_UPLOAD_MB). */
+  videos: {
+    /** Videos one account may keep (uploads in progress count once they finish). */
+    perAccount: 100,
+    /** Uploads one account may have started and not finished at once. */
+    uploadsInFlight: 3,
+    /** Subtitle tracks on one video. */
+    subtitlesPerVideo: 16,
+    /** Largest subtitle file (.vtt or .srt) accepted. */
+    subtitleBytes: 2 * 1024 * 1024,
+    title: { min: 1, max: 120 },
+    subtitleLabel: { min: 1, max: 40 },
+    /** Original file name kept for display. */
+    sourceName: { max: 255 },
+  },
 } as const;
