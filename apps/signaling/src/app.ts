@@ -119,6 +119,7 @@ export class App {
         live,
         sfu: control,
         userChanged: async (user) => sockets?.accounts.userChanged(user),
+        endAccount: async (userId, reason) => void (await sockets?.accounts.endAccount(userId, reason)),
         refusals: () => sockets?.refusals.totals() ?? {},
       }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));

@@ -55,6 +55,12 @@ export const RoomListResponse = z.object({ rooms: z.array(RoomView) });
 export const SetRoleBody = z.object({ role: Role });
 export type SetRoleBody = z.infer<typeof SetRoleBody>;
 
+/** PUT /api/admin/users/:id/disabled — a disabled account cannot sign in; its sessions end. */
+export const SetDisabledBody = z.object({ disabled: z.boolean() });
+export type SetDisabledBody = z.infer<typeof SetDisabledBody>;
+export const SetDisabledResponse = z.object({ user: UserView, disabled: z.boolean() });
+export type SetDisabledResponse = z.infer<typeof SetDisabledResponse>;
+
 /** GET /readyz: each dependency and whether it answered. */
 export const ReadyResponse = z.object({
   ready: z.boolean(),

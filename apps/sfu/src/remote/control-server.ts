@@ -77,7 +77,11 @@ export class ControlServer {
       return () => this.control.off(event, listener);
     });
     ws.on('close', () => forwarders.forEach((off) => off()));
-    ws.on('error', () => ws.terminate());
+    // ws has already begun the closing handshake for protocol errors (an oversized frame gets
+    // 1009): terminating here would reset the socket before that close frame reaches the peer.
+    ws.on('error', () => {
+      if (ws.readyState === WebSocket.OPEN) ws.terminate();
+    });
     ws.on('message', (data, isBinary) => void this.#answer(data, isBinary, ws, send));
   }
 

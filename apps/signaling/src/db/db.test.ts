@@ -245,6 +245,24 @@ describe.each(providers)('database on $name', ({ name, create }) => {
       await expect(db.users.create({ displayName: 'X', email: '   ' })).rejects.toBeInstanceOf(InvalidValueError);
     });
 
+    it('disabling an account deletes its sessions at once and hides any left; re-enabling keeps none', async () => {
+      const user = await db.users.create({ displayName: 'Dee', email: uniqueEmail('dee') });
+      const other = await db.users.create({ displayName: 'Eve', email: uniqueEmail('eve') });
+      const expiresAt = new Date(Date.now() + 60_000);
+      await db.sessions.create({ userId: user.id, tokenHash: `dee-${user.id}`, expiresAt });
+      await db.sessions.create({ userId: other.id, tokenHash: `eve-${other.id}`, expiresAt });
+      const at = new Date('2026-12-01T12:00:00Z');
+      expect((await db.users.setDisabled(user.id, true, at))?.disabledAt).toEqual(at);
+      expect(await db.sessions.findValidByTokenHash(`dee-${user.id}`)).toBeNull();
+      expect(await db.sessions.findValidByTokenHash(`eve-${other.id}`)).not.toBeNull();
+      // A session written after the decision (a sign-in racing it) still resolves to nothing.
+      await db.sessions.create({ userId: user.id, tokenHash: `late-${user.id}`, expiresAt });
+      expect(await db.sessions.findValidByTokenHash(`late-${user.id}`)).toBeNull();
+      expect((await db.users.setDisabled(user.id, false))?.disabledAt).toBeNull();
+      expect(await db.sessions.findValidByTokenHash(`dee-${user.id}`)).toBeNull();
+      expect(await db.users.setDisabled('missing', true)).toBeNull();
+    });
+
     it('counts users, optionally filtered', async () => {
       const before = {
         all: await db.users.count(),

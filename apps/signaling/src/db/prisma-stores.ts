@@ -62,6 +62,7 @@ export function toUser(row: UserRow): User {
     // A role the code does not know (edited by hand, or written by a newer version) grants nothing.
     role: isUserRole(row.role) ? row.role : 'listener',
     isGuest: row.isGuest,
+    disabledAt: row.disabledAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -157,6 +158,18 @@ export class PrismaUserStore implements UserStore {
     }
   }
 
+  async setDisabled(id: string, disabled: boolean, now = new Date()): Promise<User | null> {
+    try {
+      const update = this.prisma.user.update({ where: { id }, data: { disabledAt: disabled ? now : null } });
+      if (!disabled) return toUser(await update);
+      const [, row] = await this.prisma.$transaction([this.prisma.session.deleteMany({ where: { userId: id } }), update]);
+      return toUser(row);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
   count(filter: UserCountFilter = {}): Promise<number> {
     return this.prisma.user.count({
       where: {
@@ -198,7 +211,7 @@ export class PrismaSessionStore implements SessionStore {
 
   async findValidByTokenHash(tokenHash: string, now = new Date()): Promise<SessionWithUser | null> {
     const row = await this.prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
-    if (!row || row.expiresAt.getTime() <= now.getTime()) return null;
+    if (!row || row.expiresAt.getTime() <= now.getTime() || row.user.disabledAt) return null;
     const { user, ...session } = row;
     return { session: toSession(session), user: toUser(user) };
   }

@@ -27,6 +27,8 @@ export interface User {
   displayName: string;
   role: UserRole;
   isGuest: boolean;
+  /** When an administrator disabled the account; null while it is active. */
+  disabledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,6 +71,11 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | null>;
   /** @returns the updated user, or null when there is no such user. */
   setRole(id: string, role: UserRole): Promise<User | null>;
+  /**
+   * Disables (deleting every session of the account in the same transaction, so no cookie
+   * outlives the decision) or re-enables an account. @returns the updated user, or null when absent.
+   */
+  setDisabled(id: string, disabled: boolean, now?: Date): Promise<User | null>;
   count(filter?: UserCountFilter): Promise<number>;
   /** Deletes the user with their sessions and rooms (cascade). @returns false when absent. */
   delete(id: string): Promise<boolean>;

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { parseOrThrow, SetRoleBody, z, type SfuControl } from '@roomcast/shared';
+import { parseOrThrow, RoomcastError, SetDisabledBody, SetRoleBody, z, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
-import { handle, requireRole, userView } from './context.js';
+import { handle, requireRole, requireUser, userView } from './context.js';
 import { notFound } from './errors.js';
 
 export interface AdminRouteDeps {
@@ -11,25 +11,43 @@ export interface AdminRouteDeps {
   sfu: SfuControl;
   /** Open connections of the account act as the changed account at once. */
   userChanged: (user: User) => Promise<void>;
+  /** Ends every open connection of the account (it was disabled). */
+  endAccount: (userId: string, reason: string) => Promise<void>;
   /** Socket requests refused so far, by code. */
   refusals: () => Record<string, number>;
 }
 
-export function adminRoutes({ db, live, sfu, userChanged, refusals }: AdminRouteDeps): Router {
+export function adminRoutes({ db, live, sfu, userChanged, endAccount, refusals }: AdminRouteDeps): Router {
   const router = Router();
+  const userId = (raw: unknown) => parseOrThrow(z.string().min(1).max(64), raw, 'user id');
 
   router.patch(
     '/users/:id/role',
     handle(async (req, res) => {
       requireRole(res, 'admin');
       const { role } = parseOrThrow(SetRoleBody, req.body, 'role');
-      const id = parseOrThrow(z.string().min(1).max(64), req.params.id, 'user id');
+      const id = userId(req.params.id);
       const user = await db.users.findById(id);
       if (!user || user.isGuest) throw notFound('account');
       const updated = await db.users.setRole(id, role);
       if (!updated) throw notFound('account');
       await userChanged(updated);
       res.json({ user: userView(updated) });
+    }),
+  );
+
+  router.put(
+    '/users/:id/disabled',
+    handle(async (req, res) => {
+      requireRole(res, 'admin');
+      const { disabled } = parseOrThrow(SetDisabledBody, req.body, 'disabled flag');
+      const id = userId(req.params.id);
+      // An administrator who disables their own account may lock the install out of its admin.
+      if (disabled && id === requireUser(res).id) throw new RoomcastError('conflict', 'you cannot disable your own account');
+      const updated = await db.users.setDisabled(id, disabled);
+      if (!updated) throw notFound('account');
+      if (disabled) await endAccount(id, 'account disabled');
+      res.json({ user: userView(updated), disabled: updated.disabledAt !== null } satisfies SetDisabledResponse);
     }),
   );
 

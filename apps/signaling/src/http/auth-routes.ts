@@ -77,6 +77,8 @@ export function authRoutes(db: Database, sessions: Sessions, limits: AuthLimits,
         ? await verifyPassword(user.passwordHash, body.password)
         : await verifyPassword(await DUMMY_HASH, body.password).then(() => false);
       if (!user || !ok) throw new RoomcastError('invalid_credentials', 'wrong email or password');
+      // Said only after the password matched, so a guesser learns nothing about the account.
+      if (user.disabledAt) throw new RoomcastError('forbidden', 'this account is disabled; ask an administrator');
       res.setHeader('Set-Cookie', await sessions.start(user.id));
       res.json({ user: userView(user) });
     }),

@@ -80,21 +80,45 @@ describe('a role change', () => {
   });
 });
 
-describe('an account ended everywhere', () => {
-  it('closes every sign-in’s sockets of that account (for a disabled or deleted account), and no one else’s', async () => {
+describe('an administrator disables an account', () => {
+  it('ends every sign-in’s sockets and sessions of it (not anyone else’s), refuses its sign-in until re-enabled', async () => {
     const creds = { email: 'dee@example.org', password: 'every device at once', displayName: 'Dee' };
     const laptop = new Client(app.url);
     const me = await laptop.call('POST', '/api/auth/signup', creds);
+    const id: string = me.json.user.id;
     const phone = new Client(app.url);
     await phone.call('POST', '/api/auth/signin', { email: creds.email, password: creds.password });
     const [onLaptop, onPhone, bystander] = await Promise.all([laptop.socket(), phone.socket(), admin.socket()]);
+    await ask(bystander, 'room:join', { roomId });
+    const { peerId } = (await ask(onLaptop, 'room:join', { roomId })).data.self;
     const ended = Promise.all([next<{ reason: string }>(onLaptop, 'session:ended'), next<{ reason: string }>(onPhone, 'session:ended')]);
     const gone = Promise.all([next<string>(onLaptop, 'disconnect'), next<string>(onPhone, 'disconnect')]);
+    const left = next<{ peerId: string }>(bystander, 'peer:left');
 
-    expect(await app.sockets.accounts.endAccount(me.json.user.id, 'account disabled')).toBe(2);
+    // Only an administrator may, and not on their own account.
+    expect((await phone.call('PUT', `/api/admin/users/${id}/disabled`, { disabled: true })).json.error.code).toBe('forbidden');
+    const self = (await admin.call('GET', '/api/auth/me')).json.user.id;
+    expect((await admin.call('PUT', `/api/admin/users/${self}/disabled`, { disabled: true })).json.error.code).toBe('conflict');
+    expect((await admin.call('PUT', `/api/admin/users/${id}/disabled`, { disabled: 'yes' })).json.error.code).toBe('bad_request');
+
+    const disabled = await admin.call('PUT', `/api/admin/users/${id}/disabled`, { disabled: true });
+    expect(disabled.status).toBe(200);
+    expect(disabled.json).toMatchObject({ user: { id }, disabled: true });
     expect(await ended).toEqual([{ reason: 'account disabled' }, { reason: 'account disabled' }]);
     expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(await left).toEqual({ peerId });
     expect(bystander.connected).toBe(true);
+
+    // Its cookies are worth nothing now, and the right password does not open it again.
+    expect((await laptop.call('GET', '/api/auth/me')).status).toBe(401);
+    await expect(phone.socket()).rejects.toMatchObject({ data: { code: 'unauthenticated' } });
+    const refused = await new Client(app.url).call('POST', '/api/auth/signin', { email: creds.email, password: creds.password });
+    expect(refused.json.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('disabled') });
+    // A wrong password says only that, disabled or not.
+    expect((await new Client(app.url).call('POST', '/api/auth/signin', { email: creds.email, password: 'not the password' })).json.error.code).toBe('invalid_credentials');
+
+    expect((await admin.call('PUT', `/api/admin/users/${id}/disabled`, { disabled: false })).json).toMatchObject({ disabled: false });
+    expect((await new Client(app.url).call('POST', '/api/auth/signin', { email: creds.email, password: creds.password })).status).toBe(200);
     bystander.close();
   });
 });

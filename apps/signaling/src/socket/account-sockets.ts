@@ -21,10 +21,7 @@ export class AccountSockets {
     return this.#end(await this.registry.bySession(sessionKey), reason);
   }
 
-  /**
-   * Every connection of the account, whichever sign-in: for an account that is disabled or
-   * deleted (no route does that yet; the account pages will).
-   */
+  /** Every connection of the account, whichever sign-in: for an account that is disabled or deleted. */
   async endAccount(userId: string, reason: string): Promise<number> {
     return this.#end(await this.registry.byAccount(userId), reason);
   }
