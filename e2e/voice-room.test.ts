@@ -74,7 +74,7 @@ async function clickAt(page: Page, testId: string, within?: string): Promise<num
 const row = (peerId: string) => `[data-testid="participant"][data-peer-id="${peerId}"]`;
 
 describe('voice room with three people', () => {
-  it('each of three browsers hears the other two tones and not its own', async () => {
+  it('each of three browsers hears the other two tones and not its own, under a CSP that refuses nothing of the app', async () => {
     a = await openParticipant({ toneHz: 440 });
     b = await openParticipant({ toneHz: 660 });
     c = await openParticipant({ toneHz: 880 });
@@ -89,6 +89,18 @@ describe('voice room with three people', () => {
     await Promise.all(everyone().map((p) => waitConnected(p.page)));
     await Promise.all(everyone().map((p) => waitRemoteAudioCount(p.page, 2)));
     for (const p of everyone()) await expectHearsOthers(p);
+    // All of that ran under the server's Content-Security-Policy without one refusal; the policy
+    // is live in the page: an injected inline script does not run, and the refusal is seen.
+    for (const p of everyone()) expect(p.cspViolations).toEqual([]);
+    const ran = await a.page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.head.append(script);
+      return (window as { injected?: boolean }).injected ?? false;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => a.cspViolations.length).toBe(1);
+    a.cspViolations.length = 0;
   });
 
   it('A mutes: within 1 s the others stop hearing 440 Hz, and every page shows A muted', async () => {

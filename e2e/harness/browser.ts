@@ -39,6 +39,8 @@ export interface Participant {
   context: BrowserContext;
   page: Page;
   toneHz: number | null;
+  /** What the page's Content-Security-Policy refused so far (the console's report of it). */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -54,11 +56,16 @@ export async function openParticipant(options: { toneHz?: number; extraArgs?: st
   const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
   return {
     browser,
     context,
     page,
     toneHz: options.toneHz ?? null,
+    cspViolations,
     close: async () => {
       await browser.close().catch(() => undefined);
     },

@@ -10,6 +10,7 @@ import { Sweeper } from './auth/sweep.js';
 import type { SignalingConfig } from './config.js';
 import { openDatabase, redactUrl, type Database } from './db/index.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './http/auth-routes.js';
 import { apiGuards } from './http/body.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
@@ -89,6 +90,7 @@ export class App {
       const web = express();
       web.disable('x-powered-by');
       web.set('trust proxy', config.trustProxy);
+      web.use(securityHeaders({ tls: Boolean(config.cookieSecure) }));
       web.use(healthRoutes({
         database: async () => {
           await db.ping();
