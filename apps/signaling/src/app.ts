@@ -11,6 +11,7 @@ import type { SignalingConfig } from './config.js';
 import { openDatabase, redactUrl, type Database } from './db/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { securityHeaders } from './http/security-headers.js';
+import { limitersFor, type Limiters } from './limits/limiters.js';
 import { authRoutes } from './http/auth-routes.js';
 import { apiGuards } from './http/body.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
@@ -53,6 +54,7 @@ export class App {
   #closing: Promise<void> | undefined;
   #accepting = true;
   #sweeper: Sweeper | undefined;
+  #limiters: Limiters | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -73,6 +75,7 @@ export class App {
     log.info({ database: redactUrl(config.databaseUrl) }, 'opening database');
     const db = await openDatabase(config.databaseUrl, log, { poolSize: config.databasePoolSize });
     let sfu: SfuHandle | undefined;
+    const limiters = limitersFor(config.redisUrl);
     try {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
@@ -109,7 +112,16 @@ export class App {
       web.get('/api/config', (_req, res) => {
         res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });
       });
-      web.use('/api/auth', authRoutes(db, sessions, { attemptsPerMinute: config.authRateLimit, guestsPerHour: config.guestsPerIpPerHour }, {
+      web.use('/api/auth', authRoutes(db, sessions, limiters, {
+        attemptsPerMinute: config.authRateLimit,
+        guestsPerHour: config.guestsPerIpPerHour,
+        signin: {
+          failuresBeforeLockout: config.signinFailuresBeforeLockout,
+          lockoutSeconds: config.signinLockoutSeconds,
+          maxLockoutSeconds: config.signinLockoutMaxSeconds,
+          failuresPerAddressPerHour: config.signinFailuresPerIpPerHour,
+        },
+      }, {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
@@ -146,12 +158,14 @@ export class App {
       sweeper.start();
       app = new App(config, log, db, sfu, server, sockets, live, sweep);
       app.#sweeper = sweeper;
+      app.#limiters = limiters;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
     } catch (error) {
       await sfu?.close();
+      await limiters.close();
       await db.close();
       throw error;
     }
@@ -180,6 +194,7 @@ export class App {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.#sweeper?.stop();
+      await this.#limiters?.close();
       await this.db.close();
       this.log.info('closed');
     })();

@@ -52,6 +52,16 @@ export const SignalingConfig = z.object({
   cookieSecure: bool.optional(),
   /** AUTH_RATE_LIMIT — sign-in / sign-up attempts per IP per minute. */
   authRateLimit: z.coerce.number().int().positive().default(30),
+  /** SIGNIN_FAILURES_BEFORE_LOCKOUT — wrong passwords in a row (within an hour) that lock an account out. */
+  signinFailuresBeforeLockout: z.coerce.number().int().min(1).default(5),
+  /** SIGNIN_LOCKOUT_SECONDS — the first lockout; each further one the same day doubles it. */
+  signinLockoutSeconds: z.coerce.number().int().min(1).default(60),
+  /** SIGNIN_LOCKOUT_MAX_SECONDS — the longest lockout. */
+  signinLockoutMaxSeconds: z.coerce.number().int().min(1).default(15 * 60),
+  /** SIGNIN_FAILURES_PER_IP_PER_HOUR — wrong passwords from one address per hour, whichever accounts, before it is locked out for an hour. */
+  signinFailuresPerIpPerHour: z.coerce.number().int().min(1).default(50),
+  /** REDIS_URL — `redis://…`: rate-limit counters (and, later, other shared state) live in Redis, shared by every instance. Unset: in memory. */
+  redisUrl: z.string().url().optional(),
   /** GUESTS_PER_IP_PER_HOUR — guest accounts one client address may create per hour. */
   guestsPerIpPerHour: z.coerce.number().int().positive().default(LIMITS.guestsPerIpPerHour),
   /** TRUST_PROXY — whose X-Forwarded-For/-Host/-Proto to believe: false, true, a hop count, or addresses/subnets/loopback. Every per-address limit keys on the client address this yields. */
@@ -116,6 +126,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     cookieSecure: env.COOKIE_SECURE,
     authRateLimit: env.AUTH_RATE_LIMIT,
     guestsPerIpPerHour: env.GUESTS_PER_IP_PER_HOUR,
+    signinFailuresBeforeLockout: env.SIGNIN_FAILURES_BEFORE_LOCKOUT,
+    signinLockoutSeconds: env.SIGNIN_LOCKOUT_SECONDS,
+    signinLockoutMaxSeconds: env.SIGNIN_LOCKOUT_MAX_SECONDS,
+    signinFailuresPerIpPerHour: env.SIGNIN_FAILURES_PER_IP_PER_HOUR,
+    redisUrl: env.REDIS_URL || undefined,
     trustProxy: env.TRUST_PROXY || undefined,
     allowedOrigins: env.ALLOWED_ORIGINS || undefined,
     guestRetentionHours: env.GUEST_RETENTION_HOURS,

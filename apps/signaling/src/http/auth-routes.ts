@@ -1,45 +1,32 @@
 import { Router } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { GuestBody, parseOrThrow, RoomcastError, SignInBody, SignUpBody } from '@roomcast/shared';
+import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { assertStrongPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Sessions } from '../auth/sessions.js';
 import { DuplicateError, type Database } from '../db/index.js';
 import { handle, requireUser, userView } from './context.js';
+import { consume, waitText } from '../limits/consume.js';
+import type { Limiters } from '../limits/limiters.js';
 import { RetryLaterError } from './errors.js';
 
 // Verifying against a real hash even for unknown emails keeps response times from revealing accounts.
 const DUMMY_HASH = hashPassword('roomcast-timing-equaliser');
-
-/** "3 minutes", "45 seconds": how long until a limiter lets the address try again. */
-export function waitText(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-}
-
-/** rate-limiter-flexible rejects with its state (msBeforeNext) when the points are spent. */
-async function consume(limiter: RateLimiterMemory, key: string, refuse: (waitMs: number) => RetryLaterError): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    if (rejection instanceof Error) throw rejection;
-    throw refuse((rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000);
-  }
-}
 
 export interface AuthLimits {
   /** Sign-in / sign-up attempts per address per minute (AUTH_RATE_LIMIT). */
   attemptsPerMinute: number;
   /** Guest accounts per address per hour (GUESTS_PER_IP_PER_HOUR). */
   guestsPerHour: number;
+  /** Wrong-password lockouts (SIGNIN_*). */
+  signin: LoginGuardOptions;
 }
 
-export function authRoutes(db: Database, sessions: Sessions, limits: AuthLimits, sockets?: { endSession(cookie: string | undefined, reason: string): Promise<void> }): Router {
+export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters, limits: AuthLimits, sockets?: { endSession(cookie: string | undefined, reason: string): Promise<void> }): Router {
   const router = Router();
   // Keyed on req.ip: the client's address behind the proxies TRUST_PROXY names.
-  const attempts = new RateLimiterMemory({ points: limits.attemptsPerMinute, duration: 60 });
-  const guests = new RateLimiterMemory({ points: limits.guestsPerHour, duration: 3600 });
+  const attempts = limiters.create('auth-attempts', { points: limits.attemptsPerMinute, durationSeconds: 60 });
+  const guests = limiters.create('guests', { points: limits.guestsPerHour, durationSeconds: 3600 });
+  const guard = new LoginGuard(limiters, limits.signin);
   const throttle = (ip: string | undefined) =>
     consume(attempts, ip ?? 'unknown', (ms) => new RetryLaterError('rate_limited', `too many attempts from your address; try again in ${waitText(ms)}`, ms / 1000));
 
@@ -72,11 +59,17 @@ export function authRoutes(db: Database, sessions: Sessions, limits: AuthLimits,
     handle(async (req, res) => {
       await throttle(req.ip);
       const body = parseOrThrow(SignInBody, req.body, 'sign-in form');
+      const address = req.ip ?? 'unknown';
+      await guard.check(body.email, address);
       const user = await db.users.findByEmail(body.email);
       const ok = user?.passwordHash
         ? await verifyPassword(user.passwordHash, body.password)
         : await verifyPassword(await DUMMY_HASH, body.password).then(() => false);
-      if (!user || !ok) throw new RoomcastError('invalid_credentials', 'wrong email or password');
+      if (!user || !ok) {
+        await guard.failed(body.email, address);
+        throw new RoomcastError('invalid_credentials', 'wrong email or password');
+      }
+      await guard.succeeded(body.email);
       // Said only after the password matched, so a guesser learns nothing about the account.
       if (user.disabledAt) throw new RoomcastError('forbidden', 'this account is disabled; ask an administrator');
       res.setHeader('Set-Cookie', await sessions.start(user.id));
