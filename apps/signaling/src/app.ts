@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -8,18 +9,21 @@ import { LIMITS, PROTOCOL_VERSION, type SelfTestResponse } from '@roomcast/share
 import { sessionKey, Sessions } from './auth/sessions.js';
 import { Sweeper } from './auth/sweep.js';
 import type { SignalingConfig } from './config.js';
-import { openDatabase, redactUrl, type Database } from './db/index.js';
+import { openDatabase, redactUrl, type Database, type User } from './db/index.js';
+import { EmailLinks } from './email/email-links.js';
+import { DevMailbox, smtpMailer, type Mailer } from './email/mailer.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { securityHeaders } from './http/security-headers.js';
-import { limitersFor, type Limiters } from './limits/limiters.js';
 import { authRoutes } from './http/auth-routes.js';
 import { apiGuards } from './http/body.js';
+import { emailRoutes } from './http/email-routes.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRoutes, sfuReadiness } from './http/health-routes.js';
 import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
+import { limitersFor, type Limiters } from './limits/limiters.js';
 import { systemClock, type Clock } from './rooms/clock.js';
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
@@ -55,6 +59,7 @@ export class App {
   #accepting = true;
   #sweeper: Sweeper | undefined;
   #limiters: Limiters | undefined;
+  #mailer: Mailer | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -76,6 +81,7 @@ export class App {
     const db = await openDatabase(config.databaseUrl, log, { poolSize: config.databasePoolSize });
     let sfu: SfuHandle | undefined;
     const limiters = limitersFor(config.redisUrl);
+    let mailer: Mailer | undefined;
     try {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
@@ -89,6 +95,11 @@ export class App {
       const sessions = new Sessions(db, config.sessionTtlHours * 3_600_000, config.cookieSecure ?? false);
       let app: App | undefined;
       const accepting = () => (app ? app.#accepting : false);
+
+      const userChanged = async (user: User) => sockets?.accounts.userChanged(user);
+      const endAccount = async (userId: string, reason: string) => void (await sockets?.accounts.endAccount(userId, reason));
+      mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : new DevMailbox(path.join(config.dataDir, 'mailbox'), config.mailFrom);
+      const links = new EmailLinks(db, mailer, { publicUrl: config.publicUrl, confirmTtlHours: config.emailConfirmTtlHours, resetTtlMinutes: config.passwordResetTtlMinutes });
 
       const web = express();
       web.disable('x-powered-by');
@@ -123,7 +134,14 @@ export class App {
         },
       }, {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
+        signedUp: async (user, req) => {
+          const base = links.linkBase(req);
+          // A failed send must not fail the sign-up: the banner in the app offers to send again.
+          if (base) await links.sendConfirmation(user, base).catch((err: unknown) => log.warn({ err }, 'confirmation email not sent'));
+        },
+        requireConfirmedEmail: config.requireEmailConfirmation,
       }));
+      web.use('/api/auth', emailRoutes({ db, links, limiters, userChanged, endAccount }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
@@ -132,8 +150,9 @@ export class App {
         db,
         live,
         sfu: control,
-        userChanged: async (user) => sockets?.accounts.userChanged(user),
-        endAccount: async (userId, reason) => void (await sockets?.accounts.endAccount(userId, reason)),
+        userChanged,
+        endAccount,
+        mailbox: mailer instanceof DevMailbox ? mailer : undefined,
         refusals: () => sockets?.refusals.totals() ?? {},
       }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
@@ -159,6 +178,7 @@ export class App {
       app = new App(config, log, db, sfu, server, sockets, live, sweep);
       app.#sweeper = sweeper;
       app.#limiters = limiters;
+      app.#mailer = mailer;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
@@ -166,6 +186,7 @@ export class App {
     } catch (error) {
       await sfu?.close();
       await limiters.close();
+      await mailer?.close();
       await db.close();
       throw error;
     }
@@ -195,6 +216,7 @@ export class App {
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.#sweeper?.stop();
       await this.#limiters?.close();
+      await this.#mailer?.close();
       await this.db.close();
       this.log.info('closed');
     })();

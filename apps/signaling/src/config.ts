@@ -60,6 +60,18 @@ export const SignalingConfig = z.object({
   signinLockoutMaxSeconds: z.coerce.number().int().min(1).default(15 * 60),
   /** SIGNIN_FAILURES_PER_IP_PER_HOUR — wrong passwords from one address per hour, whichever accounts, before it is locked out for an hour. */
   signinFailuresPerIpPerHour: z.coerce.number().int().min(1).default(50),
+  /** PUBLIC_URL — the address people reach Roomcast at (links in emails). Unset: the web app's own origin, from its request. */
+  publicUrl: z.string().url().optional(),
+  /** SMTP_URL — `smtp://user:pass@host:587` or `smtps://…`: send email for real. Unset: a development mailbox under DATA_DIR, read on the admin page. */
+  smtpUrl: z.string().url().optional(),
+  /** MAIL_FROM — the sender of Roomcast's emails. */
+  mailFrom: z.string().default('Roomcast <roomcast@localhost>'),
+  /** REQUIRE_EMAIL_CONFIRMATION — refuse sign-in until the account's email is confirmed (default: allowed, with a banner). */
+  requireEmailConfirmation: bool.default(false),
+  /** EMAIL_CONFIRM_TTL_HOURS — how long a confirmation link works. */
+  emailConfirmTtlHours: z.coerce.number().positive().default(48),
+  /** PASSWORD_RESET_TTL_MINUTES — how long a password-reset link works. */
+  passwordResetTtlMinutes: z.coerce.number().positive().max(24 * 60).default(60),
   /** REDIS_URL — `redis://…`: rate-limit counters (and, later, other shared state) live in Redis, shared by every instance. Unset: in memory. */
   redisUrl: z.string().url().optional(),
   /** GUESTS_PER_IP_PER_HOUR — guest accounts one client address may create per hour. */
@@ -131,6 +143,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     signinLockoutMaxSeconds: env.SIGNIN_LOCKOUT_MAX_SECONDS,
     signinFailuresPerIpPerHour: env.SIGNIN_FAILURES_PER_IP_PER_HOUR,
     redisUrl: env.REDIS_URL || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || undefined,
+    requireEmailConfirmation: env.REQUIRE_EMAIL_CONFIRMATION,
+    emailConfirmTtlHours: env.EMAIL_CONFIRM_TTL_HOURS,
+    passwordResetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
     trustProxy: env.TRUST_PROXY || undefined,
     allowedOrigins: env.ALLOWED_ORIGINS || undefined,
     guestRetentionHours: env.GUEST_RETENTION_HOURS,

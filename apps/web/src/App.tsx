@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router';
+import { EmailBanner } from './components/EmailBanner';
 import { Header } from './components/Header';
 import { useSession } from './stores/session';
 
@@ -16,6 +17,10 @@ const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
+const ConfirmEmailPage = page(() => import('./pages/ConfirmEmailPage'), 'ConfirmEmailPage');
+const ForgotPasswordPage = page(() => import('./pages/ForgotPasswordPage'), 'ForgotPasswordPage');
+const ResetPasswordPage = page(() => import('./pages/ResetPasswordPage'), 'ResetPasswordPage');
+const MailboxPage = page(() => import('./pages/MailboxPage'), 'MailboxPage');
 
 export function App() {
   const load = useSession((s) => s.load);
@@ -29,6 +34,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
+      <EmailBanner />
       <main id="main" className="app-main" tabIndex={-1}>
         <Suspense fallback={<p className="muted">Loading…</p>}>
           <Routes>
@@ -36,6 +42,10 @@ export function App() {
             <Route path="/rooms" element={<RoomsPage />} />
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
+            <Route path="/confirm-email" element={<ConfirmEmailPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
+            <Route path="/admin/mailbox" element={<MailboxPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
             <Route path="/connectivity" element={<ConnectivityPage />} />
             {/* The page's old address, kept for links and bookmarks. */}

@@ -22,6 +22,8 @@ export const ErrorCode = z.enum([
   /** Removed from this room by a moderator; may rejoin when the ban expires. */
   'banned',
   'not_in_room',
+  /** A link sent by email that is unknown, already used or expired (the message says which). */
+  'link_invalid',
   'unavailable',
   'internal',
 ]);
@@ -45,6 +47,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   limit_exceeded: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  link_invalid: 410,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

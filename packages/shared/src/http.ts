@@ -4,7 +4,7 @@ import { LIMITS } from './limits.js';
 
 /** Every HTTP body and response of the API, by route. */
 
-const Email = z.string().trim().toLowerCase().max(LIMITS.email.max).pipe(z.email('not a valid email address'));
+export const Email = z.string().trim().toLowerCase().max(LIMITS.email.max).pipe(z.email('not a valid email address'));
 
 export const SignUpBody = z.object({
   email: Email,
@@ -26,12 +26,18 @@ export const UserView = z.object({
   displayName: z.string(),
   role: Role,
   isGuest: z.boolean(),
+  /** The person followed the link sent to `email` (always false for guests). */
+  emailConfirmed: z.boolean(),
 });
 export type UserView = z.infer<typeof UserView>;
 
 /** GET /api/auth/me, and the answer to sign-up / sign-in / guest. */
 export const MeResponse = z.object({ user: UserView });
 export type MeResponse = z.infer<typeof MeResponse>;
+
+/** POST /api/auth/signup. `confirmationRequired`: no session yet — the account signs in once its email is confirmed. */
+export const SignUpResponse = MeResponse.extend({ confirmationRequired: z.literal(true).optional() });
+export type SignUpResponse = z.infer<typeof SignUpResponse>;
 
 export const CreateRoomBody = z.object({
   name: z.string().trim().min(LIMITS.roomName.min, 'room name is required').max(LIMITS.roomName.max),

@@ -5,7 +5,7 @@ import { LIMITS, RoomcastError } from '@roomcast/shared';
 const COMMON = new Set(['password123', 'qwertyuiop', '1234567890', 'iloveyou12', 'password1!', 'letmein123']);
 
 /** Explains why a password is too weak, or returns null when it is acceptable. */
-export function passwordWeakness(password: string, email: string): string | null {
+export function passwordWeakness(password: string, email = ''): string | null {
   if (password.length < LIMITS.password.min) return `use at least ${LIMITS.password.min} characters`;
   if (new Set(password).size < 4) return 'use more different characters';
   if (COMMON.has(password.toLowerCase())) return 'this password is too common';
@@ -14,7 +14,7 @@ export function passwordWeakness(password: string, email: string): string | null
   return null;
 }
 
-export function assertStrongPassword(password: string, email: string): void {
+export function assertStrongPassword(password: string, email?: string): void {
   const weakness = passwordWeakness(password, email);
   if (weakness) throw new RoomcastError('weak_password', `password too weak: ${weakness}`, [{ path: 'password', message: weakness }]);
 }

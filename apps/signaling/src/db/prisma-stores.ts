@@ -63,6 +63,7 @@ export function toUser(row: UserRow): User {
     role: isUserRole(row.role) ? row.role : 'listener',
     isGuest: row.isGuest,
     disabledAt: row.disabledAt,
+    emailConfirmedAt: row.emailConfirmedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -166,6 +167,21 @@ export class PrismaUserStore implements UserStore {
       return toUser(row);
     } catch (err) {
       if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async confirmEmail(id: string, email: string, at = new Date()): Promise<User | null> {
+    const { count } = await this.prisma.user.updateMany({ where: { id, email }, data: { emailConfirmedAt: at } });
+    return count ? this.findById(id) : null;
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<boolean> {
+    try {
+      await this.prisma.$transaction([this.prisma.session.deleteMany({ where: { userId: id } }), this.prisma.user.update({ where: { id }, data: { passwordHash } })]);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
       throw err;
     }
   }

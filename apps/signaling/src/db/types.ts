@@ -5,6 +5,7 @@
 // store, and a store can be faked in a unit test with a plain object.
 
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
+import type { EmailTokenStore } from '../email/email-token-store.js';
 import type { VideoStore } from '../videos/video-store.js';
 
 // The value sets come from the wire protocol, so the database and the API cannot drift apart.
@@ -29,6 +30,8 @@ export interface User {
   isGuest: boolean;
   /** When an administrator disabled the account; null while it is active. */
   disabledAt: Date | null;
+  /** When the person followed the confirmation link sent to `email`; null until then. */
+  emailConfirmedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -76,6 +79,10 @@ export interface UserStore {
    * outlives the decision) or re-enables an account. @returns the updated user, or null when absent.
    */
   setDisabled(id: string, disabled: boolean, now?: Date): Promise<User | null>;
+  /** Marks `email` confirmed, if it is still the account's address. @returns the user, or null when not. */
+  confirmEmail(id: string, email: string, at?: Date): Promise<User | null>;
+  /** A new password hash; every session of the account is deleted in the same transaction. @returns false when absent. */
+  setPassword(id: string, passwordHash: string): Promise<boolean>;
   count(filter?: UserCountFilter): Promise<number>;
   /** Deletes the user with their sessions and rooms (cascade). @returns false when absent. */
   delete(id: string): Promise<boolean>;
@@ -175,6 +182,8 @@ export interface Database {
   readonly rooms: RoomStore;
   /** Uploaded videos (watch parties): videos/video-store.ts. */
   readonly videos: VideoStore;
+  /** Single-use links sent by email: email/email-token-store.ts. */
+  readonly emailTokens: EmailTokenStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */

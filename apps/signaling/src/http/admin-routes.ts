@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import { parseOrThrow, RoomcastError, SetDisabledBody, SetRoleBody, z, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
+import { parseOrThrow, RoomcastError, SetDisabledBody, SetRoleBody, z, type MailboxResponse, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
+import type { DevMailbox } from '../email/mailer.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import { handle, requireRole, requireUser, userView } from './context.js';
 import { notFound } from './errors.js';
@@ -13,11 +14,13 @@ export interface AdminRouteDeps {
   userChanged: (user: User) => Promise<void>;
   /** Ends every open connection of the account (it was disabled). */
   endAccount: (userId: string, reason: string) => Promise<void>;
+  /** The development mailbox, when no SMTP server is configured. */
+  mailbox: DevMailbox | undefined;
   /** Socket requests refused so far, by code. */
   refusals: () => Record<string, number>;
 }
 
-export function adminRoutes({ db, live, sfu, userChanged, endAccount, refusals }: AdminRouteDeps): Router {
+export function adminRoutes({ db, live, sfu, userChanged, endAccount, mailbox, refusals }: AdminRouteDeps): Router {
   const router = Router();
   const userId = (raw: unknown) => parseOrThrow(z.string().min(1).max(64), raw, 'user id');
 
@@ -48,6 +51,15 @@ export function adminRoutes({ db, live, sfu, userChanged, endAccount, refusals }
       if (!updated) throw notFound('account');
       if (disabled) await endAccount(id, 'account disabled');
       res.json({ user: userView(updated), disabled: updated.disabledAt !== null } satisfies SetDisabledResponse);
+    }),
+  );
+
+  router.get(
+    '/mailbox',
+    handle(async (_req, res) => {
+      requireRole(res, 'admin');
+      if (!mailbox) throw new RoomcastError('not_found', 'there is no development mailbox: email goes out through SMTP_URL');
+      res.json({ messages: await mailbox.list() } satisfies MailboxResponse);
     }),
   );
 

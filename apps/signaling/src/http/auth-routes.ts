@@ -1,9 +1,9 @@
-import { Router } from 'express';
-import { GuestBody, parseOrThrow, RoomcastError, SignInBody, SignUpBody } from '@roomcast/shared';
+import { Router, type Request } from 'express';
+import { GuestBody, parseOrThrow, RoomcastError, SignInBody, SignUpBody, type SignUpResponse } from '@roomcast/shared';
 import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { assertStrongPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Sessions } from '../auth/sessions.js';
-import { DuplicateError, type Database } from '../db/index.js';
+import { DuplicateError, type Database, type User } from '../db/index.js';
 import { handle, requireUser, userView } from './context.js';
 import { consume, waitText } from '../limits/consume.js';
 import type { Limiters } from '../limits/limiters.js';
@@ -21,12 +21,23 @@ export interface AuthLimits {
   signin: LoginGuardOptions;
 }
 
-export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters, limits: AuthLimits, sockets?: { endSession(cookie: string | undefined, reason: string): Promise<void> }): Router {
+export interface AuthHooks {
+  /** Ends the open connections of the sign-in that cookie carries. */
+  endSession(cookie: string | undefined, reason: string): Promise<void>;
+  /** A new account exists (its confirmation email goes out from here). */
+  signedUp(user: User, req: Request): Promise<void>;
+  /** REQUIRE_EMAIL_CONFIRMATION: an unconfirmed account may not sign in. */
+  requireConfirmedEmail: boolean;
+}
+
+export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters, limits: AuthLimits, hooks?: AuthHooks): Router {
   const router = Router();
   // Keyed on req.ip: the client's address behind the proxies TRUST_PROXY names.
   const attempts = limiters.create('auth-attempts', { points: limits.attemptsPerMinute, durationSeconds: 60 });
   const guests = limiters.create('guests', { points: limits.guestsPerHour, durationSeconds: 3600 });
   const guard = new LoginGuard(limiters, limits.signin);
+  // Administrators are exempt: on a fresh install only they can read the development mailbox.
+  const mustConfirm = (user: User) => Boolean(hooks?.requireConfirmedEmail) && !user.emailConfirmedAt && user.role !== 'admin';
   const throttle = (ip: string | undefined) =>
     consume(attempts, ip ?? 'unknown', (ms) => new RetryLaterError('rate_limited', `too many attempts from your address; try again in ${waitText(ms)}`, ms / 1000));
 
@@ -49,8 +60,13 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
         }
         throw error;
       }
+      await hooks?.signedUp(user, req);
+      if (mustConfirm(user)) {
+        res.status(201).json({ user: userView(user), confirmationRequired: true } satisfies SignUpResponse);
+        return;
+      }
       res.setHeader('Set-Cookie', await sessions.start(user.id));
-      res.status(201).json({ user: userView(user) });
+      res.status(201).json({ user: userView(user) } satisfies SignUpResponse);
     }),
   );
 
@@ -72,6 +88,9 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
       await guard.succeeded(body.email);
       // Said only after the password matched, so a guesser learns nothing about the account.
       if (user.disabledAt) throw new RoomcastError('forbidden', 'this account is disabled; ask an administrator');
+      if (mustConfirm(user)) {
+        throw new RoomcastError('forbidden', 'confirm your email address first: open the link we sent you, or ask for a new one with “Forgot password?”');
+      }
       res.setHeader('Set-Cookie', await sessions.start(user.id));
       res.json({ user: userView(user) });
     }),
@@ -94,7 +113,7 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
   router.post(
     '/signout',
     handle(async (req, res) => {
-      await sockets?.endSession(req.headers.cookie, 'signed out');
+      await hooks?.endSession(req.headers.cookie, 'signed out');
       res.setHeader('Set-Cookie', await sessions.end(req.headers.cookie));
       res.status(204).end();
     }),

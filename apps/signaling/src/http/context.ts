@@ -35,4 +35,5 @@ export const userView = (user: User): UserView => ({
   displayName: user.displayName,
   role: user.role,
   isGuest: user.isGuest,
+  emailConfirmed: user.emailConfirmedAt !== null,
 });

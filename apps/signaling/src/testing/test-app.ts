@@ -43,10 +43,10 @@ export class Client {
   cookie = '';
   constructor(readonly base: string) {}
 
-  async call(method: string, route: string, body?: unknown, raw?: string): Promise<{ status: number; json: any }> {
+  async call(method: string, route: string, body?: unknown, raw?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
     const res = await fetch(this.base + route, {
       method,
-      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}), ...headers },
       ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const setCookie = res.headers.get('set-cookie');

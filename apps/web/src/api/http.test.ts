@@ -31,7 +31,7 @@ describe('errorFromResponse', () => {
 
 describe('apiRequest', () => {
   it('sends JSON with the session cookie and returns the body', async () => {
-    const user = { id: 'u1', email: 'a@b.c', displayName: 'Ada', role: 'listener', isGuest: false };
+    const user = { id: 'u1', email: 'a@b.c', displayName: 'Ada', role: 'listener', isGuest: false, emailConfirmed: false };
     const fetch = stubFetch(201, JSON.stringify({ user }));
     await expect(authApi.signUp({ email: 'a@b.c', password: 'long enough pass', displayName: 'Ada' })).resolves.toEqual({ user });
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];

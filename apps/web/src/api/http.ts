@@ -1,11 +1,14 @@
 import {
   codeForStatus,
   HttpError,
+  MailboxResponse,
   MeResponse,
+  SignUpResponse,
   RoomListResponse,
   RoomResponse,
   type CreateRoomBody,
   type GuestBody,
+  type PasswordResetBody,
   type RoomKind,
   type SignInBody,
   type SignUpBody,
@@ -88,10 +91,19 @@ export const readMe = (pending: Promise<Response>) => checked(MeResponse, readRe
 
 export const authApi = {
   me: (signal?: AbortSignal) => checked(MeResponse, apiRequest('GET', '/api/auth/me', undefined, signal)),
-  signUp: (body: SignUpBody) => checked(MeResponse, apiRequest('POST', '/api/auth/signup', body)),
+  signUp: (body: SignUpBody) => checked(SignUpResponse, apiRequest('POST', '/api/auth/signup', body)),
   signIn: (body: SignInBody) => checked(MeResponse, apiRequest('POST', '/api/auth/signin', body)),
   guest: (body: GuestBody) => checked(MeResponse, apiRequest('POST', '/api/auth/guest', body)),
   signOut: () => apiRequest<void>('POST', '/api/auth/signout'),
+  confirmEmail: (token: string) => checked(MeResponse, apiRequest('POST', '/api/auth/confirm-email', { token })),
+  resendConfirmation: () => apiRequest<unknown>('POST', '/api/auth/confirm-email/resend'),
+  /** Answered the same whether or not the address has an account. */
+  requestPasswordReset: (email: string) => apiRequest<unknown>('POST', '/api/auth/password-reset', { email }),
+  completePasswordReset: (body: PasswordResetBody) => apiRequest<void>('POST', '/api/auth/password-reset/complete', body),
+};
+
+export const adminApi = {
+  mailbox: (signal?: AbortSignal) => checked(MailboxResponse, apiRequest('GET', '/api/admin/mailbox', undefined, signal)),
 };
 
 export const roomsApi = {

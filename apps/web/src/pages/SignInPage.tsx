@@ -51,6 +51,9 @@ export function SignInPage() {
         </button>
       </form>
       <p className="muted">
+        <Link to="/forgot-password" data-testid="forgot-password">Forgot password?</Link>
+      </p>
+      <p className="muted">
         New here? <Link to={next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'}>Create an account</Link>
       </p>
     </section>

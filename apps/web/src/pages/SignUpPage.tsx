@@ -21,6 +21,7 @@ export function SignUpPage() {
   const [displayName, setDisplayName] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors<SignUpField> | null>(null);
+  const [awaiting, setAwaiting] = useState<string | null>(null);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -29,13 +30,24 @@ export function SignUpPage() {
     setBusy(true);
     setErrors(null);
     try {
-      await signUp(checked.data);
+      const { user, confirmationRequired } = await signUp(checked.data);
+      if (confirmationRequired) return setAwaiting(user.email);
       navigate(safeNext(next), { replace: true });
     } catch (error) {
       // The server judges password strength; its reason belongs beside the password field.
       setErrors(formErrors(toApiError(error), FIELDS, { email_taken: 'email', weak_password: 'password' }));
       setBusy(false);
     }
+  }
+
+  if (awaiting) {
+    return (
+      <section className="panel narrow" data-testid="signup-check-email">
+        <h1>Check your email</h1>
+        <p>We sent a confirmation link to <strong>{awaiting}</strong>. Open it, then sign in.</p>
+        <Link to="/signin">Sign in</Link>
+      </section>
+    );
   }
 
   return (

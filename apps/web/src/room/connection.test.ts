@@ -85,7 +85,7 @@ describe('RoomConnection', () => {
     const { room, socket, state } = setup({ onSessionUpdated: (user) => users.push(user) });
     room.start();
     await until(state, (s) => s.status === 'connected');
-    const user: UserView = { id: 'u-me', email: null, displayName: 'me', role: 'broadcaster', isGuest: false };
+    const user: UserView = { id: 'u-me', email: null, displayName: 'me', role: 'broadcaster', isGuest: false, emailConfirmed: false };
     socket.fire('session:updated', { user });
     expect(users).toEqual([user]);
   });

@@ -18,7 +18,8 @@ interface SessionStore {
   /** The server changed the account (a `session:updated` push): role and name follow at once. */
   updated(user: UserView): void;
   signIn(body: SignInBody): Promise<UserView>;
-  signUp(body: SignUpBody): Promise<UserView>;
+  /** `confirmationRequired`: the account exists but has no session until its email is confirmed. */
+  signUp(body: SignUpBody): Promise<{ user: UserView; confirmationRequired: boolean }>;
   guest(body: GuestBody): Promise<UserView>;
   signOut(): Promise<void>;
 }
@@ -43,7 +44,7 @@ export const useSession = create<SessionStore>()((set) => ({
   ended: (reason) => set({ user: null, status: 'ready', endedReason: reason }),
   updated: (user) => set({ user }),
 
-  // The three ways in all answer with the user and set the cookie; errors go to the form.
+  // The ways in answer with the user and set the cookie (sign-up not while its email awaits confirmation); errors go to the form.
   async signIn(body) {
     const { user } = await authApi.signIn(body);
     set({ user, status: 'ready', loadError: null, endedReason: null });
@@ -51,9 +52,9 @@ export const useSession = create<SessionStore>()((set) => ({
   },
 
   async signUp(body) {
-    const { user } = await authApi.signUp(body);
-    set({ user, status: 'ready', loadError: null, endedReason: null });
-    return user;
+    const { user, confirmationRequired = false } = await authApi.signUp(body);
+    if (!confirmationRequired) set({ user, status: 'ready', loadError: null, endedReason: null });
+    return { user, confirmationRequired };
   },
 
   async guest(body) {
