@@ -28,7 +28,13 @@ import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
 import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
-import type { VideoAccess } from './videos/video-store.js';
+import { EmbeddedTranscodeQueue } from './videos/embedded-queue.js';
+import type { TranscodeQueue } from './videos/transcode-queue.js';
+import { UPLOADS_PATH, videoUploads, type Uploads } from './videos/uploads.js';
+import { VideoFiles } from './videos/video-files.js';
+import { videoRoutes } from './videos/video-routes.js';
+import { ownersOnly, type VideoAccess } from './videos/video-store.js';
+import { refuseForeignWrites } from './http/origin.js';
 
 /** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
 export interface AppOptions {
@@ -52,6 +58,8 @@ export class App {
   #closing: Promise<void> | undefined;
   #accepting = true;
   #sweeper: Sweeper | undefined;
+  #uploads: Uploads | undefined;
+  #transcodes: TranscodeQueue | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -64,6 +72,11 @@ export class App {
     readonly sweep: IdleRoomSweep,
   ) {}
 
+  /** The transcode queue uploads go to (embedded, or BullMQ when REDIS_URL is set). */
+  get transcodes(): TranscodeQueue {
+    return this.#transcodes!;
+  }
+
   get io(): RoomcastIo {
     return this.sockets.io;
   }
@@ -72,6 +85,8 @@ export class App {
     log.info({ database: redactUrl(config.databaseUrl) }, 'opening database');
     const db = await openDatabase(config.databaseUrl, log, { poolSize: config.databasePoolSize });
     let sfu: SfuHandle | undefined;
+    let transcodes: TranscodeQueue | undefined;
+    let uploads: Uploads | undefined;
     try {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
@@ -96,20 +111,41 @@ export class App {
         },
         sfu: sfuReadiness(control, accepting),
       }));
-      web.use('/api', ...apiGuards(config), async (req, res, next) => {
+      const resolveSession: express.RequestHandler = async (req, res, next) => {
         try {
           res.locals.user = await sessions.resolve(req.headers.cookie);
           next();
         } catch (error) {
           next(error);
         }
+      };
+      const files = new VideoFiles(config.dataDir);
+      await files.ensure();
+      transcodes = await EmbeddedTranscodeQueue.create({
+        db,
+        files,
+        log,
+        workers: config.transcodeWorkers,
+        leaseMs: config.transcodeLeaseSeconds * 1000,
+        maxAttempts: config.transcodeMaxAttempts,
+        retryMs: config.transcodeRetrySeconds * 1000,
+        preset: config.transcodePreset,
+        clock,
       });
+      transcodes.onProgress(({ ownerId, ...event }) => {
+        sockets?.accounts.emitToAccount(ownerId, 'video:progress', event).catch((error: unknown) => log.warn({ err: error }, 'pushing video progress failed'));
+      });
+      uploads = videoUploads({ db, files, queue: transcodes, log, maxBytes: config.videoMaxUploadMb * 1024 * 1024 });
+      // tus bodies are raw bytes, not JSON: the upload endpoint sits before the JSON-only guards.
+      web.use(UPLOADS_PATH, refuseForeignWrites(config), resolveSession, uploads.handler);
+      web.use('/api', ...apiGuards(config), resolveSession);
       web.get('/api/config', (_req, res) => {
         res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });
       });
       web.use('/api/auth', authRoutes(db, sessions, { attemptsPerMinute: config.authRateLimit, guestsPerHour: config.guestsPerIpPerHour }, {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
+      web.use('/api/videos', videoRoutes({ db, files, access: options.videoAccess ?? ownersOnly }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
@@ -143,11 +179,15 @@ export class App {
       sweeper.start();
       app = new App(config, log, db, sfu, server, sockets, live, sweep);
       app.#sweeper = sweeper;
+      app.#uploads = uploads;
+      app.#transcodes = transcodes;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
     } catch (error) {
+      uploads?.close();
+      await transcodes?.close();
       await sfu?.close();
       await db.close();
       throw error;
@@ -177,6 +217,8 @@ export class App {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.#sweeper?.stop();
+      this.#uploads?.close();
+      await this.#transcodes?.close();
       await this.db.close();
       this.log.info('closed');
     })();

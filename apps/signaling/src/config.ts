@@ -90,6 +90,20 @@ export const SignalingConfig = z.object({
   iceConnectTimeoutMs: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   /** TURN_SELF_TEST — probe every TURN URL at start and log the result. */
   turnSelfTest: bool.default(true),
+  /** VIDEO_MAX_UPLOAD_MB — largest video one upload may be, in MiB (tus refuses larger ones before a byte is stored). */
+  videoMaxUploadMb: z.coerce.number().int().min(1).max(1024 * 1024).default(4096),
+  /** TRANSCODE_WORKERS — transcode jobs this process runs at once (embedded queue); 0 leaves them to other processes. */
+  transcodeWorkers: z.coerce.number().int().min(0).max(16).default(1),
+  /** TRANSCODE_MAX_ATTEMPTS — attempts per job before it ends failed with ffmpeg's error (a crashed worker's attempt counts). */
+  transcodeMaxAttempts: z.coerce.number().int().min(1).max(20).default(3),
+  /** TRANSCODE_LEASE_SECONDS — how long a worker's claim on a job lasts without renewal; a dead worker's job is retried after it. */
+  transcodeLeaseSeconds: z.coerce.number().min(1).max(3600).default(60),
+  /** TRANSCODE_RETRY_SECONDS — wait before a failed attempt is retried (doubles each attempt). */
+  transcodeRetrySeconds: z.coerce.number().min(0).max(86_400).default(30),
+  /** TRANSCODE_PRESET — x264 preset: faster presets use less CPU for bigger files. */
+  transcodePreset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** REDIS_URL — when set, transcode jobs go to BullMQ on this Redis, run by `roomcast-transcoder` processes. */
+  redisUrl: z.string().optional(),
   /** LOG_LEVEL — pino level. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -129,6 +143,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     roomListLimit: env.ROOM_LIST_LIMIT,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     logLevel: env.LOG_LEVEL,
+    videoMaxUploadMb: env.VIDEO_MAX_UPLOAD_MB,
+    transcodeWorkers: env.TRANSCODE_WORKERS,
+    transcodeMaxAttempts: env.TRANSCODE_MAX_ATTEMPTS,
+    transcodeLeaseSeconds: env.TRANSCODE_LEASE_SECONDS,
+    transcodeRetrySeconds: env.TRANSCODE_RETRY_SECONDS,
+    transcodePreset: env.TRANSCODE_PRESET,
+    redisUrl: env.REDIS_URL || undefined,
     turnUrls: env.TURN_URLS || undefined,
     turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE', unreadable),
     turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE', unreadable),

@@ -1,0 +1,109 @@
+// One transcode: a source file in, renditions + poster + seek-bar sprite out, with ffmpeg.
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RENDITION_LADDER } from '@roomcast/shared';
+import { ffmpeg, type Probe } from './ffmpeg.js';
+import type { Rendition, TranscodeOutput } from './video-store.js';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+const even = (n: number) => Math.max(2, 2 * Math.round(n / 2));
+
+/**
+ * The renditions for a source: its short side capped at the top of the ladder, then each rung
+ * below that. Never upscaled: a 360p source gets one 360p rendition. The short side is the "p",
+ * so a portrait phone video gets the same rungs as a landscape one.
+ */
+export function planRenditions(source: Size): Size[] {
+  const short = Math.min(source.width, source.height);
+  const top = Math.min(short, RENDITION_LADDER[0]);
+  const rungs = [top, ...RENDITION_LADDER.filter((h) => h < top)];
+  return rungs.map((p) => {
+    const scale = p / short;
+    return { width: even(source.width * scale), height: even(source.height * scale) };
+  });
+}
+
+/** Seek-bar previews: one frame every `interval` seconds, at most 100, tiled in rows of 10. */
+export function planSprite(durationMs: number, source: Size, thumbWidth = 160) {
+  const seconds = durationMs / 1000;
+  const interval = Math.max(1, Math.ceil(seconds / 100));
+  const count = Math.max(1, Math.ceil(seconds / interval));
+  const cols = Math.min(10, count);
+  const rows = Math.ceil(count / cols);
+  const thumbHeight = even((thumbWidth * source.height) / source.width);
+  return { interval, count, cols, rows, thumbWidth, thumbHeight };
+}
+
+const stamp = (ms: number) => {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s.toFixed(3).padStart(6, '0')}`;
+};
+
+/** The WebVTT whose cues point into the sprite (`sprite.jpg#xywh=x,y,w,h`), as players expect. */
+export function thumbnailsVtt(sprite: string, durationMs: number, plan: ReturnType<typeof planSprite>): string {
+  const cues: string[] = ['WEBVTT', ''];
+  for (let i = 0; i < plan.count; i++) {
+    const start = i * plan.interval * 1000;
+    const end = Math.min(durationMs, (i + 1) * plan.interval * 1000);
+    const x = (i % plan.cols) * plan.thumbWidth;
+    const y = Math.floor(i / plan.cols) * plan.thumbHeight;
+    cues.push(`${stamp(start)} --> ${stamp(end)}`, `${sprite}#xywh=${x},${y},${plan.thumbWidth},${plan.thumbHeight}`, '');
+  }
+  return cues.join('\n');
+}
+
+export interface TranscodeInput {
+  source: string;
+  probe: Probe;
+  /** The video's folder: outputs are written here, named with `tag` so attempts never collide. */
+  dir: string;
+  tag: string;
+  preset: string;
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Encodes every rendition in one ffmpeg run (one decode, split to each size) as H.264/AAC MP4
+ * with +faststart and a keyframe every 2 s (seeking lands close), then the poster and sprite.
+ */
+export async function transcode(input: TranscodeInput): Promise<TranscodeOutput> {
+  const { probe, dir, tag } = input;
+  const sizes = planRenditions(probe);
+  const files = sizes.map((s) => `${Math.min(s.width, s.height)}p-${tag}.mp4`);
+  const graph = [`[0:v]split=${sizes.length}${sizes.map((_, i) => `[s${i}]`).join('')}`]
+    .concat(sizes.map((s, i) => `[s${i}]scale=${s.width}:${s.height},setsar=1,format=yuv420p[o${i}]`))
+    .join(';');
+  const outputs = sizes.flatMap((_, i) => [
+    '-map', `[o${i}]`, ...(probe.hasAudio ? ['-map', '0:a:0'] : []),
+    '-c:v', 'libx264', '-preset', input.preset, '-crf', '23', '-profile:v', 'high',
+    '-force_key_frames', 'expr:gte(t,n_forced*2)',
+    ...(probe.hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'] : []),
+    '-sn', '-dn', '-movflags', '+faststart', join(dir, files[i]!),
+  ]);
+  const opts = { durationMs: probe.durationMs, ...(input.onProgress ? { onProgress: (f: number) => input.onProgress!(f * 0.95) } : {}), ...(input.signal ? { signal: input.signal } : {}) };
+  await ffmpeg(['-i', input.source, '-filter_complex', graph, ...outputs], opts);
+
+  const signal = input.signal ? { signal: input.signal } : {};
+  const poster = `poster-${tag}.jpg`;
+  const posterAt = Math.min(probe.durationMs * 0.1, 10_000) / 1000;
+  await ffmpeg(['-ss', posterAt.toFixed(3), '-i', input.source, '-frames:v', '1', '-vf', "scale=-2:'min(720,ih)'", '-q:v', '3', join(dir, poster)], signal);
+
+  const sprite = `sprite-${tag}.jpg`;
+  const plan = planSprite(probe.durationMs, probe);
+  await ffmpeg(['-i', input.source, '-an', '-vf', `fps=1/${plan.interval},scale=${plan.thumbWidth}:${plan.thumbHeight},tile=${plan.cols}x${plan.rows}`, '-frames:v', '1', '-q:v', '5', join(dir, sprite)], signal);
+  const thumbnails = `thumbnails-${tag}.vtt`;
+  await writeFile(join(dir, thumbnails), thumbnailsVtt(sprite, probe.durationMs, plan));
+  input.onProgress?.(1);
+
+  const renditions: Rendition[] = await Promise.all(
+    sizes.map(async (s, i) => ({ container: 'mp4' as const, width: s.width, height: s.height, file: files[i]!, bytes: (await stat(join(dir, files[i]!))).size })),
+  );
+  return { renditions, poster, sprite, thumbnails };
+}
