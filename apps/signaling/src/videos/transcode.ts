@@ -11,6 +11,8 @@ export interface Size {
 }
 
 const even = (n: number) => Math.max(2, 2 * Math.round(n / 2));
+/** Rounded to even (H.264 4:2:0 needs it) but never past the source's own (even-floored) size. */
+const evenWithin = (n: number, limit: number) => Math.min(even(n), Math.max(2, 2 * Math.floor(limit / 2)));
 
 /**
  * The renditions for a source: its short side capped at the top of the ladder, then each rung
@@ -23,7 +25,7 @@ export function planRenditions(source: Size): Size[] {
   const rungs = [top, ...RENDITION_LADDER.filter((h) => h < top)];
   return rungs.map((p) => {
     const scale = p / short;
-    return { width: even(source.width * scale), height: even(source.height * scale) };
+    return { width: evenWithin(source.width * scale, source.width), height: evenWithin(source.height * scale, source.height) };
   });
 }
 
