@@ -28,7 +28,7 @@ import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
 import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
-import { EmbeddedTranscodeQueue } from './videos/embedded-queue.js';
+import { openTranscodeQueue } from './videos/open-queue.js';
 import type { TranscodeQueue } from './videos/transcode-queue.js';
 import { UPLOADS_PATH, videoUploads, type Uploads } from './videos/uploads.js';
 import { VideoFiles } from './videos/video-files.js';
@@ -121,17 +121,7 @@ export class App {
       };
       const files = new VideoFiles(config.dataDir);
       await files.ensure();
-      transcodes = await EmbeddedTranscodeQueue.create({
-        db,
-        files,
-        log,
-        workers: config.transcodeWorkers,
-        leaseMs: config.transcodeLeaseSeconds * 1000,
-        maxAttempts: config.transcodeMaxAttempts,
-        retryMs: config.transcodeRetrySeconds * 1000,
-        preset: config.transcodePreset,
-        clock,
-      });
+      transcodes = await openTranscodeQueue(config, { db, files, log, clock });
       transcodes.onProgress(({ ownerId, ...event }) => {
         sockets?.accounts.emitToAccount(ownerId, 'video:progress', event).catch((error: unknown) => log.warn({ err: error }, 'pushing video progress failed'));
       });

@@ -11,7 +11,7 @@ import {
   type SfuConfig,
 } from '@roomcast/sfu';
 import type { TurnSettings } from './auth/turn-credentials.js';
-import { collectIssues, ConfigError, configErrorFrom, envName, isSecretVariable, parseEnv, type ConfigIssue } from './config-error.js';
+import { collectIssues, ConfigError, configErrorFrom, envName, formatConfigError, isSecretVariable, parseEnv, type ConfigIssue } from './config-error.js';
 import { parseAllowedOrigins } from './http/origin.js';
 import { parseTrustProxy } from './http/proxy.js';
 
@@ -104,6 +104,8 @@ export const SignalingConfig = z.object({
   transcodePreset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** REDIS_URL — when set, transcode jobs go to BullMQ on this Redis, run by `roomcast-transcoder` processes. */
   redisUrl: z.string().optional(),
+  /** TRANSCODE_QUEUE — the BullMQ queue's name on that Redis (deployments sharing one Redis use different names). */
+  transcodeQueue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _').default('roomcast-transcode'),
   /** LOG_LEVEL — pino level. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -150,6 +152,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     transcodeRetrySeconds: env.TRANSCODE_RETRY_SECONDS,
     transcodePreset: env.TRANSCODE_PRESET,
     redisUrl: env.REDIS_URL || undefined,
+    transcodeQueue: env.TRANSCODE_QUEUE,
     turnUrls: env.TURN_URLS || undefined,
     turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE', unreadable),
     turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE', unreadable),
@@ -205,5 +208,16 @@ function secretFrom(value: string | undefined, file: string | undefined, variabl
   } catch (error) {
     unreadable.push({ variable, problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     return undefined;
+  }
+}
+
+/** For process entries: the configuration, or a plain message naming each bad variable and exit 1. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
+  try {
+    return configFromEnv(env);
+  } catch (error) {
+    // An operator's mistake, not a crash: name each variable and what is wrong, no stack.
+    console.error(formatConfigError(error));
+    process.exit(1);
   }
 }
