@@ -31,6 +31,7 @@ import type { RoomcastIo } from './socket/types.js';
 import { openTranscodeQueue } from './videos/open-queue.js';
 import type { TranscodeQueue } from './videos/transcode-queue.js';
 import { UPLOADS_PATH, videoUploads, type Uploads } from './videos/uploads.js';
+import { subtitleRoutes } from './videos/subtitles.js';
 import { VideoFiles } from './videos/video-files.js';
 import { videoRoutes } from './videos/video-routes.js';
 import { ownersOnly, type VideoAccess } from './videos/video-store.js';
@@ -126,8 +127,9 @@ export class App {
         sockets?.accounts.emitToAccount(ownerId, 'video:progress', event).catch((error: unknown) => log.warn({ err: error }, 'pushing video progress failed'));
       });
       uploads = videoUploads({ db, files, queue: transcodes, log, maxBytes: config.videoMaxUploadMb * 1024 * 1024 });
-      // tus bodies are raw bytes, not JSON: the upload endpoint sits before the JSON-only guards.
+      // tus bodies (raw bytes) and subtitle files (text) are not JSON: they sit before the JSON-only guards.
       web.use(UPLOADS_PATH, refuseForeignWrites(config), resolveSession, uploads.handler);
+      web.use('/api/videos', subtitleRoutes({ db, files, before: [refuseForeignWrites(config), resolveSession] }));
       web.use('/api', ...apiGuards(config), resolveSession);
       web.get('/api/config', (_req, res) => {
         res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });

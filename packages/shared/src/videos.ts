@@ -121,6 +121,7 @@ export type RenameVideoBody = z.input<typeof RenameVideoBody>;
 export const SubtitleUploadQuery = z.object({ lang: SubtitleLang, label: SubtitleLabel });
 export type SubtitleUploadQuery = z.infer<typeof SubtitleUploadQuery>;
 export const SubtitleResponse = z.object({ subtitle: SubtitleView });
+export type SubtitleResponse = z.infer<typeof SubtitleResponse>;
 
 /**
  * tus `Upload-Metadata` of POST /api/uploads (tus-js-client `metadata`): the file's name

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlayableResponse, VideoListResponse, VideoProgressEvent, VideoResponse, type VideoView } from '@roomcast/shared';
+import { PlayableResponse, SubtitleResponse, VideoListResponse, VideoProgressEvent, VideoResponse, type VideoView } from '@roomcast/shared';
 import { makeClip } from '../testing/clips.js';
 import { Client, quickGuest, startTestApp } from '../testing/test-app.js';
 import { uploadFile } from '../testing/tus.js';
@@ -130,6 +130,39 @@ describe('videos over HTTP', () => {
     expect((await get(partyGuest, `/api/videos/${video.id}/playable`)).status).toBe(200);
     // Watching is not owning.
     expect((await partyGuest.call('DELETE', `/api/videos/${video.id}`)).status).toBe(404);
+  });
+
+  it('subtitles: .srt converted to WebVTT, served with the video; junk refused; owner only', async () => {
+    const srt = '1\r\n00:00:00,500 --> 00:00:02,000\r\n<b>Hello</b> there\r\n\r\n2\r\n00:00:02,000 --> 00:00:03,000\r\nBye\r\n';
+    const post = (client: Client, body: string, type = 'application/x-subrip', query = 'lang=en&label=English') =>
+      fetch(`${app.url}/api/videos/${video.id}/subtitles?${query}`, { method: 'POST', headers: { 'content-type': type, cookie: client.cookie }, body });
+    const created = await post(owner, srt);
+    expect(created.status).toBe(201);
+    const { subtitle } = SubtitleResponse.parse(await created.json());
+    expect(subtitle).toMatchObject({ lang: 'en', label: 'English' });
+    const vtt = await get(owner, subtitle.url);
+    expect(vtt.headers.get('content-type')).toMatch(/^text\/vtt/);
+    const text = await vtt.text();
+    expect(text).toMatch(/^WEBVTT/);
+    expect(text).toContain('00:00.500 --> 00:02.000');
+    expect(text).toContain('Bye');
+    const { video: playable } = PlayableResponse.parse(await (await get(partyGuest, `/api/videos/${video.id}/playable`)).json());
+    expect(playable.subtitles).toEqual([subtitle]);
+    expect((await get(partyGuest, subtitle.url)).status).toBe(200);
+
+    const vttUpload = await post(owner, 'WEBVTT\n\n00:01.000 --> 00:02.000\nBonjour\n', 'text/vtt', 'lang=fr&label=Fran%C3%A7ais');
+    expect(vttUpload.status).toBe(201);
+    expect((await post(owner, 'just some words, no cues at all')).status).toBe(422);
+    expect((await post(owner, srt, 'application/x-subrip', 'lang=english!&label=x')).status).toBe(400);
+    expect((await post(owner, srt, 'application/octet-stream')).status).toBe(415);
+    expect((await post(stranger, srt)).status).toBe(404);
+    expect((await post(partyGuest, srt)).status).toBe(404);
+
+    const removed = await fetch(`${app.url}/api/videos/${video.id}/subtitles/${subtitle.id}`, { method: 'DELETE', headers: { cookie: owner.cookie } });
+    expect(removed.status).toBe(204);
+    expect((await get(owner, subtitle.url)).status).toBe(404);
+    const folder = await readdir(join(app.config.dataDir, 'videos', video.id));
+    expect(folder.filter((f) => f.startsWith('sub-'))).toHaveLength(1); // the French one
   });
 
   it('My videos: list with state, rename, delete removes the files', async () => {
