@@ -30,6 +30,7 @@ export function Header() {
       </Link>
       <nav aria-label="Main" className="main-nav">
         {user && <NavLink to="/rooms">Rooms</NavLink>}
+        {user && <NavLink to="/videos">My videos</NavLink>}
         <NavLink to="/connectivity">Connectivity</NavLink>
       </nav>
       <div className="header-user">
