@@ -30,6 +30,8 @@ export function planRenditions(source: Size): Size[] {
 }
 
 /** Seek-bar previews: one frame every `interval` seconds, at most 100, tiled in rows of 10. */
+export type SpritePlan = ReturnType<typeof planSprite>;
+
 export function planSprite(durationMs: number, source: Size, thumbWidth = 160) {
   const seconds = durationMs / 1000;
   const interval = Math.max(1, Math.ceil(seconds / 100));
@@ -48,7 +50,7 @@ const stamp = (ms: number) => {
 };
 
 /** The WebVTT whose cues point into the sprite (`sprite.jpg#xywh=x,y,w,h`), as players expect. */
-export function thumbnailsVtt(sprite: string, durationMs: number, plan: ReturnType<typeof planSprite>): string {
+export function thumbnailsVtt(sprite: string, durationMs: number, plan: SpritePlan): string {
   const cues: string[] = ['WEBVTT', ''];
   for (let i = 0; i < plan.count; i++) {
     const start = i * plan.interval * 1000;
@@ -58,6 +60,32 @@ export function thumbnailsVtt(sprite: string, durationMs: number, plan: ReturnTy
     cues.push(`${stamp(start)} --> ${stamp(end)}`, `${sprite}#xywh=${x},${y},${plan.thumbWidth},${plan.thumbHeight}`, '');
   }
   return cues.join('\n');
+}
+
+/**
+ * ffmpeg arguments encoding every rendition in one run (one decode, split to each size) as
+ * H.264/AAC MP4 with +faststart and a keyframe every 2 s (seeking lands close); with `sprite`,
+ * the seek-bar sprite comes from the same decode instead of a second pass over the source.
+ */
+export function encodeArgs(
+  source: string,
+  outputs: Array<{ size: Size; file: string }>,
+  preset: string,
+  hasAudio: boolean,
+  sprite?: { file: string; plan: SpritePlan },
+): string[] {
+  const branches = outputs.length + (sprite ? 1 : 0);
+  const graph = [`[0:v]split=${branches}${Array.from({ length: branches }, (_, i) => `[s${i}]`).join('')}`]
+    .concat(outputs.map(({ size }, i) => `[s${i}]scale=${size.width}:${size.height},setsar=1,format=yuv420p[o${i}]`))
+    .concat(sprite ? [`[s${outputs.length}]fps=1/${sprite.plan.interval},scale=${sprite.plan.thumbWidth}:${sprite.plan.thumbHeight},tile=${sprite.plan.cols}x${sprite.plan.rows}[sprite]`] : [])
+    .join(';');
+  return ['-i', source, '-filter_complex', graph, ...outputs.flatMap(({ file }, i) => [
+    '-map', `[o${i}]`, ...(hasAudio ? ['-map', '0:a:0'] : []),
+    '-c:v', 'libx264', '-preset', preset, '-crf', '23', '-profile:v', 'high',
+    '-force_key_frames', 'expr:gte(t,n_forced*2)',
+    ...(hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'] : []),
+    '-sn', '-dn', '-movflags', '+faststart', file,
+  ]), ...(sprite ? ['-map', '[sprite]', '-frames:v', '1', '-q:v', '5', '-update', '1', sprite.file] : [])];
 }
 
 export interface TranscodeInput {
@@ -71,35 +99,20 @@ export interface TranscodeInput {
   signal?: AbortSignal;
 }
 
-/**
- * Encodes every rendition in one ffmpeg run (one decode, split to each size) as H.264/AAC MP4
- * with +faststart and a keyframe every 2 s (seeking lands close), then the poster and sprite.
- */
+/** Encodes the renditions and the seek-bar sprite (encodeArgs), then the poster. */
 export async function transcode(input: TranscodeInput): Promise<TranscodeOutput> {
   const { probe, dir, tag } = input;
   const sizes = planRenditions(probe);
   const files = sizes.map((s) => `${Math.min(s.width, s.height)}p-${tag}.mp4`);
-  const graph = [`[0:v]split=${sizes.length}${sizes.map((_, i) => `[s${i}]`).join('')}`]
-    .concat(sizes.map((s, i) => `[s${i}]scale=${s.width}:${s.height},setsar=1,format=yuv420p[o${i}]`))
-    .join(';');
-  const outputs = sizes.flatMap((_, i) => [
-    '-map', `[o${i}]`, ...(probe.hasAudio ? ['-map', '0:a:0'] : []),
-    '-c:v', 'libx264', '-preset', input.preset, '-crf', '23', '-profile:v', 'high',
-    '-force_key_frames', 'expr:gte(t,n_forced*2)',
-    ...(probe.hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'] : []),
-    '-sn', '-dn', '-movflags', '+faststart', join(dir, files[i]!),
-  ]);
-  const opts = { durationMs: probe.durationMs, ...(input.onProgress ? { onProgress: (f: number) => input.onProgress!(f * 0.95) } : {}), ...(input.signal ? { signal: input.signal } : {}) };
-  await ffmpeg(['-i', input.source, '-filter_complex', graph, ...outputs], opts);
-
-  const signal = input.signal ? { signal: input.signal } : {};
-  const poster = `poster-${tag}.jpg`;
-  const posterAt = Math.min(probe.durationMs * 0.1, 10_000) / 1000;
-  await ffmpeg(['-ss', posterAt.toFixed(3), '-i', input.source, '-frames:v', '1', '-vf', "scale=-2:'min(720,ih)'", '-q:v', '3', join(dir, poster)], signal);
-
   const sprite = `sprite-${tag}.jpg`;
   const plan = planSprite(probe.durationMs, probe);
-  await ffmpeg(['-i', input.source, '-an', '-vf', `fps=1/${plan.interval},scale=${plan.thumbWidth}:${plan.thumbHeight},tile=${plan.cols}x${plan.rows}`, '-frames:v', '1', '-q:v', '5', join(dir, sprite)], signal);
+  const opts = { durationMs: probe.durationMs, ...(input.onProgress ? { onProgress: (f: number) => input.onProgress!(f * 0.98) } : {}), ...(input.signal ? { signal: input.signal } : {}) };
+  const outputs = sizes.map((size, i) => ({ size, file: join(dir, files[i]!) }));
+  await ffmpeg(encodeArgs(input.source, outputs, input.preset, probe.hasAudio, { file: join(dir, sprite), plan }), opts);
+
+  const poster = `poster-${tag}.jpg`;
+  const posterAt = Math.min(probe.durationMs * 0.1, 10_000) / 1000;
+  await ffmpeg(['-ss', posterAt.toFixed(3), '-i', input.source, '-frames:v', '1', '-vf', "scale=-2:'min(720,ih)'", '-q:v', '3', join(dir, poster)], input.signal ? { signal: input.signal } : {});
   const thumbnails = `thumbnails-${tag}.vtt`;
   await writeFile(join(dir, thumbnails), thumbnailsVtt(sprite, probe.durationMs, plan));
   input.onProgress?.(1);
