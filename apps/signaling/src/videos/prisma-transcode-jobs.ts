@@ -97,7 +97,8 @@ export class PrismaTranscodeJobStore implements TranscodeJobStore {
           : { state: 'queued', lockedBy: null, lockedUntil: null, error, runAfter: retryAt },
       });
       if (!count) return 'lost';
-      if (final) await tx.video.updateMany({ where: { id: job.videoId }, data: { status: 'failed', error } });
+      // The owner sees the same state as the event said: failed for good, or waiting to retry.
+      await tx.video.updateMany({ where: { id: job.videoId }, data: final ? { status: 'failed', error } : { status: 'queued', progress: 0 } });
       return final ? 'failed' : 'retry';
     });
   }

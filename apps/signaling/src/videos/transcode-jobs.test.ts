@@ -58,6 +58,7 @@ describe.each(testDatabases)('transcode jobs on $name', ({ create }) => {
     const job = await db.transcodeJobs.add(v.id, 2);
     await db.transcodeJobs.claim('a', 1000, at(0));
     expect(await db.transcodeJobs.fail(job.id, 'a', 'boom', at(5000), at(10))).toBe('retry');
+    expect(await db.videos.findById(v.id)).toMatchObject({ status: 'queued', progress: 0 });
     expect(await db.transcodeJobs.claim('b', 1000, at(4000))).toBeNull(); // backoff not over
     expect(await db.transcodeJobs.claim('b', 1000, at(5000))).toMatchObject({ id: job.id, attempts: 2 });
     expect(await db.transcodeJobs.fail(job.id, 'b', 'boom again', at(9000), at(5010))).toBe('failed');
