@@ -102,6 +102,8 @@ export const SignalingConfig = z.object({
   transcodeRetrySeconds: z.coerce.number().min(0).max(86_400).default(30),
   /** TRANSCODE_PRESET — x264 preset: faster presets use less CPU for bigger files. */
   transcodePreset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** TRANSCODE_WEBM — also make WebM (VP9/Opus) renditions; VP9 costs several times H.264's CPU. */
+  transcodeWebm: bool.default(false),
   /** REDIS_URL — when set, transcode jobs go to BullMQ on this Redis, run by `roomcast-transcoder` processes. */
   redisUrl: z.string().optional(),
   /** TRANSCODE_QUEUE — the BullMQ queue's name on that Redis (deployments sharing one Redis use different names). */
@@ -151,6 +153,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     transcodeLeaseSeconds: env.TRANSCODE_LEASE_SECONDS,
     transcodeRetrySeconds: env.TRANSCODE_RETRY_SECONDS,
     transcodePreset: env.TRANSCODE_PRESET,
+    transcodeWebm: env.TRANSCODE_WEBM,
     redisUrl: env.REDIS_URL || undefined,
     transcodeQueue: env.TRANSCODE_QUEUE,
     turnUrls: env.TURN_URLS || undefined,

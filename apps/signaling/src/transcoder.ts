@@ -25,6 +25,7 @@ const worker = await startBullWorker({
   concurrency: Math.max(1, config.transcodeWorkers),
   leaseMs: config.transcodeLeaseSeconds * 1000,
   preset: config.transcodePreset,
+  webm: config.transcodeWebm,
 });
 log.info({ database: redactUrl(config.databaseUrl), dataDir: config.dataDir, concurrency: Math.max(1, config.transcodeWorkers) }, 'transcoder is up');
 

@@ -89,6 +89,8 @@ export interface BullWorkerOptions {
   /** How long a job's lock lasts without renewal (BullMQ renews at half). */
   leaseMs: number;
   preset: string;
+  /** Also WebM (VP9/Opus) renditions. */
+  webm?: boolean;
   /** How often stalled jobs (their worker died) are looked for; defaults to the lease. */
   stalledIntervalMs?: number;
 }
@@ -108,7 +110,7 @@ export async function startBullWorker(opts: BullWorkerOptions): Promise<{ close(
     await db.videos.setProgress(videoId, 'processing', 0);
     await publish('processing', 0);
     try {
-      const output = await runTranscode({ files, videoId, tag, preset: opts.preset, onProgress: (fraction) => {
+      const output = await runTranscode({ files, videoId, tag, preset: opts.preset, webm: opts.webm ?? false, onProgress: (fraction) => {
         const percent = Math.min(99, Math.floor(fraction * 100));
         if (percent === last) return;
         last = percent;

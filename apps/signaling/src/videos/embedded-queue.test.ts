@@ -78,6 +78,19 @@ describe('embedded transcode queue', () => {
     expect((await ws.db.transcodeJobs.findByVideo(small.id))[0]).toMatchObject({ state: 'done', attempts: 1 });
   });
 
+  it('with WebM enabled, adds VP9/Opus renditions of the same sizes', async () => {
+    const queue = await startQueue({ webm: true });
+    const video = await ws.addVideo(await makeClip(ws.clips, 'webm-src', { width: 320, height: 240, seconds: 2 }));
+    const ready = nextEvent(queue, (e) => e.videoId === video.id && e.status === 'ready');
+    await queue.enqueue(video);
+    await ready;
+    await queue.close();
+    const done = (await ws.db.videos.findById(video.id))!;
+    expect(done.renditions.map((r) => `${r.container} ${r.width}x${r.height}`).sort()).toEqual(['mp4 320x240', 'webm 320x240']);
+    const webm = done.renditions.find((r) => r.container === 'webm')!;
+    expect(ffprobeStreams(join(ws.files.dir(video.id), webm.file)).map((s) => s.codec_name).sort()).toEqual(['opus', 'vp9']);
+  });
+
   it('a job that keeps failing ends failed with ffmpeg’s error, after its attempts', async () => {
     const queue = await startQueue({ maxAttempts: 2 });
     const broken = join(ws.clips, 'broken.mp4');

@@ -22,6 +22,8 @@ export interface EmbeddedQueueOptions {
   /** First retry delay; doubles with each failed attempt. */
   retryMs: number;
   preset: string;
+  /** Also WebM (VP9/Opus) renditions. */
+  webm?: boolean;
   clock?: Clock;
   /** How often an idle worker looks for jobs another process queued (this process's own wake it at once). */
   pollMs?: number;
@@ -118,7 +120,7 @@ export class EmbeddedTranscodeQueue implements TranscodeQueue {
     const tag = shortId(8);
     emit('processing', 0);
     try {
-      const output = await runTranscode({ files, videoId: video.id, tag, preset: this.opts.preset, signal: abort.signal, onProgress: (fraction) => {
+      const output = await runTranscode({ files, videoId: video.id, tag, preset: this.opts.preset, webm: this.opts.webm ?? false, signal: abort.signal, onProgress: (fraction) => {
         const percent = Math.min(99, Math.floor(fraction * 100));
         if (percent === progress) return;
         progress = percent;

@@ -8,7 +8,7 @@ import { EmbeddedTranscodeQueue } from './embedded-queue.js';
 import type { TranscodeQueue } from './transcode-queue.js';
 import type { VideoFiles } from './video-files.js';
 
-type QueueConfig = Pick<SignalingConfig, 'redisUrl' | 'transcodeQueue' | 'transcodeWorkers' | 'transcodeLeaseSeconds' | 'transcodeMaxAttempts' | 'transcodeRetrySeconds' | 'transcodePreset'>;
+type QueueConfig = Pick<SignalingConfig, 'redisUrl' | 'transcodeQueue' | 'transcodeWorkers' | 'transcodeLeaseSeconds' | 'transcodeMaxAttempts' | 'transcodeRetrySeconds' | 'transcodePreset' | 'transcodeWebm'>;
 
 /**
  * With REDIS_URL, TRANSCODE_WORKERS jobs also run in this process (set it to 0 when
@@ -17,11 +17,11 @@ type QueueConfig = Pick<SignalingConfig, 'redisUrl' | 'transcodeQueue' | 'transc
 export async function openTranscodeQueue(config: QueueConfig, deps: { db: Database; files: VideoFiles; log: Logger; clock: Clock }): Promise<TranscodeQueue> {
   const common = { maxAttempts: config.transcodeMaxAttempts, retryMs: config.transcodeRetrySeconds * 1000 };
   if (!config.redisUrl) {
-    return EmbeddedTranscodeQueue.create({ ...deps, ...common, workers: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset });
+    return EmbeddedTranscodeQueue.create({ ...deps, ...common, workers: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset, webm: config.transcodeWebm });
   }
   const queue = await BullTranscodeQueue.create({ ...common, redisUrl: config.redisUrl, name: config.transcodeQueue });
   if (config.transcodeWorkers === 0) return queue;
-  const worker = await startBullWorker({ ...deps, redisUrl: config.redisUrl, name: config.transcodeQueue, concurrency: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset });
+  const worker = await startBullWorker({ ...deps, redisUrl: config.redisUrl, name: config.transcodeQueue, concurrency: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset, webm: config.transcodeWebm });
   return {
     enqueue: (video) => queue.enqueue(video),
     onProgress: (listener) => queue.onProgress(listener),

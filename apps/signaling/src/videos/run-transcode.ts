@@ -10,6 +10,7 @@ export interface RunTranscode {
   /** Names this attempt's output files, so a stale attempt never overwrites the committed one. */
   tag: string;
   preset: string;
+  webm?: boolean;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -23,6 +24,7 @@ export async function runTranscode(job: RunTranscode): Promise<TranscodeOutput> 
     dir: job.files.dir(job.videoId),
     tag: job.tag,
     preset: job.preset,
+    webm: job.webm ?? false,
     ...(job.onProgress ? { onProgress: job.onProgress } : {}),
     ...(job.signal ? { signal: job.signal } : {}),
   });

@@ -1,7 +1,7 @@
 // One transcode: a source file in, renditions + poster + seek-bar sprite out, with ffmpeg.
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RENDITION_LADDER } from '@roomcast/shared';
+import { RENDITION_LADDER, type VideoContainer } from '@roomcast/shared';
 import { ffmpeg, type Probe } from './ffmpeg.js';
 import type { Rendition, TranscodeOutput } from './video-store.js';
 
@@ -69,7 +69,7 @@ export function thumbnailsVtt(sprite: string, durationMs: number, plan: SpritePl
  */
 export function encodeArgs(
   source: string,
-  outputs: Array<{ size: Size; file: string }>,
+  outputs: Array<{ size: Size; file: string; container?: VideoContainer }>,
   preset: string,
   hasAudio: boolean,
   sprite?: { file: string; plan: SpritePlan },
@@ -79,14 +79,25 @@ export function encodeArgs(
     .concat(outputs.map(({ size }, i) => `[s${i}]scale=${size.width}:${size.height},setsar=1,format=yuv420p[o${i}]`))
     .concat(sprite ? [`[s${outputs.length}]fps=1/${sprite.plan.interval},scale=${sprite.plan.thumbWidth}:${sprite.plan.thumbHeight},tile=${sprite.plan.cols}x${sprite.plan.rows}[sprite]`] : [])
     .join(';');
-  return ['-i', source, '-filter_complex', graph, ...outputs.flatMap(({ file }, i) => [
+  return ['-i', source, '-filter_complex', graph, ...outputs.flatMap(({ file, container = 'mp4' }, i) => [
     '-map', `[o${i}]`, ...(hasAudio ? ['-map', '0:a:0'] : []),
-    '-c:v', 'libx264', '-preset', preset, '-crf', '23', '-profile:v', 'high',
-    '-force_key_frames', 'expr:gte(t,n_forced*2)',
-    ...(hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'] : []),
-    '-sn', '-dn', '-movflags', '+faststart', file,
+    ...(container === 'mp4' ? h264(preset, hasAudio) : vp9(preset, hasAudio)),
+    '-force_key_frames', 'expr:gte(t,n_forced*2)', '-sn', '-dn', file,
   ]), ...(sprite ? ['-map', '[sprite]', '-frames:v', '1', '-q:v', '5', '-update', '1', sprite.file] : [])];
 }
+
+const h264 = (preset: string, hasAudio: boolean) => [
+  '-c:v', 'libx264', '-preset', preset, '-crf', '23', '-profile:v', 'high',
+  ...(hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'] : []),
+  '-movflags', '+faststart',
+];
+
+/** VP9 has no x264 presets: the fastest two map to its realtime mode, the rest to "good". */
+const vp9 = (preset: string, hasAudio: boolean) => [
+  '-c:v', 'libvpx-vp9', '-crf', '33', '-b:v', '0', '-row-mt', '1',
+  ...(['ultrafast', 'superfast'].includes(preset) ? ['-deadline', 'realtime', '-cpu-used', '8'] : ['-deadline', 'good', '-cpu-used', '4']),
+  ...(hasAudio ? ['-c:a', 'libopus', '-b:a', '96k', '-ac', '2'] : []),
+];
 
 export interface TranscodeInput {
   source: string;
@@ -95,6 +106,8 @@ export interface TranscodeInput {
   dir: string;
   tag: string;
   preset: string;
+  /** Also VP9/Opus WebM renditions of the same sizes (TRANSCODE_WEBM). */
+  webm?: boolean;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -102,12 +115,14 @@ export interface TranscodeInput {
 /** Encodes the renditions and the seek-bar sprite (encodeArgs), then the poster. */
 export async function transcode(input: TranscodeInput): Promise<TranscodeOutput> {
   const { probe, dir, tag } = input;
-  const sizes = planRenditions(probe);
-  const files = sizes.map((s) => `${Math.min(s.width, s.height)}p-${tag}.mp4`);
+  const containers: VideoContainer[] = input.webm ? ['mp4', 'webm'] : ['mp4'];
+  const planned = containers.flatMap((container) =>
+    planRenditions(probe).map((size) => ({ container, size, name: `${Math.min(size.width, size.height)}p-${tag}.${container}` })),
+  );
   const sprite = `sprite-${tag}.jpg`;
   const plan = planSprite(probe.durationMs, probe);
   const opts = { durationMs: probe.durationMs, ...(input.onProgress ? { onProgress: (f: number) => input.onProgress!(f * 0.98) } : {}), ...(input.signal ? { signal: input.signal } : {}) };
-  const outputs = sizes.map((size, i) => ({ size, file: join(dir, files[i]!) }));
+  const outputs = planned.map((p) => ({ size: p.size, container: p.container, file: join(dir, p.name) }));
   await ffmpeg(encodeArgs(input.source, outputs, input.preset, probe.hasAudio, { file: join(dir, sprite), plan }), opts);
 
   const poster = `poster-${tag}.jpg`;
@@ -118,7 +133,7 @@ export async function transcode(input: TranscodeInput): Promise<TranscodeOutput>
   input.onProgress?.(1);
 
   const renditions: Rendition[] = await Promise.all(
-    sizes.map(async (s, i) => ({ container: 'mp4' as const, width: s.width, height: s.height, file: files[i]!, bytes: (await stat(join(dir, files[i]!))).size })),
+    planned.map(async (p) => ({ container: p.container, width: p.size.width, height: p.size.height, file: p.name, bytes: (await stat(join(dir, p.name))).size })),
   );
   return { renditions, poster, sprite, thumbnails };
 }
