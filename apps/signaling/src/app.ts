@@ -34,7 +34,14 @@ import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
 import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
-import type { VideoAccess } from './videos/video-store.js';
+import { openTranscodeQueue } from './videos/open-queue.js';
+import type { TranscodeQueue } from './videos/transcode-queue.js';
+import { UPLOADS_PATH, videoUploads, type Uploads } from './videos/uploads.js';
+import { subtitleRoutes } from './videos/subtitles.js';
+import { VideoFiles } from './videos/video-files.js';
+import { videoRoutes } from './videos/video-routes.js';
+import { ownersOnly, type VideoAccess } from './videos/video-store.js';
+import { refuseForeignWrites } from './http/origin.js';
 
 /** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
 export interface AppOptions {
@@ -60,6 +67,8 @@ export class App {
   #sweeper: Sweeper | undefined;
   #limiters: Limiters | undefined;
   #mailer: Mailer | undefined;
+  #uploads: Uploads | undefined;
+  #transcodes: TranscodeQueue | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -72,6 +81,11 @@ export class App {
     readonly sweep: IdleRoomSweep,
   ) {}
 
+  /** The transcode queue uploads go to (embedded, or BullMQ when REDIS_URL is set). */
+  get transcodes(): TranscodeQueue {
+    return this.#transcodes!;
+  }
+
   get io(): RoomcastIo {
     return this.sockets.io;
   }
@@ -82,6 +96,8 @@ export class App {
     let sfu: SfuHandle | undefined;
     const limiters = limitersFor(config.redisUrl);
     let mailer: Mailer | undefined;
+    let transcodes: TranscodeQueue | undefined;
+    let uploads: Uploads | undefined;
     try {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
@@ -112,14 +128,25 @@ export class App {
         },
         sfu: sfuReadiness(control, accepting),
       }));
-      web.use('/api', ...apiGuards(config), async (req, res, next) => {
+      const resolveSession: express.RequestHandler = async (req, res, next) => {
         try {
           res.locals.user = await sessions.resolve(req.headers.cookie);
           next();
         } catch (error) {
           next(error);
         }
+      };
+      const files = new VideoFiles(config.dataDir);
+      await files.ensure();
+      transcodes = await openTranscodeQueue(config, { db, files, log, clock });
+      transcodes.onProgress(({ ownerId, ...event }) => {
+        sockets?.accounts.emitToAccount(ownerId, 'video:progress', event).catch((error: unknown) => log.warn({ err: error }, 'pushing video progress failed'));
       });
+      uploads = videoUploads({ db, files, queue: transcodes, log, maxBytes: config.videoMaxUploadMb * 1024 * 1024 });
+      // tus bodies (raw bytes) and subtitle files (text) are not JSON: they sit before the JSON-only guards.
+      web.use(UPLOADS_PATH, refuseForeignWrites(config), resolveSession, uploads.handler);
+      web.use('/api/videos', subtitleRoutes({ db, files, before: [refuseForeignWrites(config), resolveSession] }));
+      web.use('/api', ...apiGuards(config), resolveSession);
       web.get('/api/config', (_req, res) => {
         res.json({ protocolVersion: PROTOCOL_VERSION, limits: LIMITS });
       });
@@ -142,6 +169,7 @@ export class App {
         requireConfirmedEmail: config.requireEmailConfirmation,
       }));
       web.use('/api/auth', emailRoutes({ db, links, limiters, userChanged, endAccount }));
+      web.use('/api/videos', videoRoutes({ db, files, access: options.videoAccess ?? ownersOnly }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
@@ -179,11 +207,15 @@ export class App {
       app.#sweeper = sweeper;
       app.#limiters = limiters;
       app.#mailer = mailer;
+      app.#uploads = uploads;
+      app.#transcodes = transcodes;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
     } catch (error) {
+      uploads?.close();
+      await transcodes?.close();
       await sfu?.close();
       await limiters.close();
       await mailer?.close();
@@ -217,6 +249,8 @@ export class App {
       await this.#sweeper?.stop();
       await this.#limiters?.close();
       await this.#mailer?.close();
+      this.#uploads?.close();
+      await this.#transcodes?.close();
       await this.db.close();
       this.log.info('closed');
     })();

@@ -11,7 +11,7 @@ import {
   type SfuConfig,
 } from '@roomcast/sfu';
 import type { TurnSettings } from './auth/turn-credentials.js';
-import { collectIssues, ConfigError, configErrorFrom, envName, isSecretVariable, parseEnv, type ConfigIssue } from './config-error.js';
+import { collectIssues, ConfigError, configErrorFrom, envName, formatConfigError, isSecretVariable, parseEnv, type ConfigIssue } from './config-error.js';
 import { parseAllowedOrigins } from './http/origin.js';
 import { parseTrustProxy } from './http/proxy.js';
 
@@ -72,7 +72,7 @@ export const SignalingConfig = z.object({
   emailConfirmTtlHours: z.coerce.number().positive().default(48),
   /** PASSWORD_RESET_TTL_MINUTES — how long a password-reset link works. */
   passwordResetTtlMinutes: z.coerce.number().positive().max(24 * 60).default(60),
-  /** REDIS_URL — `redis://…`: rate-limit counters (and, later, other shared state) live in Redis, shared by every instance. Unset: in memory. */
+  /** REDIS_URL — `redis://…`: rate-limit counters live in Redis, shared by every instance, and transcode jobs go to BullMQ there, run by `roomcast-transcoder` processes. Unset: in memory and in the database. */
   redisUrl: z.string().url().optional(),
   /** GUESTS_PER_IP_PER_HOUR — guest accounts one client address may create per hour. */
   guestsPerIpPerHour: z.coerce.number().int().positive().default(LIMITS.guestsPerIpPerHour),
@@ -112,6 +112,22 @@ export const SignalingConfig = z.object({
   iceConnectTimeoutMs: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   /** TURN_SELF_TEST — probe every TURN URL at start and log the result. */
   turnSelfTest: bool.default(true),
+  /** VIDEO_MAX_UPLOAD_MB — largest video one upload may be, in MiB (tus refuses larger ones before a byte is stored). */
+  videoMaxUploadMb: z.coerce.number().int().min(1).max(1024 * 1024).default(4096),
+  /** TRANSCODE_WORKERS — transcode jobs this process runs at once (embedded queue); 0 leaves them to other processes. */
+  transcodeWorkers: z.coerce.number().int().min(0).max(16).default(1),
+  /** TRANSCODE_MAX_ATTEMPTS — attempts per job before it ends failed with ffmpeg's error (a crashed worker's attempt counts). */
+  transcodeMaxAttempts: z.coerce.number().int().min(1).max(20).default(3),
+  /** TRANSCODE_LEASE_SECONDS — how long a worker's claim on a job lasts without renewal; a dead worker's job is retried after it. */
+  transcodeLeaseSeconds: z.coerce.number().min(1).max(3600).default(60),
+  /** TRANSCODE_RETRY_SECONDS — wait before a failed attempt is retried (doubles each attempt). */
+  transcodeRetrySeconds: z.coerce.number().min(0).max(86_400).default(30),
+  /** TRANSCODE_PRESET — x264 preset: faster presets use less CPU for bigger files. */
+  transcodePreset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** TRANSCODE_WEBM — also make WebM (VP9/Opus) renditions; VP9 costs several times H.264's CPU. */
+  transcodeWebm: bool.default(false),
+  /** TRANSCODE_QUEUE — the BullMQ queue's name on that Redis (deployments sharing one Redis use different names). */
+  transcodeQueue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _').default('roomcast-transcode'),
   /** LOG_LEVEL — pino level. */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -162,6 +178,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     roomListLimit: env.ROOM_LIST_LIMIT,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     logLevel: env.LOG_LEVEL,
+    videoMaxUploadMb: env.VIDEO_MAX_UPLOAD_MB,
+    transcodeWorkers: env.TRANSCODE_WORKERS,
+    transcodeMaxAttempts: env.TRANSCODE_MAX_ATTEMPTS,
+    transcodeLeaseSeconds: env.TRANSCODE_LEASE_SECONDS,
+    transcodeRetrySeconds: env.TRANSCODE_RETRY_SECONDS,
+    transcodePreset: env.TRANSCODE_PRESET,
+    transcodeWebm: env.TRANSCODE_WEBM,
+    transcodeQueue: env.TRANSCODE_QUEUE,
     turnUrls: env.TURN_URLS || undefined,
     turnSecret: secretFrom(env.TURN_SECRET, env.TURN_SECRET_FILE, 'TURN_SECRET_FILE', unreadable),
     turnSecretPrevious: secretFrom(env.TURN_SECRET_PREVIOUS, env.TURN_SECRET_PREVIOUS_FILE, 'TURN_SECRET_PREVIOUS_FILE', unreadable),
@@ -217,5 +241,16 @@ function secretFrom(value: string | undefined, file: string | undefined, variabl
   } catch (error) {
     unreadable.push({ variable, problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     return undefined;
+  }
+}
+
+/** For process entries: the configuration, or a plain message naming each bad variable and exit 1. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
+  try {
+    return configFromEnv(env);
+  } catch (error) {
+    // An operator's mistake, not a crash: name each variable and what is wrong, no stack.
+    console.error(formatConfigError(error));
+    process.exit(1);
   }
 }

@@ -1,17 +1,9 @@
 import { pino } from 'pino';
 import { App } from './app.js';
-import { configFromEnv, type SignalingConfig } from './config.js';
-import { formatConfigError } from './config-error.js';
+import { configOrExit } from './config.js';
 
 // Process lifecycle only: configuration, start, and the two-signal shutdown.
-let config: SignalingConfig;
-try {
-  config = configFromEnv();
-} catch (error) {
-  // An operator's mistake, not a crash: name each variable and what is wrong, no stack.
-  console.error(formatConfigError(error));
-  process.exit(1);
-}
+const config = configOrExit();
 const log = pino({ level: config.logLevel });
 
 try {

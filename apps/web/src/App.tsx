@@ -14,6 +14,7 @@ const RoomsPage = page(() => import('./pages/RoomsPage'), 'RoomsPage');
 const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
 const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
 const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
+const VideosPage = page(() => import('./pages/VideosPage'), 'VideosPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
@@ -48,6 +49,7 @@ export function App() {
             <Route path="/admin/mailbox" element={<MailboxPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
             <Route path="/connectivity" element={<ConnectivityPage />} />
+            <Route path="/videos" element={<VideosPage />} />
             {/* The page's old address, kept for links and bookmarks. */}
             <Route path="/connectivity.html" element={<ConnectivityPage />} />
             <Route path="/watch" element={<ComingSoonPage title="Watch parties" text="Watch videos together, in sync." />} />

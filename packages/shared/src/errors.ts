@@ -19,6 +19,8 @@ export const ErrorCode = z.enum([
   'limit_exceeded',
   /** The request's Content-Type or Content-Encoding is not one the server reads. */
   'unsupported_media_type',
+  /** An uploaded file is not media the server can use (ffprobe could not read it as a video). */
+  'unprocessable_media',
   /** Removed from this room by a moderator; may rejoin when the ban expires. */
   'banned',
   'not_in_room',
@@ -48,6 +50,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   link_invalid: 410,
+  unprocessable_media: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -3,6 +3,7 @@ import { Id, JsonBlob, Role } from './common.js';
 import { ErrorBody } from './errors.js';
 import { RoomView, UserView } from './http.js';
 import { LIMITS } from './limits.js';
+import { VideoProgressEvent } from './videos.js';
 import { sfuMethods, ConsumerOptions, DataConsumerOptions, IceServer, MediaKind, SfuTransportOptions } from './sfu.js';
 
 /**
@@ -127,6 +128,8 @@ export const serverEvents = {
   'session:ended': z.object({ reason: z.string() }),
   /** This connection's account changed (role, name); what it may do follows at once. */
   'session:updated': z.object({ user: UserView }),
+  /** Processing of one of this account's videos moved on (to every connection of the owner). */
+  'video:progress': VideoProgressEvent,
   /** The server is shutting down; reconnect later. */
   'server:shutdown': z.object({ reason: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

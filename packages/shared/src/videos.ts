@@ -4,7 +4,7 @@ import { LIMITS } from './limits.js';
 
 /**
  * Videos for watch parties: what the HTTP API (`/api/videos`), the tus upload endpoint
- * (`/api/uploads`) and the progress stream (`GET /api/videos/events`, Server-Sent Events) carry.
+ * (`/api/uploads`) and the progress event (socket.io `video:progress`, to the owner) carry.
  *
  * Life of a video: uploaded with tus → probed with ffprobe (refused and deleted if it is not a
  * playable video) → `queued` → `processing` (progress 0..100, pushed live) → `ready` (renditions,
@@ -121,6 +121,7 @@ export type RenameVideoBody = z.input<typeof RenameVideoBody>;
 export const SubtitleUploadQuery = z.object({ lang: SubtitleLang, label: SubtitleLabel });
 export type SubtitleUploadQuery = z.infer<typeof SubtitleUploadQuery>;
 export const SubtitleResponse = z.object({ subtitle: SubtitleView });
+export type SubtitleResponse = z.infer<typeof SubtitleResponse>;
 
 /**
  * tus `Upload-Metadata` of POST /api/uploads (tus-js-client `metadata`): the file's name
@@ -133,7 +134,7 @@ export const UploadMetadata = z.object({
 });
 export type UploadMetadata = z.infer<typeof UploadMetadata>;
 
-/** One event of GET /api/videos/events (Server-Sent Events, `event: progress`), for the owner's videos. */
+/** socket.io `video:progress`: pushed to every connection of the video's owner as processing moves on. */
 export const VideoProgressEvent = z.object({
   videoId: Id,
   status: VideoStatus,

@@ -8,6 +8,7 @@ import { type Client, PrismaRoomStore, PrismaSessionStore, PrismaUserStore } fro
 import { applyMigrations, DEFAULT_MIGRATIONS_ROOT } from './schema-engine.js';
 import type { Database, DatabaseProvider, DbLogger } from './types.js';
 import { PrismaEmailTokenStore } from '../email/prisma-email-token-store.js';
+import { PrismaTranscodeJobStore } from '../videos/prisma-transcode-jobs.js';
 import { PrismaVideoStore } from '../videos/prisma-video-store.js';
 
 export type ParsedDatabaseUrl =
@@ -148,6 +149,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       rooms: new PrismaRoomStore(prisma),
       videos: new PrismaVideoStore(prisma),
       emailTokens: new PrismaEmailTokenStore(prisma),
+      transcodeJobs: new PrismaTranscodeJobStore(prisma),
       appliedMigrations,
       async ping() {
         // Prisma would silently reconnect after $disconnect(); a closed database is not ready.

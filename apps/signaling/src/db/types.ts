@@ -7,6 +7,7 @@
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
 import type { EmailTokenStore } from '../email/email-token-store.js';
 import type { VideoStore } from '../videos/video-store.js';
+import type { TranscodeJobStore } from '../videos/transcode-jobs.js';
 
 // The value sets come from the wire protocol, so the database and the API cannot drift apart.
 export const USER_ROLES = Role.options;
@@ -184,6 +185,8 @@ export interface Database {
   readonly videos: VideoStore;
   /** Single-use links sent by email: email/email-token-store.ts. */
   readonly emailTokens: EmailTokenStore;
+  /** The embedded transcode queue's jobs: videos/transcode-jobs.ts. */
+  readonly transcodeJobs: TranscodeJobStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */

@@ -1,3 +1,4 @@
+import type { ServerEvent, ServerEventPayload } from '@roomcast/shared';
 import type { User } from '../db/index.js';
 import { userView } from '../http/context.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
@@ -34,6 +35,14 @@ export class AccountSockets {
       socket.disconnect(true);
     }
     return socketIds.length;
+  }
+
+  /** Sends an event to every connection of the account (each of its tabs and devices). */
+  async emitToAccount<E extends ServerEvent>(userId: string, event: E, payload: ServerEventPayload<E>): Promise<void> {
+    for (const id of await this.registry.byAccount(userId)) {
+      const socket = this.io.sockets.sockets.get(id);
+      (socket?.emit as ((e: E, p: ServerEventPayload<E>) => boolean) | undefined)?.call(socket, event, payload);
+    }
   }
 
   /** The account changed (role, name): each open connection acts as the new account from now on. */

@@ -1,6 +1,7 @@
 // VideoStore on Prisma (both providers; typed against the SQLite client, see db/prisma-stores.ts).
 import { VideoContainer, VideoStatus } from '@roomcast/shared';
 import type {
+  Prisma,
   PrismaClient,
   Video as VideoRow,
   VideoRendition as RenditionRow,
@@ -101,18 +102,7 @@ export class PrismaVideoStore implements VideoStore {
   }
 
   async finish(id: string, output: TranscodeOutput): Promise<Video | null> {
-    const done = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.video.updateMany({
-        where: { id },
-        data: { status: 'ready', progress: 100, error: null, poster: output.poster, sprite: output.sprite, thumbnails: output.thumbnails },
-      });
-      if (!count) return false;
-      await tx.videoRendition.deleteMany({ where: { videoId: id } });
-      await tx.videoRendition.createMany({
-        data: output.renditions.map((r) => ({ videoId: id, container: r.container, width: r.width, height: r.height, file: r.file, bytes: BigInt(r.bytes) })),
-      });
-      return true;
-    });
+    const done = await this.prisma.$transaction((tx) => writeFinish(tx, id, output));
     return done ? this.findById(id) : null;
   }
 
@@ -132,4 +122,21 @@ export class PrismaVideoStore implements VideoStore {
     const { count } = await this.prisma.videoSubtitle.deleteMany({ where: { id: subtitleId, videoId } });
     return count ? toSubtitle(row) : null;
   }
+}
+
+/**
+ * Marks the video ready with exactly these outputs, inside the caller's transaction (the
+ * transcode queue commits its job and the video together). @returns false when the video is gone.
+ */
+export async function writeFinish(tx: Prisma.TransactionClient, id: string, output: TranscodeOutput): Promise<boolean> {
+  const { count } = await tx.video.updateMany({
+    where: { id },
+    data: { status: 'ready', progress: 100, error: null, poster: output.poster, sprite: output.sprite, thumbnails: output.thumbnails },
+  });
+  if (!count) return false;
+  await tx.videoRendition.deleteMany({ where: { videoId: id } });
+  await tx.videoRendition.createMany({
+    data: output.renditions.map((r) => ({ videoId: id, container: r.container, width: r.width, height: r.height, file: r.file, bytes: BigInt(r.bytes) })),
+  });
+  return true;
 }

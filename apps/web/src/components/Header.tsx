@@ -31,6 +31,7 @@ export function Header() {
       <nav aria-label="Main" className="main-nav">
         {user && <NavLink to="/rooms">Rooms</NavLink>}
         {user?.role === 'admin' && <NavLink to="/admin/mailbox">Mailbox</NavLink>}
+        {user && <NavLink to="/videos">My videos</NavLink>}
         <NavLink to="/connectivity">Connectivity</NavLink>
       </nav>
       <div className="header-user">

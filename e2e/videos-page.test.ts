@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openParticipant, type Participant } from './harness/browser.js';
+import { signUp } from './harness/flows.js';
+import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
+
+/**
+ * "My videos" in a real browser against the real server: a file picked in the page goes up over
+ * tus with a progress bar, is transcoded with its progress pushed live, and shows its poster;
+ * a file that is not a video is refused with the server's words; rename and delete work.
+ */
+let server: RunningRoomcast;
+let person: Participant;
+let clips: string;
+
+beforeAll(async () => {
+  clips = mkdtempSync(path.join(tmpdir(), 'roomcast-e2e-clips-'));
+  execFileSync('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=15:duration=4',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(clips, 'beach.mp4'),
+  ]);
+  writeFileSync(path.join(clips, 'notes.mp4'), 'not a film at all\n'.repeat(100));
+  server = await startRoomcast({ env: { TRANSCODE_PRESET: 'ultrafast' } });
+  person = await openParticipant();
+});
+afterAll(async () => {
+  await person?.close();
+  await server?.stop();
+  if (clips) rmSync(clips, { recursive: true, force: true });
+});
+
+describe('My videos page', () => {
+  it('uploads with a progress bar, shows processing live, then the ready video with its poster', async () => {
+    const { page } = person;
+    await signUp(page, server.url, { email: 'viewer@example.org', password: 'popcorn and a film', name: 'Viewer' });
+    await page.getByRole('link', { name: 'My videos' }).click();
+    await page.getByTestId('videos-empty').waitFor();
+    // Record every progress bar that appears, however briefly (a small clip is quick).
+    await page.evaluate(() => {
+      const seen = ((window as unknown as { seen: Set<string> }).seen = new Set<string>());
+      new MutationObserver(() => {
+        for (const id of ['upload-progress', 'video-progress']) if (document.querySelector(`[data-testid="${id}"]`)) seen.add(id);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await page.getByTestId('video-file').setInputFiles(path.join(clips, 'beach.mp4'));
+    const item = page.locator('[data-testid="video-item"][data-status="ready"]');
+    await item.waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen].sort())).toEqual(['upload-progress', 'video-progress']);
+    await expect(item.getByTestId('video-title').textContent()).resolves.toBe('beach');
+    await page.waitForFunction(() => (document.querySelector('.video-item img') as HTMLImageElement | null)?.naturalWidth === 640);
+    expect(await item.getByRole('link', { name: 'Start a watch party' }).getAttribute('href')).toMatch(/^\/party\/new\?video=/);
+  });
+
+  it('refuses a file that is not a video with the server’s reason', async () => {
+    const { page } = person;
+    await page.getByTestId('video-file').setInputFiles(path.join(clips, 'notes.mp4'));
+    await expect(page.getByTestId('upload-error').textContent()).resolves.toMatch(/cannot be used/);
+    expect(await page.getByTestId('video-item').count()).toBe(1);
+  });
+
+  it('renames and deletes', async () => {
+    const { page } = person;
+    const item = page.getByTestId('video-item');
+    await item.getByRole('button', { name: 'Rename' }).click();
+    await item.getByTestId('video-title-input').fill('Beach day');
+    await item.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="video-title"]')?.textContent === 'Beach day');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await item.getByTestId('video-delete').click();
+    await page.getByTestId('videos-empty').waitFor();
+    await page.reload();
+    await page.getByTestId('videos-empty').waitFor();
+  });
+});
