@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino, type Logger } from 'pino';
@@ -28,6 +29,12 @@ import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
 import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
+import { MemoryPartyStore } from './party/memory-party-store.js';
+import type { PartyStore } from './party/party-store.js';
+import { PartyService } from './party/party-service.js';
+import { MemoryPinGuard } from './party/pin-guard.js';
+import { partyRoutes } from './http/party-routes.js';
+import { videoFileRoute } from './videos/file-route.js';
 import type { VideoAccess } from './videos/video-store.js';
 
 /** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
@@ -42,7 +49,12 @@ export interface AppOptions {
   registry?: SocketRegistry;
   /** Who besides owners and admins may watch a video: the watch-party side (videos/video-store.ts). */
   videoAccess?: VideoAccess;
+  /** Watch parties' shared state; in memory by default. */
+  parties?: PartyStore;
 }
+
+/** Parties one account may have open at once. */
+const PARTIES_PER_ACCOUNT = 5;
 
 /**
  * The whole embedded Roomcast: database, SFU workers, HTTP API, socket.io and the web app on
@@ -79,6 +91,10 @@ export class App {
       const live = options.live ?? new MemoryLiveStore(clock);
       const moderation = options.moderation ?? new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
       const registry = options.registry ?? new MemorySocketRegistry();
+      const parties = options.parties ?? new MemoryPartyStore();
+      const party = new PartyService({ parties, pins: new MemoryPinGuard(clock), videos: db.videos, clock });
+      // Members of a party may fetch the files of what it plays or queues.
+      const videoAccess = options.videoAccess ?? { partyAllows: (userId: string, videoId: string) => parties.allows(userId, videoId) };
       const control = sfu;
       let sockets: SocketLayer | undefined;
       const closeLive = async (roomId: string, reason: string) => sockets?.closeRoom(roomId, reason);
@@ -111,6 +127,8 @@ export class App {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
+      web.use('/api/parties', partyRoutes({ db, parties, videoAccess, clock, perAccount: PARTIES_PER_ACCOUNT }));
+      web.use('/api/videos', videoFileRoute(db.videos, videoAccess, path.join(config.dataDir, 'videos')));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));
@@ -129,7 +147,7 @@ export class App {
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
-      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config) });
+      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config) });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
         await db.rooms.close(roomId);
