@@ -32,6 +32,7 @@ import type { RoomcastIo } from './socket/types.js';
 import { MemoryPartyStore } from './party/memory-party-store.js';
 import type { PartyStore } from './party/party-store.js';
 import { PartyService } from './party/party-service.js';
+import { mountPeerServer, type PeerMesh } from './party/peer-server.js';
 import { MemoryPinGuard } from './party/pin-guard.js';
 import { partyRoutes } from './http/party-routes.js';
 import { videoFileRoute } from './videos/file-route.js';
@@ -64,6 +65,7 @@ export class App {
   #closing: Promise<void> | undefined;
   #accepting = true;
   #sweeper: Sweeper | undefined;
+  #mesh: PeerMesh | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -84,6 +86,7 @@ export class App {
     log.info({ database: redactUrl(config.databaseUrl) }, 'opening database');
     const db = await openDatabase(config.databaseUrl, log, { poolSize: config.databasePoolSize });
     let sfu: SfuHandle | undefined;
+    let mesh: PeerMesh | undefined;
     try {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
@@ -103,6 +106,9 @@ export class App {
       const accepting = () => (app ? app.#accepting : false);
 
       const web = express();
+      const server = config.tlsCertFile && config.tlsKeyFile
+        ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
+        : http.createServer(web);
       web.disable('x-powered-by');
       web.set('trust proxy', config.trustProxy);
       web.use(healthRoutes({
@@ -140,12 +146,11 @@ export class App {
         refusals: () => sockets?.refusals.totals() ?? {},
       }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
+      mesh = mountPeerServer(web, server, { sessions, parties, origin: config, log });
+      party.onMeshGone = (meshId) => mesh?.disconnect(meshId);
       web.use(webApp(config.webDist));
       web.use(errorHandler(log));
 
-      const server = config.tlsCertFile && config.tlsKeyFile
-        ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
-        : http.createServer(web);
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config) });
       const idleMs = config.roomIdleHours * 3_600_000;
@@ -161,11 +166,13 @@ export class App {
       sweeper.start();
       app = new App(config, log, db, sfu, server, sockets, live, sweep);
       app.#sweeper = sweeper;
+      app.#mesh = mesh;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
       return app;
     } catch (error) {
+      mesh?.close();
       await sfu?.close();
       await db.close();
       throw error;
@@ -189,6 +196,7 @@ export class App {
       this.log.info({ reason }, 'draining');
       this.io.emit('server:shutdown', { reason });
       this.sweep.stop();
+      this.#mesh?.close();
       await this.io.close();
       await this.sockets.drain();
       await this.sfu.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './common.js';
+import { IceServer } from './sfu.js';
 import { PlayableVideo } from './videos.js';
 
 /**
@@ -172,6 +173,8 @@ export const PartySnapshot = z.object({
   chat: z.array(ChatMessage).max(PARTY.chatTail),
   /** This member's own mesh id. */
   meshId: MeshId,
+  /** For the PeerJS mesh: short-lived TURN credentials, as with every transport. */
+  iceServers: z.array(IceServer).max(16).optional(),
   /** Server epoch ms when the snapshot was taken (a first, rough clock offset). */
   serverTime: ServerTime,
 });

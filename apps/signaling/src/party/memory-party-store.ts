@@ -1,4 +1,4 @@
-import { RoomcastError } from '@roomcast/shared';
+import { RoomcastError, type PartyMember } from '@roomcast/shared';
 import type { Party, PartyStore } from './party-store.js';
 
 /** Deep-freezes a party so no caller can change shared state behind the store's back. */
@@ -41,6 +41,14 @@ export class MemoryPartyStore implements PartyStore {
     let count = 0;
     for (const party of this.#parties.values()) if (party.creatorId === creatorId) count++;
     return count;
+  }
+
+  async findMember(meshId: string): Promise<{ roomId: string; member: PartyMember } | undefined> {
+    for (const party of this.#parties.values()) {
+      const member = party.members.find((m) => m.meshId === meshId);
+      if (member) return { roomId: party.roomId, member };
+    }
+    return undefined;
   }
 
   async allows(userId: string, videoId: string): Promise<boolean> {

@@ -22,6 +22,9 @@ const newMeshId = (): string => randomBytes(12).toString('hex');
  * `room:join` and the one leave path, and tells the room.
  */
 export class PartyService {
+  /** Told the mesh id of each membership that ended (the peer server closes its connection). */
+  onMeshGone: (meshId: string) => void = () => {};
+
   constructor(private readonly deps: PartyServiceDeps) {}
 
   get parties(): PartyStore {
@@ -61,8 +64,12 @@ export class PartyService {
 
   /** Removes the member; undefined when the party is gone. */
   async leave(roomId: string, peerId: string): Promise<Party | undefined> {
-    if (!(await this.deps.parties.get(roomId))) return undefined;
-    return this.deps.parties.update(roomId, (p) => removeMember(p, peerId, this.deps.clock()));
+    const before = await this.deps.parties.get(roomId);
+    if (!before) return undefined;
+    const gone = before.members.find((m) => m.peerId === peerId);
+    const after = await this.deps.parties.update(roomId, (p) => removeMember(p, peerId, this.deps.clock()));
+    if (gone) this.onMeshGone(gone.meshId);
+    return after;
   }
 
   async end(roomId: string): Promise<void> {

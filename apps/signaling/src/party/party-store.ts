@@ -33,6 +33,8 @@ export interface PartyStore {
   delete(roomId: string): Promise<void>;
   /** Parties this account created that still exist (a per-person cap). */
   countByCreator(creatorId: string): Promise<number>;
+  /** The membership a PeerJS mesh id belongs to (the peer server admits only its owner). */
+  findMember(meshId: string): Promise<{ roomId: string; member: PartyMember } | undefined>;
   /** Whether the account is a member of a party that plays or queues the video (videos/video-store.ts VideoAccess). */
   allows(userId: string, videoId: string): Promise<boolean>;
 }

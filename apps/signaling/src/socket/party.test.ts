@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { PARTY, type PartyPresence, type PlaybackState } from '@roomcast/shared';
 import { ask, Client, quickGuest, startTestApp, type TestSocket } from '../testing/test-app.js';
 import { readyVideo } from '../testing/videos.js';
@@ -163,6 +164,32 @@ describe('the party\'s video files', () => {
     expect(beyond.status).toBe(416);
     expect((await get(eve, undefined)).headers.get('accept-ranges')).toBe('bytes');
     expect((await fetch(`${app.url}/api/videos/${videoId}/files/..%2Fx`, { headers: { cookie: eve.cookie } })).status).toBe(400);
+    member.socket.close();
+  });
+});
+
+describe('the PeerJS server', () => {
+  /** Opens the PeerJS signalling socket as a page would; resolves with PeerJS's first message or the refusal status. */
+  const peerSocket = (client: Client, meshId: string) =>
+    new Promise<{ open?: string; status?: number; closed: Promise<void> }>((resolve) => {
+      const ws = new WebSocket(`${app.url.replace('http', 'ws')}/peerjs/peerjs?key=peerjs&id=${meshId}&token=tok123`, { headers: { cookie: client.cookie } });
+      const closed = new Promise<void>((done) => ws.once('close', () => done()));
+      ws.once('message', (data) => resolve({ open: JSON.parse(String(data)).type, closed }));
+      ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode, closed }));
+    });
+
+  it('shares the port, admits a member under its own mesh id only, and closes its link when it leaves the party', async () => {
+    const roomId = openRoom;
+    const fay = await quickGuest(app, 'Fay');
+    const member = await join(fay, roomId);
+    const meshId = member.joined.data.party.meshId as string;
+    expect((await peerSocket(await quickGuest(app, 'Gus'), meshId)).status).toBe(403);
+    expect((await peerSocket(new Client(app.url), meshId)).status).toBe(401);
+    expect((await peerSocket(fay, 'notamemberatall0000')).status).toBe(403);
+    const link = await peerSocket(fay, meshId);
+    expect(link.open).toBe('OPEN');
+    expect((await ask(member.socket, 'room:leave', {})).ok).toBe(true);
+    await link.closed;
     member.socket.close();
   });
 });

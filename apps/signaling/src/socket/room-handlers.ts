@@ -5,6 +5,8 @@ import type { Database } from '../db/index.js';
 import { roomView } from '../http/room-routes.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
+import { iceExtras } from '../auth/ice-config.js';
+import type { TurnSettings } from '../auth/turn-credentials.js';
 import { presenceOf } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { RoomMedia } from '../rooms/room-media.js';
@@ -22,6 +24,7 @@ export interface RoomDeps {
   roomLimits: Record<RoomKind, number>;
   /** Watch rooms: the party's PIN gate, membership and snapshot. */
   party: PartyService;
+  turn: TurnSettings | undefined;
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
 }
@@ -88,7 +91,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
       routerRtpCapabilities,
       moderated: moderation.moderated,
       activeSpeakerId: joined.activeSpeakerId,
-      ...(party ? { party: party.snapshot } : {}),
+      ...(party ? { party: { ...party.snapshot, ...iceExtras({ turn: deps.turn }, user.id) } } : {}),
     };
   });
 
