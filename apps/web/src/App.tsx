@@ -13,6 +13,8 @@ const RoomsPage = page(() => import('./pages/RoomsPage'), 'RoomsPage');
 const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
 const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
 const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
+const PartyPage = page(() => import('./pages/PartyPage'), 'PartyPage');
+const NewPartyPage = page(() => import('./pages/PartyPage'), 'NewPartyPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
@@ -37,6 +39,8 @@ export function App() {
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
+            <Route path="/party/new" element={<NewPartyPage />} />
+            <Route path="/party/:roomId" element={<PartyPage />} />
             <Route path="/connectivity" element={<ConnectivityPage />} />
             {/* The page's old address, kept for links and bookmarks. */}
             <Route path="/connectivity.html" element={<ConnectivityPage />} />

@@ -204,6 +204,8 @@ export const PartyInfo = z.object({
   roomId: Id,
   name: z.string(),
   hasPin: z.boolean(),
+  /** Whether the caller must give the PIN (its creator need not). */
+  needsPin: z.boolean(),
   members: z.number().int().nonnegative(),
   /** The path to share (`/party/<roomId>`). */
   sharePath: z.string(),

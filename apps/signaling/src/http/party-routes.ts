@@ -17,10 +17,11 @@ export interface PartyRouteDeps {
   perAccount: number;
 }
 
-const info = (party: Party, name: string): PartyInfo => ({
+const info = (party: Party, name: string, callerId: string): PartyInfo => ({
   roomId: party.roomId,
   name,
   hasPin: party.pinHash !== null,
+  needsPin: party.pinHash !== null && party.creatorId !== callerId,
   members: party.members.length,
   sharePath: partyPath(party.roomId),
 });
@@ -57,19 +58,19 @@ export function partyRoutes({ db, parties, videoAccess, clock, perAccount }: Par
         queue: [],
         chat: [],
       });
-      res.status(201).json({ party: info(party, room.name) });
+      res.status(201).json({ party: info(party, room.name, user.id) });
     }),
   );
 
   router.get(
     '/:id',
     handle(async (req, res) => {
-      requireUser(res);
+      const user = requireUser(res);
       const id = parseOrThrow(Id, req.params.id, 'party id');
       const room = await db.rooms.findById(id);
       const party = await parties.get(id);
       if (!room || room.closedAt || !party) throw notFound('party');
-      res.json({ party: info(party, room.name) });
+      res.json({ party: info(party, room.name, user.id) });
     }),
   );
 

@@ -51,7 +51,7 @@ describe('creating a party', () => {
     expect(res.status).toBe(201);
     expect(res.json.party).toMatchObject({ name: 'Test pattern', hasPin: true, members: 0, sharePath: `/party/${res.json.party.roomId}` });
     const guest = await quickGuest(app, 'Looker');
-    expect((await guest.call('GET', `/api/parties/${res.json.party.roomId}`)).json.party).toMatchObject({ hasPin: true, name: 'Test pattern' });
+    expect((await guest.call('GET', `/api/parties/${res.json.party.roomId}`)).json.party).toMatchObject({ hasPin: true, needsPin: true, name: 'Test pattern' });
     // Someone else's video cannot start a party (indistinguishable from no video).
     expect((await guest.call('POST', '/api/parties', { videoId })).json.error.code).toBe('not_found');
     expect((await owner.call('POST', '/api/parties', { videoId, pin: '12' })).json.error.code).toBe('bad_request');

@@ -3,8 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { App } from '../app.js';
 import { shortId } from '../db/ids.js';
+import type { Database } from '../db/index.js';
 import { videoFolder } from '../videos/file-route.js';
 
 const run = promisify(execFile);
@@ -32,7 +32,11 @@ export async function testClip(seconds = 30): Promise<string> {
  * A ready video owned by `ownerId`: the row with one mp4 rendition, its file in place where
  * the file route serves it. What the upload and transcode side would have left.
  */
-export async function readyVideo(app: App, ownerId: string, opts: { title?: string; seconds?: number } = {}): Promise<string> {
+export async function readyVideo(
+  app: { db: Database; config: { dataDir: string } },
+  ownerId: string,
+  opts: { title?: string; seconds?: number } = {},
+): Promise<string> {
   const seconds = opts.seconds ?? 30;
   const clip = await testClip(seconds);
   const id = shortId();
