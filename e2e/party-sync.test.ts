@@ -125,6 +125,29 @@ describe('a watch party', () => {
     }
   });
 
+  it('with one member\'s peer links cut, carries its commands and chat through the server, and its page says so', async () => {
+    const roomId = await startParty(host, videoId);
+    await enterParty(host, server.url, roomId);
+    const cut = await newPerson(browser);
+    await guestIn(cut, server.url, 'Offline mesh');
+    await enterParty(cut, server.url, roomId);
+    await cut.waitForFunction(() => document.querySelector('[data-testid="party-member"][data-link="direct"]') !== null);
+    await cut.evaluate(() => (window as unknown as { roomcastParty: { cutMesh(): void } }).roomcastParty.cutMesh());
+    await cut.waitForFunction(() => document.querySelector('[data-testid="party-member"][data-link="server"] [data-testid="party-member-link"]')?.textContent === 'via the server');
+    // The host sees the link gone too (after its redials are refused).
+    await host.waitForFunction(() => document.querySelector('[data-testid="party-member"][data-link="server"]') !== null, undefined, { timeout: 20_000 });
+
+    await host.getByTestId('party-play').click();
+    await cut.waitForFunction(() => !document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!.paused);
+    await settle();
+    const [drift] = pairwiseDriftMs([await sampleVideo(host), await sampleVideo(cut)]);
+    expect(drift).toBeLessThanOrEqual(50);
+    await cut.getByTestId('chat-input').fill('still here');
+    await cut.getByTestId('chat-send').click();
+    await host.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="chat-message"] .chat-text')).some((el) => el.textContent === 'still here'));
+    await cut.context().close();
+  });
+
   it('refuses a wrong PIN, and locks out repeated ones', async () => {
     const roomId = await startParty(host, videoId, '8642');
     const eve = await newPerson(browser);
