@@ -3,6 +3,7 @@ import {
   PARTY,
   type ChatMessage,
   type ControlLock,
+  type IceServer,
   type JoinResult,
   type MeshMessage,
   type PartyCommand,
@@ -20,7 +21,7 @@ import { RoomUse } from '../room/room-use';
 import { initialLinks } from '../room/transports';
 import type { ConnectionState, LinkState, RoomPart } from '../room/types';
 import { localNow, PartyClock } from './clock';
-import { PartyMesh, type MeshLink } from './mesh';
+import { PartyMesh, type MeshEvents, type MeshLink } from './mesh';
 import { PlayerSync, type SyncStats } from './player-sync';
 
 export interface PartyView {
@@ -43,6 +44,11 @@ export type PartySnapshot = ConnectionState & LinkState & PartyState;
 
 export type PartyAction = { action: 'play' } | { action: 'pause' } | { action: 'seek'; position: number } | { action: 'rate'; rate: number };
 
+/** What the room needs of its mesh (the PeerJS one in a browser, a fake in unit tests). */
+export type Mesh = Pick<PartyMesh, 'setMembers' | 'broadcast' | 'cutLinks' | 'close'>;
+export type MeshFactory = (selfId: string, iceServers: IceServer[], events: MeshEvents) => Mesh;
+const peerMesh: MeshFactory = (selfId, iceServers, events) => new PartyMesh(selfId, iceServers, events);
+
 const newId = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 20);
 
 /**
@@ -53,14 +59,19 @@ const newId = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 20)
  */
 export class PartyRoom extends RoomUse<PartySnapshot> {
   readonly clock: PartyClock;
-  private mesh: PartyMesh | null = null;
+  private mesh: Mesh | null = null;
   private player: PlayerSync | null = null;
   /** The last state the server itself sent: what a refused command falls back to. */
   private serverState: PlaybackState | null = null;
   private readonly seen = new Set<string>();
   private resync: ReturnType<typeof setInterval> | null = null;
 
-  constructor(roomId: string, pin: string | undefined, deps: ConnectionDeps = { ...browserConnectionDeps, earlyJoin: undefined }) {
+  constructor(
+    roomId: string,
+    pin: string | undefined,
+    deps: ConnectionDeps = { ...browserConnectionDeps, earlyJoin: undefined },
+    private readonly meshFactory: MeshFactory = peerMesh,
+  ) {
     super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, clockRttMs: null }, deps, {
       joinExtras: () => (pin ? { pin } : {}),
       // PIN refusals and lockouts are the person's to act on: show the server's words, no retries.
@@ -160,7 +171,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       party: { video: snap.video, state: snap.state, presence: snap.presence, queue: snap.queue, chat: snap.chat, meshId: snap.meshId },
     });
     this.player?.setState(snap.state, snap.video.durationMs / 1000);
-    const mesh = new PartyMesh(snap.meshId, snap.iceServers ?? [], {
+    const mesh = this.meshFactory(snap.meshId, snap.iceServers ?? [], {
       message: (from, message) => this.onMesh(from, message),
       links: (links) => this.store.update({ links }),
     });
