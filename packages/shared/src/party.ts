@@ -53,6 +53,8 @@ export const SYNC = {
   maxNudge: 0.1,
   closeInS: 1.5,
   seekAheadMs: 80,
+  /** A member whose video cannot play for this long while the party plays asks the party to wait. */
+  stallReportMs: 600,
   /** After a seek, drift is not measured for this long (the element is still settling). */
   settleMs: 500,
   /** Time-sync exchanges at join, and one every this often afterwards. */
@@ -84,8 +86,13 @@ export const PlaybackState = z.object({
   position: Position,
   at: ServerTime,
   seq: z.number().int().nonnegative(),
-  /** The command that made this state (absent for the initial one). */
+  /** The command that made this state (absent for the initial one and the server's own). */
   commandId: MessageId.optional(),
+  /**
+   * Members whose video is buffering: while any is, the party is paused for them and resumes
+   * by itself (everyone at once) when the last is ready. An explicit command ends the wait.
+   */
+  waitingFor: z.array(z.string().max(64)).max(100).optional(),
 });
 export type PlaybackState = z.infer<typeof PlaybackState>;
 
@@ -111,7 +118,8 @@ export function positionAt(state: Pick<PlaybackState, 'paused' | 'rate' | 'posit
 export function applyCommand(state: PlaybackState, command: PartyCommand): PlaybackState {
   const at = command.effectAt;
   const now = Math.min(positionAt(state, at), PARTY.maxPositionS);
-  const next = { ...state, at, position: now, seq: state.seq + 1, commandId: command.id };
+  const { waitingFor: _ended, ...rest } = state;
+  const next = { ...rest, at, position: now, seq: state.seq + 1, commandId: command.id };
   switch (command.action) {
     case 'play':
       return { ...next, paused: false };

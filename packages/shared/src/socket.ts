@@ -101,6 +101,8 @@ export const clientRequests = {
   /** Play, pause, seek, rate: only the host, or everyone while controls are open. */
   'party:command': { request: PartyCommand, response: z.object({ state: PlaybackState }) },
   'party:chat': { request: z.object({ id: MessageId, text: ChatText }), response: z.object({ message: ChatMessage }) },
+  /** This member's video is buffering (or ready again): the party waits for it. */
+  'party:buffering': { request: z.object({ buffering: z.boolean() }), response: Empty },
   /** The host gives the role to another member. */
   'party:handover': { request: z.object({ peerId: Id }), response: Empty },
   /** The host locks playback controls to itself or opens them to everyone. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PartyMember } from '@roomcast/shared';
-import { addChat, addMember, command, editQueue, removeMember } from './party-rules.js';
+import { PARTY } from '@roomcast/shared';
+import { addChat, addMember, command, editQueue, removeMember, setBuffering } from './party-rules.js';
 import type { Party } from './party-store.js';
 
 const member = (n: number): PartyMember => ({ peerId: `p${n}`, userId: `u${n}`, displayName: `M${n}`, meshId: `mesh${n}`.padEnd(16, '0') });
@@ -38,5 +39,32 @@ describe('party rules', () => {
     for (const id of ['a', 'b', 'c']) party = editQueue(party, 'p1', { op: 'add', videoId: id }, { videoId: id, title: id });
     party = editQueue(party, 'p1', { op: 'move', videoId: 'c', index: 0 });
     expect(party.queue.map((q) => q.videoId)).toEqual(['c', 'a', 'b']);
+  });
+});
+
+describe('waiting for a member that buffers', () => {
+  const playing = [1, 2, 3].reduce((p, n) => addMember(p, member(n)), empty);
+
+  it('pauses a playing party where it is, waits for everyone stalled, then plays on together', () => {
+    let party = setBuffering(playing, 'p2', true, 2000);
+    expect(party.state).toMatchObject({ paused: true, position: 7, at: 2000, seq: 1, waitingFor: ['p2'] });
+    party = setBuffering(party, 'p3', true, 2500);
+    expect(party.state).toMatchObject({ paused: true, position: 7, waitingFor: ['p2', 'p3'], seq: 2 });
+    expect(setBuffering(party, 'p3', true, 2600)).toBe(party);
+    party = setBuffering(party, 'p2', false, 3000);
+    expect(party.state.waitingFor).toEqual(['p3']);
+    // The last one waited for leaves: the party plays on, a lead ahead, from where it stopped.
+    party = removeMember(party, 'p3', 4000);
+    expect(party.state).toEqual({ videoId: 'v', paused: false, rate: 1, position: 7, at: 4000 + PARTY.commandLeadMs, seq: 4 });
+  });
+
+  it('does not wait while paused, and an explicit command ends a wait', () => {
+    const paused = { ...playing, state: { ...playing.state, paused: true } };
+    expect(setBuffering(paused, 'p2', true, 2000)).toBe(paused);
+    const waiting = setBuffering(playing, 'p2', true, 2000);
+    const resumed = command(waiting, 'p1', { id: 'cmd-00009', action: 'play', effectAt: 2100 });
+    expect(resumed.state.waitingFor).toBeUndefined();
+    expect(resumed.state.paused).toBe(false);
+    expect(setBuffering(resumed, 'p2', false, 2200)).toBe(resumed);
   });
 });

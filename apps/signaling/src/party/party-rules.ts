@@ -31,6 +31,8 @@ export function addMember(party: Party, member: PartyMember): Party {
  */
 export function removeMember(party: Party, peerId: string, now: number): Party {
   if (!party.members.some((m) => m.peerId === peerId)) return party;
+  // Nobody waits for someone who left.
+  party = setBuffering(party, peerId, false, now);
   const members = party.members.filter((m) => m.peerId !== peerId);
   const hostPeerId = party.hostPeerId === peerId ? (members[0]?.peerId ?? null) : party.hostPeerId;
   const state = members.length === 0 && !party.state.paused
@@ -100,3 +102,24 @@ export function startVideo(party: Party, peerId: string, video: { id: string; ti
 /** A command's effect time, clamped to the window around the server's now. */
 export const clampEffect = (effectAt: number, now: number): number =>
   Math.min(Math.max(effectAt, now - PARTY.effectWindowMs.past), now + PARTY.effectWindowMs.future);
+
+/**
+ * A member's video stalls (or is ready again). The first stall of a playing party pauses it
+ * where it is for everyone; when the last one waited for is ready, it plays on from there,
+ * `PARTY.commandLeadMs` ahead so everyone starts together. A paused party does not wait.
+ */
+export function setBuffering(party: Party, peerId: string, buffering: boolean, now: number): Party {
+  const { waitingFor = [], ...state } = party.state;
+  const waits = waitingFor.includes(peerId);
+  if (buffering === waits) return party;
+  if (buffering) {
+    if (waitingFor.length > 0) return { ...party, state: { ...party.state, waitingFor: [...waitingFor, peerId], seq: state.seq + 1 } };
+    if (state.paused || !party.members.some((m) => m.peerId === peerId)) return party;
+    const { commandId: _c, ...base } = state;
+    return { ...party, state: { ...base, paused: true, position: positionAt(state, now), at: now, seq: state.seq + 1, waitingFor: [peerId] } };
+  }
+  const rest = waitingFor.filter((p) => p !== peerId);
+  if (rest.length > 0) return { ...party, state: { ...party.state, waitingFor: rest, seq: state.seq + 1 } };
+  const { commandId: _c, ...base } = state;
+  return { ...party, state: { ...base, paused: false, at: now + PARTY.commandLeadMs, seq: state.seq + 1 } };
+}

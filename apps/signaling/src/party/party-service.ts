@@ -63,13 +63,13 @@ export class PartyService {
   }
 
   /** Removes the member; undefined when the party is gone. */
-  async leave(roomId: string, peerId: string): Promise<Party | undefined> {
+  async leave(roomId: string, peerId: string): Promise<{ party: Party; stateChanged: boolean } | undefined> {
     const before = await this.deps.parties.get(roomId);
     if (!before) return undefined;
     const gone = before.members.find((m) => m.peerId === peerId);
     const after = await this.deps.parties.update(roomId, (p) => removeMember(p, peerId, this.deps.clock()));
     if (gone) this.onMeshGone(gone.meshId);
-    return after;
+    return { party: after, stateChanged: after.state.seq !== before.state.seq };
   }
 
   async end(roomId: string): Promise<void> {

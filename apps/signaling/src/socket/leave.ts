@@ -27,8 +27,12 @@ export async function leaveRoom(socket: RoomcastSocket, deps: LeaveDeps, peerId?
   try {
     await deps.live.leave(at.roomId, at.peerId);
     await deps.media.release(at.roomId, at.peerId);
-    const party = at.kind === 'watch' ? await deps.party?.leave(at.roomId, at.peerId) : undefined;
-    if (party) socket.nsp.to(channel(at.roomId)).emit('party:presence', presenceOf(party));
+    const left = at.kind === 'watch' ? await deps.party?.leave(at.roomId, at.peerId) : undefined;
+    if (left) {
+      socket.nsp.to(channel(at.roomId)).emit('party:presence', presenceOf(left.party));
+      // The party was waiting for this member only: it plays on.
+      if (left.stateChanged) socket.nsp.to(channel(at.roomId)).emit('party:state', left.party.state);
+    }
   } finally {
     socket.nsp.to(channel(at.roomId)).emit('peer:left', { peerId: at.peerId });
     deps.log.info({ roomId: at.roomId, peerId: at.peerId, userId: socket.data.user.id }, 'peer left');

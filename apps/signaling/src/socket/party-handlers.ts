@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
-import { addChat, clampEffect, command, editQueue, handOver, presenceOf, setControls, startVideo } from '../party/party-rules.js';
+import { addChat, clampEffect, command, editQueue, handOver, presenceOf, setBuffering, setControls, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { Clock } from '../rooms/clock.js';
 import { playableVideo, type VideoAccess } from '../videos/video-store.js';
@@ -51,6 +51,14 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
       const next = await parties.update(at.roomId, (p) => command(p, at.peerId, { ...request, effectAt }));
       room(at.roomId).emit('party:state', next.state);
       return { state: next.state };
+    });
+
+    on.on('party:buffering', async ({ buffering }) => {
+      const at = here();
+      const before = await parties.get(at.roomId);
+      const next = await parties.update(at.roomId, (p) => setBuffering(p, at.peerId, buffering, clock()));
+      if (next.state.seq !== before?.state.seq) room(at.roomId).emit('party:state', next.state);
+      return {};
     });
 
     on.on('party:chat', async ({ id, text }) => {

@@ -56,6 +56,14 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         />
       )}
 
+      {party?.state.waitingFor?.length ? (
+        <p className="notice" role="status" data-testid="party-waiting">
+          Waiting for{' '}
+          {party.state.waitingFor.map((id) => party.presence.members.find((m) => m.peerId === id)?.displayName ?? 'someone').join(', ')} to
+          catch up…
+        </p>
+      ) : null}
+
       {party && (
         <div className="controls party-controls" role="group" aria-label="Playback">
           {party.state.paused ? (

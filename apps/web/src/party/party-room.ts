@@ -97,7 +97,8 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   /** The page's <video>: kept on the party clock from now on. */
   attachVideo(video: HTMLVideoElement | null): void {
     this.player?.close();
-    this.player = video ? new PlayerSync(video, () => this.clock.serverNow()) : null;
+    const stall = (buffering: boolean) => void this.connection.request('party:buffering', { buffering }).catch(() => undefined);
+    this.player = video ? new PlayerSync(video, () => this.clock.serverNow(), stall) : null;
     const party = this.store.get().party;
     if (this.player && party) this.player.setState(party.state, party.video.durationMs / 1000);
   }

@@ -24,11 +24,16 @@ export class PlayerSync {
   private nudging = false;
   private settleUntil = 0;
   private durationS = Infinity;
+  /** Since when the element has been unable to play while the party plays (null: it can). */
+  private stalledSince: number | null = null;
+  private reportedStall = false;
   readonly stats: SyncStats = { driftMs: null, rateNudges: 0, seeks: 0 };
 
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly serverNow: () => number,
+    /** Tells the party this member is buffering (true) or ready again (false). */
+    private readonly onStall: (buffering: boolean) => void = () => {},
   ) {
     this.timer = setInterval(() => this.tick(), TICK_MS);
     // A tab back from the background catches up at once instead of at the next tick.
@@ -85,10 +90,34 @@ export class PlayerSync {
     this.settleUntil = this.serverNow() + SYNC.settleMs;
   }
 
+  /**
+   * A stall is reported only once it lasts (a correction's own seek is brief), and only while
+   * the party plays or waits; readiness again is reported at once, so the party resumes.
+   */
+  private watchStall(state: PlaybackState): void {
+    const now = this.serverNow();
+    const cannotPlay = this.video.readyState < 3;
+    if (!cannotPlay) {
+      this.stalledSince = null;
+      if (this.reportedStall) {
+        this.reportedStall = false;
+        this.onStall(false);
+      }
+      return;
+    }
+    if (state.paused || now < state.at || this.reportedStall) return;
+    this.stalledSince ??= now;
+    if (now - this.stalledSince >= SYNC.stallReportMs) {
+      this.reportedStall = true;
+      this.onStall(true);
+    }
+  }
+
   private tick(): void {
     const state = this.state;
     const video = this.video;
     if (!state) return;
+    this.watchStall(state);
     if (state.paused) {
       if (!video.paused) video.pause();
       return;
