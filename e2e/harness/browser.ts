@@ -71,3 +71,19 @@ export async function openParticipant(options: { toneHz?: number; extraArgs?: st
     },
   };
 }
+
+/**
+ * One Chromium process for several people, each in its own context (own cookies, own page):
+ * for tests that need many members but no per-person fake microphone (a watch party).
+ */
+export async function launchShared(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...BASE_FLAGS, ...extraArgs], headless: true });
+}
+
+/** A new person in a shared browser: its own context and page, phone-sized. */
+export async function newPerson(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}

@@ -40,8 +40,14 @@ import { UPLOADS_PATH, videoUploads, type Uploads } from './videos/uploads.js';
 import { subtitleRoutes } from './videos/subtitles.js';
 import { VideoFiles } from './videos/video-files.js';
 import { videoRoutes } from './videos/video-routes.js';
-import { ownersOnly, type VideoAccess } from './videos/video-store.js';
+import type { VideoAccess } from './videos/video-store.js';
 import { refuseForeignWrites } from './http/origin.js';
+import { MemoryPartyStore } from './party/memory-party-store.js';
+import type { PartyStore } from './party/party-store.js';
+import { PartyService } from './party/party-service.js';
+import { mountPeerServer, type PeerMesh } from './party/peer-server.js';
+import { MemoryPinGuard } from './party/pin-guard.js';
+import { partyRoutes } from './http/party-routes.js';
 
 /** What tests (and a clustered deployment) may swap in; everything defaults to the single node. */
 export interface AppOptions {
@@ -55,7 +61,12 @@ export interface AppOptions {
   registry?: SocketRegistry;
   /** Who besides owners and admins may watch a video: the watch-party side (videos/video-store.ts). */
   videoAccess?: VideoAccess;
+  /** Watch parties' shared state; in memory by default. */
+  parties?: PartyStore;
 }
+
+/** Parties one account may have open at once. */
+const PARTIES_PER_ACCOUNT = 5;
 
 /**
  * The whole embedded Roomcast: database, SFU workers, HTTP API, socket.io and the web app on
@@ -69,6 +80,7 @@ export class App {
   #mailer: Mailer | undefined;
   #uploads: Uploads | undefined;
   #transcodes: TranscodeQueue | undefined;
+  #mesh: PeerMesh | undefined;
 
   private constructor(
     readonly config: SignalingConfig,
@@ -98,6 +110,7 @@ export class App {
     let mailer: Mailer | undefined;
     let transcodes: TranscodeQueue | undefined;
     let uploads: Uploads | undefined;
+    let mesh: PeerMesh | undefined;
     try {
       sfu = await openSfu(config, log);
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
@@ -105,6 +118,10 @@ export class App {
       const live = options.live ?? new MemoryLiveStore(clock);
       const moderation = options.moderation ?? new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
       const registry = options.registry ?? new MemorySocketRegistry();
+      const parties = options.parties ?? new MemoryPartyStore();
+      const party = new PartyService({ parties, pins: new MemoryPinGuard(clock), videos: db.videos, clock });
+      // Members of a party may fetch the files of what it plays or queues.
+      const videoAccess = options.videoAccess ?? { partyAllows: (userId: string, videoId: string) => parties.allows(userId, videoId) };
       const control = sfu;
       let sockets: SocketLayer | undefined;
       const closeLive = async (roomId: string, reason: string) => sockets?.closeRoom(roomId, reason);
@@ -118,6 +135,9 @@ export class App {
       const links = new EmailLinks(db, mailer, { publicUrl: config.publicUrl, confirmTtlHours: config.emailConfirmTtlHours, resetTtlMinutes: config.passwordResetTtlMinutes });
 
       const web = express();
+      const server = config.tlsCertFile && config.tlsKeyFile
+        ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
+        : http.createServer(web);
       web.disable('x-powered-by');
       web.set('trust proxy', config.trustProxy);
       web.use(securityHeaders({ tls: Boolean(config.cookieSecure) }));
@@ -169,8 +189,9 @@ export class App {
         requireConfirmedEmail: config.requireEmailConfirmation,
       }));
       web.use('/api/auth', emailRoutes({ db, links, limiters, userChanged, endAccount }));
-      web.use('/api/videos', videoRoutes({ db, files, access: options.videoAccess ?? ownersOnly }));
+      web.use('/api/videos', videoRoutes({ db, files, access: videoAccess }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
+      web.use('/api/parties', partyRoutes({ db, parties, videoAccess, clock, perAccount: PARTIES_PER_ACCOUNT }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));
@@ -184,14 +205,13 @@ export class App {
         refusals: () => sockets?.refusals.totals() ?? {},
       }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
+      mesh = mountPeerServer(web, server, { sessions, parties, origin: config, log });
+      party.onMeshGone = (meshId) => mesh?.disconnect(meshId);
       web.use(webApp(config.webDist));
       web.use(errorHandler(log));
 
-      const server = config.tlsCertFile && config.tlsKeyFile
-        ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
-        : http.createServer(web);
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
-      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config) });
+      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config) });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
         await db.rooms.close(roomId);
@@ -209,6 +229,7 @@ export class App {
       app.#mailer = mailer;
       app.#uploads = uploads;
       app.#transcodes = transcodes;
+      app.#mesh = mesh;
       sweep.start(Math.min(idleMs / 4, 10 * 60_000));
       log.info({ url: app.url, turn: config.turn?.urls ?? 'off' }, 'roomcast is up');
       if (config.turn && config.turnSelfTest) logSelfTest(selfTest, log);
@@ -216,6 +237,7 @@ export class App {
     } catch (error) {
       uploads?.close();
       await transcodes?.close();
+      mesh?.close();
       await sfu?.close();
       await limiters.close();
       await mailer?.close();
@@ -241,6 +263,7 @@ export class App {
       this.log.info({ reason }, 'draining');
       this.io.emit('server:shutdown', { reason });
       this.sweep.stop();
+      this.#mesh?.close();
       await this.io.close();
       await this.sockets.drain();
       await this.sfu.close();

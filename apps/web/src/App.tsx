@@ -15,6 +15,8 @@ const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
 const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
 const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
 const VideosPage = page(() => import('./pages/VideosPage'), 'VideosPage');
+const PartyPage = page(() => import('./pages/PartyPage'), 'PartyPage');
+const NewPartyPage = page(() => import('./pages/PartyPage'), 'NewPartyPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
@@ -48,6 +50,8 @@ export function App() {
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/admin/mailbox" element={<MailboxPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
+            <Route path="/party/new" element={<NewPartyPage />} />
+            <Route path="/party/:roomId" element={<PartyPage />} />
             <Route path="/connectivity" element={<ConnectivityPage />} />
             <Route path="/videos" element={<VideosPage />} />
             {/* The page's old address, kept for links and bookmarks. */}

@@ -10,3 +10,5 @@ export { z } from 'zod';
 export * from './room-kinds.js';
 export * from './videos.js';
 export * from './email.js';
+export * from './party.js';
+export * from './party-sync.js';

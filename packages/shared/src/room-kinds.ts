@@ -20,6 +20,8 @@ const MEMBERSHIP = ['room:leave'] as const;
 const LISTEN = ['sfu:createTransport', 'sfu:connectTransport', 'sfu:restartIce', 'sfu:resumeConsumers', 'sfu:consumeData'] as const;
 const SPEAK = ['sfu:produce', 'sfu:pauseProducer', 'sfu:resumeProducer', 'sfu:closeProducer'] as const;
 const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setModerated'] as const;
+// Party host rights (handover, controls) follow the party's own host, checked by its handlers.
+const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:chat', 'party:handover', 'party:controls', 'party:queue'] as const;
 
 export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> = {
   // Everyone talks: one microphone each, no video.
@@ -34,8 +36,8 @@ export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> =
   },
   // A watch party syncs over its own mesh; SFU voice is off until the party turns it on.
   watch: {
-    host: { requests: [...MEMBERSHIP, ...LISTEN, ...MODERATE], producers: { audio: 0, video: 0 } },
-    member: { requests: [...MEMBERSHIP, ...LISTEN], producers: { audio: 0, video: 0 } },
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...MODERATE, ...PARTY], producers: { audio: 0, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN, ...PARTY], producers: { audio: 0, video: 0 } },
   },
 };
 

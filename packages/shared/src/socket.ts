@@ -4,6 +4,7 @@ import { ErrorBody } from './errors.js';
 import { RoomView, UserView } from './http.js';
 import { LIMITS } from './limits.js';
 import { VideoProgressEvent } from './videos.js';
+import { ChatMessage, ChatText, ControlLock, MessageId, PartyCommand, PartyPin, PartyPresence, PartySnapshot, PartyVideoEvent, PlaybackState, QueueItem, QueueOp, ServerTime } from './party.js';
 import { sfuMethods, ConsumerOptions, DataConsumerOptions, IceServer, MediaKind, SfuTransportOptions } from './sfu.js';
 
 /**
@@ -50,6 +51,8 @@ export const JoinResult = z.object({
   /** Whether moderator-muted people must wait to be allowed before unmuting. */
   moderated: z.boolean().default(false),
   activeSpeakerId: z.string().nullable().default(null),
+  /** A watch room's party: its video, clock, presence, queue and chat tail. */
+  party: PartySnapshot.optional(),
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
@@ -71,7 +74,8 @@ const scope = { roomId: true, peerId: true } as const;
 const Empty = z.object({});
 
 export const clientRequests = {
-  'room:join': { request: z.object({ roomId: Id }), response: JoinResult },
+  /** `pin`: a watch party's PIN, when it has one. */
+  'room:join': { request: z.object({ roomId: Id, pin: PartyPin.optional() }), response: JoinResult },
   'room:leave': { request: Empty, response: Empty },
   'sfu:createTransport': { request: sfuMethods['transport.create'].params.omit(scope), response: TransportOptions },
   'sfu:connectTransport': { request: sfuMethods['transport.connect'].params.omit(scope), response: Empty },
@@ -92,6 +96,20 @@ export const clientRequests = {
   /** Disconnects the peer from the room and refuses its account there until the ban expires. */
   'mod:removePeer': { request: z.object({ peerId: Id }), response: z.object({ bannedUntil: z.string() }) },
   'mod:setModerated': { request: z.object({ moderated: z.boolean() }), response: Empty },
+  // Watch parties (members of a watch room).
+  /** One clock sample: the server's time when it handled the request (NTP-style, client keeps the min-RTT one). */
+  'party:time': { request: Empty, response: z.object({ serverTime: ServerTime }) },
+  /** Play, pause, seek, rate: only the host, or everyone while controls are open. */
+  'party:command': { request: PartyCommand, response: z.object({ state: PlaybackState }) },
+  'party:chat': { request: z.object({ id: MessageId, text: ChatText }), response: z.object({ message: ChatMessage }) },
+  /** This member's video is buffering (or ready again): the party waits for it. */
+  'party:buffering': { request: z.object({ buffering: z.boolean() }), response: Empty },
+  /** The host gives the role to another member. */
+  'party:handover': { request: z.object({ peerId: Id }), response: Empty },
+  /** The host locks playback controls to itself or opens them to everyone. */
+  'party:controls': { request: z.object({ controls: ControlLock }), response: Empty },
+  /** Add, remove, move, next: anyone with control rights; `add` only a video the caller may watch. */
+  'party:queue': { request: QueueOp, response: z.object({ queue: z.array(QueueItem) }) },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type ClientRequest = keyof typeof clientRequests;
@@ -130,6 +148,13 @@ export const serverEvents = {
   'session:updated': z.object({ user: UserView }),
   /** Processing of one of this account's videos moved on (to every connection of the owner). */
   'video:progress': VideoProgressEvent,
+  /** The party's clock changed (a command took effect at `state.at`). */
+  'party:state': PlaybackState,
+  'party:presence': PartyPresence,
+  'party:chat': ChatMessage,
+  'party:queue': z.object({ queue: z.array(QueueItem) }),
+  /** The party moved on to another video (queue `next`). */
+  'party:video': PartyVideoEvent,
   /** The server is shutting down; reconnect later. */
   'server:shutdown': z.object({ reason: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -47,6 +47,8 @@ export function roomRoutes({ db, live, closeLive, listLimit }: RoomRouteDeps): R
       const body = parseOrThrow(CreateRoomBody, req.body, 'room');
       // Any account may open a voice room or a watch party; going live as a DJ is a role.
       const owner = body.kind === 'dj' ? requireRole(res, 'broadcaster', 'admin') : requireRole(res);
+      // A watch room is a party, and a party starts from a video.
+      if (body.kind === 'watch') throw new RoomcastError('bad_request', 'start a watch party from a ready video: POST /api/parties');
       const room = await db.rooms.create({ name: body.name, kind: body.kind, ownerId: owner.id });
       res.status(201).json({ room: roomView(room, 0) });
     }),

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { presenceOf } from '../party/party-rules.js';
+import type { PartyService } from '../party/party-service.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import { channel, type RoomcastSocket } from './types.js';
@@ -7,6 +9,7 @@ export interface LeaveDeps {
   live: LiveRoomStore;
   media: RoomMedia;
   log: Logger;
+  party?: PartyService;
 }
 
 /**
@@ -24,6 +27,12 @@ export async function leaveRoom(socket: RoomcastSocket, deps: LeaveDeps, peerId?
   try {
     await deps.live.leave(at.roomId, at.peerId);
     await deps.media.release(at.roomId, at.peerId);
+    const left = at.kind === 'watch' ? await deps.party?.leave(at.roomId, at.peerId) : undefined;
+    if (left) {
+      socket.nsp.to(channel(at.roomId)).emit('party:presence', presenceOf(left.party));
+      // The party was waiting for this member only: it plays on.
+      if (left.stateChanged) socket.nsp.to(channel(at.roomId)).emit('party:state', left.party.state);
+    }
   } finally {
     socket.nsp.to(channel(at.roomId)).emit('peer:left', { peerId: at.peerId });
     deps.log.info({ roomId: at.roomId, peerId: at.peerId, userId: socket.data.user.id }, 'peer left');

@@ -5,6 +5,10 @@ import type { Database } from '../db/index.js';
 import { roomView } from '../http/room-routes.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
+import { iceExtras } from '../auth/ice-config.js';
+import type { TurnSettings } from '../auth/turn-credentials.js';
+import { presenceOf } from '../party/party-rules.js';
+import type { PartyService } from '../party/party-service.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
 import { leaveRoom } from './leave.js';
@@ -18,6 +22,9 @@ export interface RoomDeps {
   log: Logger;
   /** People one room of each kind holds at once. */
   roomLimits: Record<RoomKind, number>;
+  /** Watch rooms: the party's PIN gate, membership and snapshot. */
+  party: PartyService;
+  turn: TurnSettings | undefined;
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
 }
@@ -36,7 +43,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     if (socket.disconnected) throw new RoomcastError('not_in_room', 'the connection closed while joining');
   };
 
-  on.on('room:join', async ({ roomId }) => {
+  on.on('room:join', async ({ roomId, pin }) => {
     if (!deps.accepting()) throw new RoomcastError('unavailable', 'the server is restarting; try again in a moment');
     const user = socket.data.user;
     const room = await db.rooms.findById(roomId);
@@ -45,6 +52,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     if (moderation.bannedUntil !== undefined) {
       throw new RoomcastError('banned', `you were removed from this room; you can rejoin after ${new Date(moderation.bannedUntil).toISOString()}`);
     }
+    if (room.kind === 'watch') await deps.party.admit(roomId, user.id, pin);
     await leaveRoom(socket, deps);
     present();
 
@@ -59,17 +67,21 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     };
     const joined = await live.join({ id: room.id, kind: room.kind, ownerId: room.ownerId }, { view: self, socketId: socket.id }, deps.roomLimits[room.kind]);
     let routerRtpCapabilities;
+    let party;
     try {
       routerRtpCapabilities = await media.open(roomId);
+      if (room.kind === 'watch') party = await deps.party.enter(roomId, self);
       present();
     } catch (error) {
       await live.leave(roomId, self.peerId);
       await media.release(roomId, self.peerId);
+      if (party) await deps.party.leave(roomId, self.peerId);
       throw error;
     }
     socket.data.room = { roomId, peerId: self.peerId, kind: room.kind, ownerId: room.ownerId, transports: 0 };
     await socket.join(channel(roomId));
     socket.to(channel(roomId)).emit('peer:joined', self);
+    if (party) socket.to(channel(roomId)).emit('party:presence', presenceOf(party.party));
     log.info({ roomId, peerId: self.peerId, userId: user.id }, 'peer joined');
     return {
       room: roomView(room, joined.peers.length + 1),
@@ -79,6 +91,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
       routerRtpCapabilities,
       moderated: moderation.moderated,
       activeSpeakerId: joined.activeSpeakerId,
+      ...(party ? { party: { ...party.snapshot, ...iceExtras({ turn: deps.turn }, user.id) } } : {}),
     };
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opus, vp8 } from '../testing/media.js';
+import { readyVideo } from '../testing/videos.js';
 import { ask, Client, quickGuest, startTestApp, type TestSocket } from '../testing/test-app.js';
 
 /** What each kind of room lets a member do (ROOM_KIND_RULES), enforced before any handler. */
@@ -14,7 +15,13 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.cleanup());
 
-const newRoom = async (kind: 'voice' | 'dj' | 'watch') => (await owner.call('POST', '/api/rooms', { name: kind, kind })).json.room.id as string;
+const newRoom = async (kind: 'voice' | 'dj' | 'watch') => {
+  if (kind !== 'watch') return (await owner.call('POST', '/api/rooms', { name: kind, kind })).json.room.id as string;
+  // A watch room is a party started from a video.
+  const me = (await owner.call('GET', '/api/auth/me')).json.user.id as string;
+  const videoId = await readyVideo(app, me, { seconds: 2 });
+  return (await owner.call('POST', '/api/parties', { videoId })).json.party.roomId as string;
+};
 
 async function member(roomId: string, name: string): Promise<{ socket: TestSocket; send: string; peerId: string }> {
   const socket = await (await quickGuest(app, name)).socket();

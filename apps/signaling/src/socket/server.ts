@@ -16,6 +16,10 @@ import { Dispatcher } from './dispatch.js';
 import { leaveRoom } from './leave.js';
 import { registerMediaHandlers } from './media-handlers.js';
 import { registerModerationHandlers } from './moderation-handlers.js';
+import { partyHandlers } from './party-handlers.js';
+import type { PartyService } from '../party/party-service.js';
+import type { Clock } from '../rooms/clock.js';
+import type { VideoAccess } from '../videos/video-store.js';
 import { RefusalLog } from './refusals.js';
 import { registerRoomHandlers } from './room-handlers.js';
 import { relaySfuEvents } from './sfu-events.js';
@@ -35,6 +39,10 @@ export interface SocketDeps {
   turn: TurnSettings | undefined;
   connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
+  /** Watch parties: their state, who may watch their videos, and the room clock. */
+  party: PartyService;
+  videoAccess: VideoAccess;
+  clock: Clock;
   allowRequest?: import('socket.io').ServerOptions['allowRequest'];
 }
 
@@ -71,6 +79,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const accounts = new AccountSockets(io, registry, live);
   const events = new EventEmitter<{ closed: [socketId: string] }>();
   const teardowns = new Set<Promise<void>>();
+  const registerParty = partyHandlers(deps);
 
   io.use((socket, next) => {
     const handshake = Handshake.safeParse(socket.handshake.auth);
@@ -104,6 +113,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     registerRoomHandlers(socket, dispatcher, handlerDeps);
     registerMediaHandlers(socket, dispatcher, handlerDeps);
     registerModerationHandlers(socket, dispatcher, handlerDeps);
+    registerParty(socket, dispatcher);
     socket.on('disconnect', (reason) => {
       socketLog.debug({ reason }, 'socket disconnected');
       void registry.remove(socket.id);
@@ -136,6 +146,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
       }),
     );
     await deps.moderation.forget(roomId);
+    await deps.party.end(roomId);
     await media.close(roomId);
     log.info({ roomId, reason, peers: peers.length }, 'room closed');
   };

@@ -4,6 +4,8 @@ import {
   MailboxResponse,
   MeResponse,
   SignUpResponse,
+  PartyResponse,
+  type CreatePartyBody,
   RoomListResponse,
   RoomResponse,
   type CreateRoomBody,
@@ -113,4 +115,11 @@ export const roomsApi = {
   create: (body: CreateRoomBody) => checked(RoomResponse, apiRequest('POST', '/api/rooms', body)),
   /** Closes the room for good (its owner or an admin); members are told with `room:closed`. */
   close: (roomId: string) => apiRequest<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}`),
+};
+
+export const partiesApi = {
+  /** Starts a party from a ready video the caller may watch. */
+  create: (body: CreatePartyBody) => checked(PartyResponse, apiRequest('POST', '/api/parties', body)),
+  /** What a share link leads to (name, whether a PIN is needed), before joining. */
+  get: (roomId: string, signal?: AbortSignal) => checked(PartyResponse, apiRequest('GET', `/api/parties/${encodeURIComponent(roomId)}`, undefined, signal)),
 };

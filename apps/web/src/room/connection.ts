@@ -24,6 +24,13 @@ export interface ConnectionOptions extends Partial<TransportNeeds> {
   onSessionEnded?(reason: string): void;
   /** This connection's account changed (role, name). */
   onSessionUpdated?(user: UserView): void;
+  /** Extra fields of `room:join` (a watch party's PIN). */
+  joinExtras?(): Omit<RequestOf<'room:join'>, 'roomId'>;
+  /**
+   * A use's own words for a refused join, which then ends it (`failed`) at once: a wrong PIN
+   * is the person's to fix, not worth retrying. Undefined: the usual handling.
+   */
+  joinRefusal?(error: ApiError): string | undefined;
 }
 
 /** Join attempts in a row before giving up and showing `failed`. */
@@ -266,6 +273,8 @@ export class RoomConnection implements RoomContext {
         session.close();
         if (run !== this.run || this.isClosed || raw instanceof Superseded) return;
         const error = toApiError(raw);
+        const refusal = this.options.joinRefusal?.(error);
+        if (refusal) return this.end('failed', error, refusal);
         if (isFatal(error.code) || attempt + 1 >= MAX_JOIN_ATTEMPTS) return this.end('failed', error);
         // The server still holds us in the room after a half-finished join (or says we are
         // already in it): leave first so the next join starts clean.
@@ -284,7 +293,7 @@ export class RoomConnection implements RoomContext {
     // The device's handler detection runs while the join request is in flight.
     const device = this.deps.createDevice();
     device.catch(() => undefined);
-    const answer = early ? answerOf('room:join', early) : this.request('room:join', { roomId: this.roomId });
+    const answer = early ? answerOf('room:join', early) : this.request('room:join', { roomId: this.roomId, ...this.options.joinExtras?.() });
     const joined: JoinResult = await session.guard(answer);
     session.joined = true;
     session.selfPeerId = joined.self.peerId;

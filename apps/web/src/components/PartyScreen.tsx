@@ -1,0 +1,122 @@
+import { PARTY, positionAt } from '@roomcast/shared';
+import { useCallback, useEffect, useState } from 'react';
+import type { PartyRoom, PartySnapshot } from '../party/party-room';
+import { PartyChat } from './PartyChat';
+import { PartyMembers } from './PartyMembers';
+import { RoomError } from './RoomError';
+
+const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
+
+const clockText = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+/** The party: the player on the shared clock, controls for whoever may use them, members, chat. */
+export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: PartySnapshot }) {
+  const { status, message, error, party, self, notice } = snapshot;
+  const attach = useCallback((el: HTMLVideoElement | null) => room.attachVideo(el), [room]);
+  const [position, setPosition] = useState(0);
+  const canControl = room.mayControl();
+  const isHost = !!party && !!self && party.presence.hostPeerId === self.peerId;
+
+  // The position the seek bar shows follows the party clock, not the element's own jitter.
+  useEffect(() => {
+    const timer = setInterval(() => party && setPosition(positionAt(party.state, room.clock.serverNow())), 250);
+    return () => clearInterval(timer);
+  }, [party, room]);
+
+  const durationS = party ? party.video.durationMs / 1000 : 0;
+  const source = party?.video.renditions[0];
+  return (
+    <section className="room party" aria-labelledby="party-title">
+      <div className="room-head">
+        <h1 id="party-title">{party?.video.title ?? 'Watch party'}</h1>
+        <div className="room-state" aria-live="polite">
+          <span className={`status status-${status}`} data-testid="room-status">
+            {status}
+          </span>
+          <span className="status-message">{message}</span>
+        </div>
+      </div>
+      {error && <RoomError error={error} status={status} onRetry={() => room.retry()} />}
+      {notice && (
+        <p className="notice notice-warning" role="alert" data-testid="room-notice">
+          {notice}
+        </p>
+      )}
+
+      {party && source && (
+        <video
+          ref={attach}
+          className="party-video"
+          src={source.url}
+          poster={party.video.posterUrl ?? undefined}
+          playsInline
+          preload="auto"
+          data-testid="party-video"
+          aria-label={party.video.title}
+        />
+      )}
+
+      {party?.state.waitingFor?.length ? (
+        <p className="notice" role="status" data-testid="party-waiting">
+          Waiting for{' '}
+          {party.state.waitingFor.map((id) => party.presence.members.find((m) => m.peerId === id)?.displayName ?? 'someone').join(', ')} to
+          catch up…
+        </p>
+      ) : null}
+
+      {party && (
+        <div className="controls party-controls" role="group" aria-label="Playback">
+          {party.state.paused ? (
+            <button type="button" className="button button-primary" disabled={!canControl} onClick={() => void room.command({ action: 'play' })} data-testid="party-play">
+              Play
+            </button>
+          ) : (
+            <button type="button" className="button" disabled={!canControl} onClick={() => void room.command({ action: 'pause' })} data-testid="party-pause">
+              Pause
+            </button>
+          )}
+          <input
+            type="range"
+            min={0}
+            max={durationS}
+            step={0.1}
+            value={Math.min(position, durationS)}
+            disabled={!canControl}
+            aria-label="Seek"
+            onChange={(e) => void room.command({ action: 'seek', position: Number(e.target.value) })}
+            data-testid="party-seek"
+          />
+          <span className="small muted" data-testid="party-position">
+            {clockText(position)} / {clockText(durationS)}
+          </span>
+          <label className="small">
+            Speed{' '}
+            <select value={party.state.rate} disabled={!canControl} onChange={(e) => void room.command({ action: 'rate', rate: Number(e.target.value) })} data-testid="party-rate">
+              {RATES.map((r) => (
+                <option key={r} value={r}>
+                  {r}×
+                </option>
+              ))}
+            </select>
+          </label>
+          {!canControl && <span className="small muted">The host has the controls.</span>}
+        </div>
+      )}
+
+      {party && isHost && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={party.presence.controls === 'everyone'}
+            onChange={(e) => void room.setControls(e.target.checked ? 'everyone' : 'host')}
+            data-testid="party-controls-open"
+          />
+          Let everyone play, pause and seek
+        </label>
+      )}
+
+      {party && self && <PartyMembers room={room} snapshot={snapshot} isHost={isHost} />}
+      {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} maxLength={PARTY.chatText.max} />}
+    </section>
+  );
+}

@@ -1,0 +1,151 @@
+import { parseMeshMessage, type IceServer, type MeshMessage, type PartyMember } from '@roomcast/shared';
+import { Peer, type DataConnection } from 'peerjs';
+
+/**
+ * How this member reaches another: `direct` over a PeerJS data channel, `connecting`, or
+ * `server` when the link failed (or was cut) and messages go through socket.io instead.
+ */
+export type MeshLink = 'connecting' | 'direct' | 'server';
+
+export interface MeshEvents {
+  message(fromMeshId: string, message: MeshMessage): void;
+  links(links: Record<string, MeshLink>): void;
+}
+
+/** How long a link may take to open before it counts as failed (the server path carries on). */
+const OPEN_TIMEOUT_MS = 5_000;
+/** Dials of one link before it is left to the server path. */
+const MAX_DIALS = 3;
+
+/**
+ * The party's PeerJS mesh: one data channel per pair of members. The member with the smaller
+ * mesh id dials, so each pair has one link however the joins interleave. Only members on the
+ * server's presence list are dialled or answered; every message is parsed against its schema
+ * (size first) before anyone sees it.
+ */
+export class PartyMesh {
+  private readonly peer: Peer;
+  private readonly conns = new Map<string, DataConnection>();
+  private readonly links: Record<string, MeshLink> = {};
+  private members = new Set<string>();
+  private cut = false;
+  private closed = false;
+  /** PeerJS drops what is sent before its own signalling socket opens: dial only after. */
+  private ready = false;
+  private readonly attempts = new Map<string, number>();
+
+  constructor(
+    private readonly selfId: string,
+    iceServers: IceServer[],
+    private readonly events: MeshEvents,
+  ) {
+    const secure = location.protocol === 'https:';
+    this.peer = new Peer(selfId, {
+      host: location.hostname,
+      port: Number(location.port || (secure ? 443 : 80)),
+      path: '/peerjs',
+      key: 'peerjs',
+      secure,
+      debug: 0,
+      // Never PeerJS's public defaults: only our own TURN (or none, on a LAN).
+      config: { iceServers: iceServers as RTCIceServer[] },
+    });
+    this.peer.on('connection', (conn) => {
+      if (this.cut || !this.members.has(conn.peer)) return conn.close();
+      this.adopt(conn);
+    });
+    this.peer.on('open', () => {
+      this.ready = true;
+      for (const id of this.members) if (this.links[id] === 'connecting' && !this.conns.has(id) && this.selfId < id) this.dial(id);
+    });
+    this.peer.on('error', (error) => console.debug('[party mesh]', error.type, error.message));
+  }
+
+  /** The server's member list changed: dial newcomers we lead, drop those who left. */
+  setMembers(members: readonly PartyMember[]): void {
+    this.members = new Set(members.map((m) => m.meshId).filter((id) => id !== this.selfId));
+    for (const id of [...this.conns.keys()]) if (!this.members.has(id)) this.drop(id);
+    for (const id of Object.keys(this.links)) if (!this.members.has(id)) delete this.links[id];
+    for (const id of this.members) {
+      if (this.links[id]) continue;
+      this.links[id] = this.cut ? 'server' : 'connecting';
+      if (!this.cut && this.ready && this.selfId < id) this.dial(id);
+    }
+    this.report();
+  }
+
+  /** Sends to every direct link; answers which members it did not reach that way. */
+  broadcast(message: MeshMessage): string[] {
+    const text = JSON.stringify(message);
+    const missed: string[] = [];
+    for (const id of this.members) {
+      const conn = this.conns.get(id);
+      if (conn?.open && this.links[id] === 'direct') conn.send(text);
+      else missed.push(id);
+    }
+    return missed;
+  }
+
+  /** Cuts every data channel (a failed network, or a test): everything goes through the server. */
+  cutLinks(): void {
+    this.cut = true;
+    for (const id of [...this.conns.keys()]) this.drop(id);
+    for (const id of this.members) this.links[id] = 'server';
+    this.report();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.peer.destroy();
+  }
+
+  private dial(id: string): void {
+    this.attempts.set(id, (this.attempts.get(id) ?? 0) + 1);
+    this.adopt(this.peer.connect(id, { reliable: true, serialization: 'raw' }));
+  }
+
+  private adopt(conn: DataConnection): void {
+    const id = conn.peer;
+    this.conns.get(id)?.close();
+    this.conns.set(id, conn);
+    const timer = setTimeout(() => !conn.open && this.fail(id, conn), OPEN_TIMEOUT_MS);
+    // Listen from the start: early messages are lost otherwise.
+    conn.on('data', (raw) => {
+      const message = parseMeshMessage(raw);
+      if (message && !this.cut) this.events.message(id, message);
+    });
+    conn.on('open', () => {
+      clearTimeout(timer);
+      if (this.conns.get(id) !== conn || this.cut) return;
+      this.links[id] = 'direct';
+      this.report();
+    });
+    conn.on('iceStateChanged', (state) => (state === 'failed' || state === 'disconnected') && this.fail(id, conn));
+    conn.on('close', () => this.fail(id, conn));
+    conn.on('error', () => this.fail(id, conn));
+  }
+
+  private fail(id: string, conn: DataConnection): void {
+    if (this.conns.get(id) !== conn) return;
+    this.conns.delete(id);
+    conn.close();
+    if (!this.members.has(id)) return this.report();
+    // The dialling side tries again a few times (the other may have been slow to register).
+    if (!this.cut && this.selfId < id && (this.attempts.get(id) ?? 0) < MAX_DIALS) {
+      this.links[id] = 'connecting';
+      setTimeout(() => !this.closed && !this.cut && this.members.has(id) && !this.conns.has(id) && this.dial(id), 1_000);
+    } else this.links[id] = 'server';
+    this.report();
+  }
+
+  private drop(id: string): void {
+    const conn = this.conns.get(id);
+    this.conns.delete(id);
+    conn?.close();
+  }
+
+  private report(): void {
+    if (!this.closed) this.events.links({ ...this.links });
+  }
+}

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SYNC, type MeshMessage, type PartyMember, type PartySnapshot } from '@roomcast/shared';
+import { fail, fakeConnectionDeps, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
+import type { MeshEvents } from './mesh';
+import { PartyRoom, type MeshFactory } from './party-room';
+
+/** The party client against a scripted server and a fake mesh: which states and messages it takes. */
+
+const member = (name: string, mesh: string): PartyMember => ({ peerId: name, userId: `u-${name}`, displayName: name, meshId: mesh.padEnd(16, '0') });
+const ME = member('me', 'm2');
+const HOST = member('bob', 'm1');
+const GUEST = member('cy', 'm3');
+
+function snapshot(): PartySnapshot {
+  return {
+    video: { id: 'v1', title: 'Clip', durationMs: 60_000, width: 320, height: 180, posterUrl: null, thumbnailsUrl: null, renditions: [], subtitles: [] },
+    state: { videoId: 'v1', paused: true, rate: 1, position: 0, at: 1_000, seq: 3 },
+    presence: { hostPeerId: 'bob', controls: 'host', members: [HOST, ME, GUEST] },
+    queue: [],
+    chat: [],
+    meshId: ME.meshId,
+    serverTime: Date.now(),
+  };
+}
+
+const rooms: PartyRoom[] = [];
+afterEach(() => {
+  for (const r of rooms.splice(0)) r.close();
+});
+
+function setup(pin?: string) {
+  const socket = new FakeSocket();
+  socket.room = { ...socket.room, kind: 'watch' };
+  socket.script.set('room:join', () =>
+    ok({ room: socket.room, self: peer('me'), peers: [peer('bob'), peer('cy')], producers: [], routerRtpCapabilities: {}, moderated: false, activeSpeakerId: null, party: snapshot() }),
+  );
+  socket.script.set('party:time', () => ok({ serverTime: Date.now() }));
+  const mesh = { members: [] as string[][], sent: [] as MeshMessage[], events: null as MeshEvents | null, closed: 0 };
+  const factory: MeshFactory = (_self, _ice, events) => {
+    mesh.events = events;
+    return {
+      setMembers: (members) => void mesh.members.push(members.map((m) => m.peerId)),
+      broadcast: (message) => (mesh.sent.push(message), []),
+      cutLinks: () => undefined,
+      close: () => void mesh.closed++,
+    };
+  };
+  const room = new PartyRoom('r1', pin, fakeConnectionDeps(socket), factory);
+  rooms.push(room);
+  room.start();
+  return { room, socket, mesh, state: () => room.getSnapshot() };
+}
+
+const joined = (get: () => ReturnType<PartyRoom['getSnapshot']>) => until(get, (s) => s.status === 'connected' && s.clockRttMs !== null);
+
+describe('PartyRoom', () => {
+  it('joins with the PIN, shows the party, samples the clock and builds the mesh from the presence list', async () => {
+    const { socket, mesh, state } = setup('2468');
+    const s = await joined(state);
+    expect(socket.events('room:join')[0]!.payload).toEqual({ roomId: 'r1', pin: '2468' });
+    expect(s.party?.video.title).toBe('Clip');
+    expect(socket.events('party:time')).toHaveLength(SYNC.timeSamples);
+    expect(mesh.members).toEqual([['bob', 'me', 'cy']]);
+  });
+
+  it('takes a mesh command early only from a member allowed to control, once, and lets the server\'s copy confirm or replace it', async () => {
+    const { socket, mesh, state } = setup();
+    await joined(state);
+    const command = (id: string) => ({ type: 'command' as const, command: { id, action: 'play' as const, effectAt: 2_000 }, seq: 3 });
+    mesh.events!.message(GUEST.meshId, command('cmd-from-cy'));
+    expect(state().party?.state.seq).toBe(3);
+    mesh.events!.message(HOST.meshId, command('cmd-from-bob'));
+    expect(state().party?.state).toMatchObject({ paused: false, seq: 4, commandId: 'cmd-from-bob', at: 2_000 });
+    // Repeated, or made from another state: ignored.
+    mesh.events!.message(HOST.meshId, command('cmd-from-bob'));
+    mesh.events!.message(HOST.meshId, { type: 'command', command: { id: 'cmd-old-state', action: 'pause', effectAt: 2_100 }, seq: 2 });
+    expect(state().party?.state.commandId).toBe('cmd-from-bob');
+    // The server ordered another command first: its word wins.
+    socket.fire('party:state', { videoId: 'v1', paused: true, rate: 1, position: 7, at: 1_900, seq: 4, commandId: 'cmd-server' });
+    expect(state().party?.state).toMatchObject({ position: 7, commandId: 'cmd-server' });
+  });
+
+  it('applies its own command at once, tells the mesh and the server, and falls back to the server\'s state when refused', async () => {
+    const { room, socket, mesh, state } = setup();
+    await joined(state);
+    socket.script.set('party:command', () => fail('forbidden', 'the host has locked playback controls'));
+    const done = room.command({ action: 'seek', position: 12 });
+    expect(state().party?.state).toMatchObject({ position: 12, seq: 4 });
+    expect(mesh.sent[0]).toMatchObject({ type: 'command', seq: 3, command: { action: 'seek', position: 12 } });
+    await done;
+    expect(socket.events('party:command')).toHaveLength(1);
+    expect(state().party?.state).toMatchObject({ position: 0, seq: 3 });
+    expect(state().notice).toMatch(/locked/);
+  });
+
+  it('shows mesh chat under the server-known name, once even when the server\'s copy follows', async () => {
+    const { socket, mesh, state } = setup();
+    await joined(state);
+    mesh.events!.message(GUEST.meshId, { type: 'chat', id: 'chat-00001', text: '<b>hi</b>', at: 5 });
+    mesh.events!.message('stranger00000000', { type: 'chat', id: 'chat-00002', text: 'spoof', at: 5 });
+    socket.fire('party:chat', { id: 'chat-00001', peerId: 'cy', displayName: 'cy', text: '<b>hi</b>', at: 6 });
+    expect(state().party?.chat).toEqual([{ id: 'chat-00001', peerId: 'cy', displayName: 'cy', text: '<b>hi</b>', at: 5 }]);
+  });
+
+  it('ends at once with the server\'s words on a wrong PIN, without retrying', async () => {
+    const { socket, state } = setup('0000');
+    socket.script.set('room:join', () => fail('forbidden', 'wrong PIN'));
+    const s = await until(state, (x) => x.status === 'failed');
+    expect(s.message).toBe('wrong PIN');
+    expect(socket.events('room:join')).toHaveLength(1);
+  });
+});

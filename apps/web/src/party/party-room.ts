@@ -1,0 +1,254 @@
+import {
+  applyCommand,
+  PARTY,
+  type ChatMessage,
+  type ControlLock,
+  type IceServer,
+  type JoinResult,
+  type MeshMessage,
+  type PartyCommand,
+  type PartyPresence,
+  type PlayableVideo,
+  type PlaybackState,
+  type QueueItem,
+} from '@roomcast/shared';
+import type { ApiError } from '../api/errors';
+import { browserConnectionDeps } from '../room/browser-deps';
+import type { ConnectionDeps } from '../room/connection';
+import type { JoinSession } from '../room/join-session';
+import { initialConnection } from '../room/membership';
+import { RoomUse } from '../room/room-use';
+import { initialLinks } from '../room/transports';
+import type { ConnectionState, LinkState, RoomPart } from '../room/types';
+import { localNow, PartyClock } from './clock';
+import { PartyMesh, type MeshEvents, type MeshLink } from './mesh';
+import { PlayerSync, type SyncStats } from './player-sync';
+
+export interface PartyView {
+  video: PlayableVideo;
+  state: PlaybackState;
+  presence: PartyPresence;
+  queue: QueueItem[];
+  chat: ChatMessage[];
+  meshId: string;
+}
+
+export interface PartyState {
+  party: PartyView | null;
+  /** Each other member's link, by mesh id. */
+  links: Record<string, MeshLink>;
+  clockRttMs: number | null;
+}
+
+export type PartySnapshot = ConnectionState & LinkState & PartyState;
+
+export type PartyAction = { action: 'play' } | { action: 'pause' } | { action: 'seek'; position: number } | { action: 'rate'; rate: number };
+
+/** What the room needs of its mesh (the PeerJS one in a browser, a fake in unit tests). */
+export type Mesh = Pick<PartyMesh, 'setMembers' | 'broadcast' | 'cutLinks' | 'close'>;
+export type MeshFactory = (selfId: string, iceServers: IceServer[], events: MeshEvents) => Mesh;
+const peerMesh: MeshFactory = (selfId, iceServers, events) => new PartyMesh(selfId, iceServers, events);
+
+const newId = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 20);
+
+/**
+ * A watch party from the page's side: the room connection, the party's state from the server,
+ * the PeerJS mesh for fast copies of commands and chat, the clock, and the player kept on it.
+ * The server's word always wins: a mesh command is applied early only from a member allowed to
+ * control and only onto the state it was made from; the server's copy then confirms or replaces.
+ */
+export class PartyRoom extends RoomUse<PartySnapshot> {
+  readonly clock: PartyClock;
+  private mesh: Mesh | null = null;
+  private player: PlayerSync | null = null;
+  /** The last state the server itself sent: what a refused command falls back to. */
+  private serverState: PlaybackState | null = null;
+  private readonly seen = new Set<string>();
+  private resync: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    roomId: string,
+    pin: string | undefined,
+    deps: ConnectionDeps = { ...browserConnectionDeps, earlyJoin: undefined },
+    private readonly meshFactory: MeshFactory = peerMesh,
+  ) {
+    super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, clockRttMs: null }, deps, {
+      joinExtras: () => (pin ? { pin } : {}),
+      // PIN refusals and lockouts are the person's to act on: show the server's words, no retries.
+      joinRefusal: (error: ApiError) => (/PIN/.test(error.message) ? error.message : undefined),
+    });
+    this.clock = new PartyClock(() => this.connection.request('party:time', {}));
+    const part: RoomPart = {
+      join: (session, joined) => this.joined(session, joined),
+      reset: () => this.dropMesh(),
+      close: () => this.dropMesh(),
+    };
+    this.connection.use(part);
+    this.connection.on('party:state', (state) => this.accept(state, true));
+    this.connection.on('party:presence', (presence) => this.setPresence(presence));
+    this.connection.on('party:chat', (message) => this.addChat(message));
+    this.connection.on('party:queue', ({ queue }) => this.patchParty({ queue }));
+    this.connection.on('party:video', ({ video, state, queue }) => {
+      this.patchParty({ video, queue });
+      this.accept(state, true, true);
+    });
+  }
+
+  /** The page's <video>: kept on the party clock from now on. */
+  attachVideo(video: HTMLVideoElement | null): void {
+    this.player?.close();
+    const stall = (buffering: boolean) => void this.connection.request('party:buffering', { buffering }).catch(() => undefined);
+    this.player = video ? new PlayerSync(video, () => this.clock.serverNow(), stall) : null;
+    const party = this.store.get().party;
+    if (this.player && party) this.player.setState(party.state, party.video.durationMs / 1000);
+  }
+
+  syncStats(): SyncStats | null {
+    return this.player?.stats ?? null;
+  }
+
+  mayControl(): boolean {
+    const { party, self } = this.store.get();
+    return !!party && !!self && (party.presence.controls === 'everyone' || party.presence.hostPeerId === self.peerId);
+  }
+
+  /** Play, pause, seek or rate: applied here at once, told to the mesh and the server. */
+  async command(action: PartyAction): Promise<void> {
+    const party = this.store.get().party;
+    if (!party) return;
+    const command = { id: newId(), effectAt: Math.round(this.clock.serverNow()) + PARTY.commandLeadMs, ...action } as PartyCommand;
+    this.seen.add(command.id);
+    this.accept(applyCommand(party.state, command), false);
+    this.mesh?.broadcast({ type: 'command', command, seq: party.state.seq });
+    try {
+      const { state } = await this.connection.request('party:command', command);
+      this.accept(state, true);
+    } catch (error) {
+      if (this.serverState) this.accept(this.serverState, true, true);
+      this.connection.notify(`Not done: ${(error as Error).message}`);
+    }
+  }
+
+  async chat(text: string): Promise<void> {
+    const id = newId();
+    this.seen.add(id);
+    this.mesh?.broadcast({ type: 'chat', id, text, at: Math.round(this.clock.serverNow()) });
+    try {
+      const { message } = await this.connection.request('party:chat', { id, text });
+      this.addChat(message);
+    } catch (error) {
+      this.connection.notify(`Message not sent: ${(error as Error).message}`);
+    }
+  }
+
+  async handOver(peerId: string): Promise<void> {
+    await this.connection.request('party:handover', { peerId }).catch((e: Error) => this.connection.notify(e.message));
+  }
+
+  async setControls(controls: ControlLock): Promise<void> {
+    await this.connection.request('party:controls', { controls }).catch((e: Error) => this.connection.notify(e.message));
+  }
+
+  /** Cuts the data channels (the network failed them, or a test): all goes through the server. */
+  cutMesh(): void {
+    this.mesh?.cutLinks();
+  }
+
+  override close(): void {
+    this.player?.close();
+    this.player = null;
+    if (this.resync) clearInterval(this.resync);
+    super.close();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private async joined(session: JoinSession, joined: JoinResult): Promise<void> {
+    const snap = joined.party;
+    if (!snap) throw new Error('this room is not a watch party');
+    this.clock.seed(snap.serverTime);
+    this.serverState = snap.state;
+    this.store.update({
+      party: { video: snap.video, state: snap.state, presence: snap.presence, queue: snap.queue, chat: snap.chat, meshId: snap.meshId },
+    });
+    this.player?.setState(snap.state, snap.video.durationMs / 1000);
+    const mesh = this.meshFactory(snap.meshId, snap.iceServers ?? [], {
+      message: (from, message) => this.onMesh(from, message),
+      links: (links) => this.store.update({ links }),
+    });
+    this.mesh = mesh;
+    session.onClose(() => mesh.close());
+    mesh.setMembers(snap.presence.members);
+    // The clock first, then the state again on the better clock; repeated now and then.
+    await session.guard(this.clock.sync());
+    this.store.update({ clockRttMs: this.clock.rttMs });
+    const party = this.store.get().party;
+    if (party) this.player?.setState(party.state, party.video.durationMs / 1000);
+    this.resync ??= setInterval(() => void this.clock.sync(2).catch(() => undefined), 15_000);
+  }
+
+  private dropMesh(): void {
+    this.mesh?.close();
+    this.mesh = null;
+    this.store.update({ links: {} });
+  }
+
+  private patchParty(patch: Partial<PartyView>): void {
+    const party = this.store.get().party;
+    if (party) this.store.update({ party: { ...party, ...patch } });
+  }
+
+  private setPresence(presence: PartyPresence): void {
+    this.patchParty({ presence });
+    this.mesh?.setMembers(presence.members);
+  }
+
+  /**
+   * A newer state: taken, and handed to the player (which waits for its effect time). A
+   * server state replaces a mesh one of the same seq; a mesh state never replaces the server's.
+   */
+  private accept(state: PlaybackState, fromServer: boolean, force = false): void {
+    const party = this.store.get().party;
+    if (!party) return;
+    if (fromServer && (!this.serverState || state.seq >= this.serverState.seq || force)) this.serverState = state;
+    const current = party.state;
+    if (!force) {
+      if (state.videoId !== current.videoId || state.seq < current.seq) return;
+      if (state.seq === current.seq && (!fromServer || state.commandId === current.commandId)) return;
+    }
+    this.patchParty({ state });
+    this.player?.setState(state, party.video.durationMs / 1000);
+  }
+
+  private addChat(message: ChatMessage): void {
+    const party = this.store.get().party;
+    if (!party || party.chat.some((m) => m.id === message.id)) return;
+    this.patchParty({ chat: [...party.chat, message].slice(-PARTY.chatTail) });
+  }
+
+  /** A mesh message: only from a member on the server's list; commands only from controllers. */
+  private onMesh(fromMeshId: string, message: MeshMessage): void {
+    const party = this.store.get().party;
+    const member = party?.presence.members.find((m) => m.meshId === fromMeshId);
+    if (!party || !member) return;
+    if (message.type === 'chat') {
+      if (this.seen.has(message.id)) return;
+      this.seen.add(message.id);
+      this.addChat({ id: message.id, peerId: member.peerId, displayName: member.displayName, text: message.text, at: message.at });
+    } else if (message.type === 'command') {
+      const { presence, state } = party;
+      const allowed = presence.controls === 'everyone' || presence.hostPeerId === member.peerId;
+      if (!allowed || this.seen.has(message.command.id) || message.seq !== state.seq) return;
+      this.seen.add(message.command.id);
+      const command = message.command.action === 'seek'
+        ? { ...message.command, position: Math.min(message.command.position, party.video.durationMs / 1000) }
+        : message.command;
+      this.accept(applyCommand(state, command), false);
+    }
+  }
+}
+
+/** For end-to-end tests and the benchmark: the element's position against the local clock. */
+export function sampleVideo(video: HTMLVideoElement) {
+  return { t: localNow(), currentTime: video.currentTime, paused: video.paused, rate: video.playbackRate, readyState: video.readyState };
+}
