@@ -19,6 +19,10 @@ import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
 import { systemClock, type Clock } from './rooms/clock.js';
+import { libraryRoutes } from './library/library-routes.js';
+import { MemoryAgentPresenceStore } from './library/memory-presence-store.js';
+import type { AgentPresenceStore } from './library/presence-store.js';
+import { attachLibrarySockets, type LibrarySockets } from './library/sockets.js';
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
 import { MemoryLiveStore } from './rooms/memory-live-store.js';
@@ -42,6 +46,8 @@ export interface AppOptions {
   registry?: SocketRegistry;
   /** Who besides owners and admins may watch a video: the watch-party side (videos/video-store.ts). */
   videoAccess?: VideoAccess;
+  /** Which desktop agents are online, pairing codes, library sessions; in memory by default. */
+  agentPresence?: AgentPresenceStore;
 }
 
 /**
@@ -121,6 +127,14 @@ export class App {
         userChanged: async (user) => sockets?.accounts.userChanged(user),
         refusals: () => sockets?.refusals.totals() ?? {},
       }));
+      const presence = options.agentPresence ?? new MemoryAgentPresenceStore();
+      let library: LibrarySockets | undefined;
+      web.use('/api/library', libraryRoutes({
+        db,
+        presence,
+        onUnpaired: async (agentId) => library?.unpaired(agentId),
+        onRevoked: async (agentId, userId) => library?.revoked(agentId, userId),
+      }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
       web.use(webApp(config.webDist));
       web.use(errorHandler(log));
@@ -130,6 +144,7 @@ export class App {
         : http.createServer(web);
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config) });
+      library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
         await db.rooms.close(roomId);

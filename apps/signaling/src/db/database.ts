@@ -8,6 +8,7 @@ import { type Client, PrismaRoomStore, PrismaSessionStore, PrismaUserStore } fro
 import { applyMigrations, DEFAULT_MIGRATIONS_ROOT } from './schema-engine.js';
 import type { Database, DatabaseProvider, DbLogger } from './types.js';
 import { PrismaVideoStore } from '../videos/prisma-video-store.js';
+import { PrismaLibraryStore } from '../library/prisma-library-store.js';
 
 export type ParsedDatabaseUrl =
   | { provider: 'sqlite'; /** absolute file path */ path: string }
@@ -146,6 +147,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       sessions: new PrismaSessionStore(prisma),
       rooms: new PrismaRoomStore(prisma),
       videos: new PrismaVideoStore(prisma),
+      library: new PrismaLibraryStore(prisma),
       appliedMigrations,
       async ping() {
         // Prisma would silently reconnect after $disconnect(); a closed database is not ready.

@@ -5,6 +5,7 @@
 // store, and a store can be faked in a unit test with a plain object.
 
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
+import type { LibraryStore } from '../library/library-store.js';
 import type { VideoStore } from '../videos/video-store.js';
 
 // The value sets come from the wire protocol, so the database and the API cannot drift apart.
@@ -168,6 +169,8 @@ export interface Database {
   readonly rooms: RoomStore;
   /** Uploaded videos (watch parties): videos/video-store.ts. */
   readonly videos: VideoStore;
+  /** Paired desktop agents and their grants (library anywhere): library/library-store.ts. */
+  readonly library: LibraryStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */
