@@ -10,3 +10,4 @@ export { z } from 'zod';
 export * from './room-kinds.js';
 export * from './videos.js';
 export * from './library.js';
+export * from './library-client.js';
