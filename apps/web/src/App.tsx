@@ -14,6 +14,7 @@ const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
 const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
 const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
+const LibraryPage = page(() => import('./pages/LibraryPage'), 'LibraryPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 
@@ -42,7 +43,7 @@ export function App() {
             <Route path="/connectivity.html" element={<ConnectivityPage />} />
             <Route path="/watch" element={<ComingSoonPage title="Watch parties" text="Watch videos together, in sync." />} />
             <Route path="/dj" element={<ComingSoonPage title="DJ channels" text="Live DJ sets for everyone listening." />} />
-            <Route path="/library" element={<ComingSoonPage title="My library" text="Your own music, streamed anywhere." />} />
+            <Route path="/library" element={<LibraryPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>

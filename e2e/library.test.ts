@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IndexDb, scan, startAgent, type RunningAgent } from '@roomcast/desktop-agent';
+import { makeLibrary } from '@roomcast/desktop-agent/testing';
+import { openParticipant, type Participant } from './harness/browser.js';
+import { elementPeaks, shareNear } from './harness/element-tone.js';
+import { signUp } from './harness/flows.js';
+import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
+
+/**
+ * My library, end to end: a real desktop agent (in this process) shares a generated library
+ * (each track switches pitch at its middle); headless Chromium signed in as its owner lists,
+ * searches, plays through the Service Worker bridge — direct, then through the server relay —
+ * and hears the right tone before and after a seek to 50 %.
+ */
+const SECONDS = 12;
+let server: RunningRoomcast;
+let lib: Awaited<ReturnType<typeof makeLibrary>>;
+let work: string;
+let index: IndexDb;
+let agent: RunningAgent;
+let person: Participant;
+
+beforeAll(async () => {
+  [server, lib] = await Promise.all([startRoomcast(), makeLibrary(SECONDS)]);
+  work = await mkdtemp(path.join(tmpdir(), 'roomcast-e2e-agent-'));
+  index = IndexDb.open(path.join(work, 'index.sqlite'));
+  await scan(index, [lib.dir]);
+  person = await openParticipant();
+  await signUp(person.page, server.url, { email: 'listener@example.org', password: 'long enough password', name: 'Listener' });
+  const creds = await person.page.evaluate(async () => {
+    const res = await fetch('/api/library/agents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Music PC' }) });
+    return (await res.json()) as { token: string };
+  });
+  agent = startAgent({ server: server.url, token: creds.token, index, maxUploadBytes: undefined, log: () => {} });
+  await agent.connected;
+});
+afterAll(async () => {
+  agent?.close();
+  await person?.close();
+  index?.close();
+  await server?.stop();
+  await lib?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+async function openLibrary(page: Page, query = ''): Promise<string> {
+  await page.goto(`${server.url}/library${query}`);
+  const agentRow = page.locator('[data-testid="library-agents"] li', { hasText: 'Music PC' });
+  await expect.poll(() => agentRow.getByTestId('agent-online').textContent()).toBe('online');
+  await agentRow.getByRole('button', { name: 'Open Music PC' }).click();
+  const rung = page.getByTestId('library-rung');
+  await page.waitForFunction(() => document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung') !== '');
+  return (await rung.getAttribute('data-rung'))!;
+}
+
+/** Clicks Play on a track and resolves once the element has played a little of it. */
+async function play(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: `Play ${title}` }).click();
+  await page.waitForFunction(() => {
+    const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]');
+    return !!el && !el.paused && el.currentTime > 0.3;
+  });
+}
+
+describe('my library in the browser', () => {
+  it('direct: lists, searches, plays a track (its tone), seeks to 50 % (the other tone)', async () => {
+    const page = person.page;
+    expect(await openLibrary(page)).toBe('direct');
+    await expect.poll(() => page.getByTestId('library-artists').textContent()).toContain('Ada Tones');
+    expect(await page.getByTestId('library-artists').textContent()).toContain('Bob Hertz');
+
+    await page.locator('#library-search').fill('hum');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.getByTestId('library-tracks').textContent()).toContain('Flac Hum');
+    expect(await page.getByTestId('library-tracks').textContent()).toContain('Apple Hum');
+
+    await page.getByRole('button', { name: 'All artists' }).click();
+    await page.getByRole('button', { name: 'Ada Tones' }).click();
+    await page.getByRole('button', { name: 'Sine Works' }).click();
+    await play(page, 'First');
+    const first = await elementPeaks(page, '[data-testid="library-audio"]', 16);
+    expect(shareNear(first, 440), `first half peaks ${first.join(',')}`).toBeGreaterThan(0.7);
+
+    const seekedAt = await page.evaluate(async () => {
+      const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]')!;
+      const seeked = new Promise((r) => el.addEventListener('seeked', r, { once: true }));
+      el.currentTime = el.duration / 2 + 0.3;
+      await seeked;
+      return el.currentTime;
+    });
+    expect(seekedAt).toBeGreaterThan(SECONDS / 2);
+    const second = await elementPeaks(page, '[data-testid="library-audio"]', 16);
+    expect(shareNear(second, 880), `second half peaks ${second.join(',')}`).toBeGreaterThan(0.7);
+    expect(await page.getByTestId('library-rung').textContent()).toBe('Direct (peer-to-peer)');
+  });
+
+  it('server relay: the same library plays through signaling, and the page says so', async () => {
+    const page = person.page;
+    expect(await openLibrary(page, '?relay=1')).toBe('server');
+    expect(await page.getByTestId('library-rung').textContent()).toBe('Server relay');
+    await expect.poll(() => page.getByTestId('library-artists').textContent()).toContain('Bob Hertz');
+    await page.getByRole('button', { name: 'Bob Hertz' }).click();
+    await page.getByRole('button', { name: 'Lossless' }).click();
+    await play(page, 'Flac Hum');
+    const peaks = await elementPeaks(page, '[data-testid="library-audio"]', 12);
+    expect(shareNear(peaks, 660), `peaks ${peaks.join(',')}`).toBeGreaterThan(0.7);
+  });
+});
