@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexDb, scan, startAgent, type RunningAgent } from '@roomcast/desktop-agent';
 import { makeLibrary } from '@roomcast/desktop-agent/testing';
 import { openParticipant, type Participant } from './harness/browser.js';
 import { elementPeaks, shareNear } from './harness/element-tone.js';
 import { signUp } from './harness/flows.js';
+import { createAgentToken, openLibrary, playTrack } from './harness/library-flows.js';
 import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
 
 /**
@@ -31,10 +31,7 @@ beforeAll(async () => {
   await scan(index, [lib.dir]);
   person = await openParticipant();
   await signUp(person.page, server.url, { email: 'listener@example.org', password: 'long enough password', name: 'Listener' });
-  const creds = await person.page.evaluate(async () => {
-    const res = await fetch('/api/library/agents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Music PC' }) });
-    return (await res.json()) as { token: string };
-  });
+  const creds = await createAgentToken(person.page, 'Music PC');
   agent = startAgent({ server: server.url, token: creds.token, index, maxUploadBytes: undefined, log: () => {} });
   await agent.connected;
 });
@@ -47,29 +44,10 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function openLibrary(page: Page, query = ''): Promise<string> {
-  await page.goto(`${server.url}/library${query}`);
-  const agentRow = page.locator('[data-testid="library-agents"] li', { hasText: 'Music PC' });
-  await expect.poll(() => agentRow.getByTestId('agent-online').textContent()).toBe('online');
-  await agentRow.getByRole('button', { name: 'Open Music PC' }).click();
-  const rung = page.getByTestId('library-rung');
-  await page.waitForFunction(() => document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung') !== '');
-  return (await rung.getAttribute('data-rung'))!;
-}
-
-/** Clicks Play on a track and resolves once the element has played a little of it. */
-async function play(page: Page, title: string): Promise<void> {
-  await page.getByRole('button', { name: `Play ${title}` }).click();
-  await page.waitForFunction(() => {
-    const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]');
-    return !!el && !el.paused && el.currentTime > 0.3;
-  });
-}
-
 describe('my library in the browser', () => {
   it('direct: lists, searches, plays a track (its tone), seeks to 50 % (the other tone)', async () => {
     const page = person.page;
-    expect(await openLibrary(page)).toBe('direct');
+    expect(await openLibrary(page, server.url, 'Music PC')).toBe('direct');
     await expect.poll(() => page.getByTestId('library-artists').textContent()).toContain('Ada Tones');
     expect(await page.getByTestId('library-artists').textContent()).toContain('Bob Hertz');
 
@@ -81,7 +59,7 @@ describe('my library in the browser', () => {
     await page.getByRole('button', { name: 'All artists' }).click();
     await page.getByRole('button', { name: 'Ada Tones' }).click();
     await page.getByRole('button', { name: 'Sine Works' }).click();
-    await play(page, 'First');
+    await playTrack(page, 'First');
     const first = await elementPeaks(page, '[data-testid="library-audio"]', 16);
     expect(shareNear(first, 440), `first half peaks ${first.join(',')}`).toBeGreaterThan(0.7);
 
@@ -100,12 +78,12 @@ describe('my library in the browser', () => {
 
   it('server relay: the same library plays through signaling, and the page says so', async () => {
     const page = person.page;
-    expect(await openLibrary(page, '?relay=1')).toBe('server');
+    expect(await openLibrary(page, server.url, 'Music PC', { query: '?relay=1' })).toBe('server');
     expect(await page.getByTestId('library-rung').textContent()).toBe('Server relay');
     await expect.poll(() => page.getByTestId('library-artists').textContent()).toContain('Bob Hertz');
     await page.getByRole('button', { name: 'Bob Hertz' }).click();
     await page.getByRole('button', { name: 'Lossless' }).click();
-    await play(page, 'Flac Hum');
+    await playTrack(page, 'Flac Hum');
     const peaks = await elementPeaks(page, '[data-testid="library-audio"]', 12);
     expect(shareNear(peaks, 660), `peaks ${peaks.join(',')}`).toBeGreaterThan(0.7);
   });
