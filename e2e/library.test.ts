@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexDb, scan, startAgent, type RunningAgent } from '@roomcast/desktop-agent';
-import { makeLibrary } from '@roomcast/desktop-agent/testing';
+import { makeLibrary, makeTrack } from '@roomcast/desktop-agent/testing';
+import { startAgentProcess } from './harness/agent-process.js';
 import { openParticipant, type Participant } from './harness/browser.js';
 import { elementPeaks, shareNear } from './harness/element-tone.js';
 import { signUp } from './harness/flows.js';
@@ -17,6 +18,7 @@ import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
  * and hears the right tone before and after a seek to 50 %.
  */
 const SECONDS = 12;
+const LONG_SECONDS = 120;
 let server: RunningRoomcast;
 let lib: Awaited<ReturnType<typeof makeLibrary>>;
 let work: string;
@@ -26,6 +28,8 @@ let person: Participant;
 
 beforeAll(async () => {
   [server, lib] = await Promise.all([startRoomcast(), makeLibrary(SECONDS)]);
+  // Long enough (10.6 MB) that a seek near its end needs bytes the player cannot have yet.
+  await makeTrack(path.join(lib.dir, 'Long/Long Tone.wav'), { ...lib.tracks[6]!, title: 'Long Tone', album: 'Long Play', albumArtist: 'Long', artist: 'Long', hz: [500, 1300], cover: null }, LONG_SECONDS);
   work = await mkdtemp(path.join(tmpdir(), 'roomcast-e2e-agent-'));
   index = IndexDb.open(path.join(work, 'index.sqlite'));
   await scan(index, [lib.dir]);
@@ -86,5 +90,41 @@ describe('my library in the browser', () => {
     await playTrack(page, 'Flac Hum');
     const peaks = await elementPeaks(page, '[data-testid="library-audio"]', 12);
     expect(shareNear(peaks, 660), `peaks ${peaks.join(',')}`).toBeGreaterThan(0.7);
+  });
+
+  it('the agent is killed mid-track and restarted: playback resumes within 5 s at the right position', async () => {
+    const page = person.page;
+    const { token } = await createAgentToken(page, 'Restart PC');
+    const scratch = await mkdtemp(path.join(tmpdir(), 'roomcast-e2e-restart-'));
+    const start = () => startAgentProcess({ server: server.url, token, folders: [lib.dir], configDir: scratch });
+    let proc = start();
+    try {
+      await proc.waitForLine(/^connected to /);
+      expect(await openLibrary(page, server.url, 'Restart PC')).toBe('direct');
+      await page.getByRole('button', { name: 'Long', exact: true }).click();
+      await page.getByRole('button', { name: 'Long Play' }).click();
+      await playTrack(page, 'Long Tone');
+      await proc.stop('SIGKILL');
+      await page.getByTestId('library-link-message').filter({ hasText: 'went offline' }).waitFor();
+      // Near the end: bytes the player cannot have buffered yet, so they must come from the restarted agent.
+      const target = LONG_SECONDS * 0.9;
+      const buffered = await page.evaluate((t) => {
+        const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]')!;
+        el.currentTime = t;
+        return Array.from({ length: el.buffered.length }, (_, i) => [el.buffered.start(i), el.buffered.end(i)]);
+      }, target);
+      expect(buffered.some(([from, to]) => from! <= target && target < to!), `buffered ${JSON.stringify(buffered)}`).toBe(false);
+      const restartedAt = Date.now();
+      proc = start();
+      await page.waitForFunction((t) => (document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]')?.currentTime ?? 0) > t + 0.3, target, { timeout: 10_000 });
+      const resumedMs = Date.now() - restartedAt;
+      console.log(`playback resumed ${resumedMs} ms after the agent was restarted`);
+      expect(resumedMs).toBeLessThan(5_000);
+      const peaks = await elementPeaks(page, '[data-testid="library-audio"]', 12);
+      expect(shareNear(peaks, 1300), `peaks ${peaks.join(',')}`).toBeGreaterThan(0.7);
+    } finally {
+      await proc.stop();
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -127,8 +127,11 @@ export const libraryRequests = {
 export const libraryEvents = {
   'library:signal': SessionSignal,
   'library:relay': RelayFrame,
-  /** The session ended: the agent went away, access was revoked, or it was closed. */
-  'library:closed': z.object({ sessionId: SessionId, reason: z.string() }),
+  /**
+   * The session ended: the agent went away, access was revoked, or it was closed. `retry`: the
+   * agent only went offline, so open a new session when `library:presence` says it is back.
+   */
+  'library:closed': z.object({ sessionId: SessionId, reason: z.string(), retry: z.boolean().default(false) }),
   /** An agent this person can use came online or went offline. */
   'library:presence': z.object({ agentId: Id, online: z.boolean() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -75,9 +75,9 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
     for (const userId of await db.library.audience(agentId)) browsers.to(userRoom(userId)).emit('library:presence', { agentId, online });
   };
 
-  const endSession = (session: LibrarySession, reason: string, tell: { browser: boolean; agent: boolean }) => {
+  const endSession = (session: LibrarySession, reason: string, tell: { browser: boolean; agent: boolean; retry?: boolean }) => {
     inFlight.delete(session.sessionId);
-    if (tell.browser) browsers.to(session.browserSocketId).emit('library:closed', { sessionId: session.sessionId, reason });
+    if (tell.browser) browsers.to(session.browserSocketId).emit('library:closed', { sessionId: session.sessionId, reason, retry: tell.retry ?? false });
     if (tell.agent) agents.to(session.agentSocketId).emit('session:closed', { sessionId: session.sessionId, reason });
   };
 
@@ -154,7 +154,7 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
       void ready
         .then(() => presence.disconnect(agentId, socket.id))
         .then(async (ended) => {
-          for (const session of ended) endSession(session, 'the agent went offline', { browser: true, agent: false });
+          for (const session of ended) endSession(session, 'the agent went offline', { browser: true, agent: false, retry: true });
           if (!(await presence.socketOf(agentId))) await announce(agentId, false);
           socketLog.info({ sessions: ended.length }, 'agent offline');
         })

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { LibraryClient, libraryEvents, libraryRequests, type LibraryRung } from '@roomcast/shared';
+import { LibraryClient, libraryEvents, libraryRequests, type LibraryRung, type Signal } from '@roomcast/shared';
 import { ApiError, asErrorBody } from '../api/errors';
 import { socketOptions } from '../api/socket-options';
 import { connectWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, orderIceServers, rungFromStats } from '../media/connectivity';
@@ -18,7 +18,8 @@ type OpenResult = { sessionId: string; iceServers: RTCIceServer[]; connectTimeou
  * The browser's link to one desktop agent: a session opened through signaling (`/library`),
  * then a data channel — direct or through TURN — and, when no WebRTC path connects in time or
  * the channel drops, the same protocol over the server relay. One LibraryClient serves every
- * request whatever the rung, so the player keeps its place across a switch.
+ * request whatever the rung, so the player keeps its place across a switch; when the agent
+ * goes offline (restarted, laptop asleep) the link waits for it and opens a new session.
  */
 export class AgentLink {
   readonly client: LibraryClient;
@@ -26,24 +27,61 @@ export class AgentLink {
   #socket: Socket;
   #sessionId = '';
   #pc: RTCPeerConnection | null = null;
+  /** Where the current peer connection takes the agent's answer and candidates. */
+  #onSignal: ((signal: Signal) => void) | null = null;
   #listeners = new Set<() => void>();
-  #ready!: () => void;
-  /** Resolves once requests can flow (data channel open, or the relay in use). */
-  readonly ready = new Promise<void>((resolve) => (this.#ready = resolve));
+  #ready!: Promise<void>;
+  #markReady!: () => void;
   #cancelWatchdog = () => {};
+  #waitingForAgent = false;
 
-  private constructor(readonly agentId: string) {
-    this.#socket = io('/library', { ...socketOptions(), forceNew: false });
+  private constructor(
+    readonly agentId: string,
+    private readonly relay: boolean,
+  ) {
+    this.#rearm();
+    this.#socket = io('/library', socketOptions());
     this.client = new LibraryClient(() => {
       throw new ApiError('unavailable', 'not connected to the library yet');
+    });
+    this.#socket.on('library:closed', (payload: unknown) => {
+      const parsed = libraryEvents['library:closed'].safeParse(payload);
+      if (!parsed.success || parsed.data.sessionId !== this.#sessionId) return;
+      this.#drop(parsed.data.reason);
+      if (parsed.data.retry) {
+        this.#waitingForAgent = true;
+        this.#set({ state: 'connecting', rung: null, message: 'Your computer went offline; waiting for it to come back…' });
+      } else {
+        this.#set({ state: 'closed', rung: null, message: `Disconnected: ${parsed.data.reason}.` });
+      }
+    });
+    this.#socket.on('library:presence', (payload: unknown) => {
+      const parsed = libraryEvents['library:presence'].safeParse(payload);
+      if (!parsed.success || parsed.data.agentId !== agentId || !parsed.data.online || !this.#waitingForAgent) return;
+      this.#waitingForAgent = false;
+      void this.#start().catch((error: unknown) => this.#fail(error));
+    });
+    this.#socket.on('library:relay', (payload: unknown, ack?: (r: unknown) => void) => {
+      const parsed = libraryEvents['library:relay'].safeParse(payload);
+      if (parsed.success && parsed.data.sessionId === this.#sessionId) this.client.receive(parsed.data.data as string | ArrayBuffer);
+      ack?.({ ok: true, data: {} });
+    });
+    this.#socket.on('library:signal', (payload: unknown) => {
+      const parsed = libraryEvents['library:signal'].safeParse(payload);
+      if (parsed.success && parsed.data.sessionId === this.#sessionId) this.#onSignal?.(parsed.data.signal);
     });
   }
 
   /** Opens a session on the agent; `relay` skips WebRTC and uses the server relay at once. */
   static open(agentId: string, options: { relay?: boolean } = {}): AgentLink {
-    const link = new AgentLink(agentId);
-    void link.#start(options.relay ?? false).catch((error: unknown) => link.#fail(error));
+    const link = new AgentLink(agentId, options.relay ?? false);
+    void link.#start().catch((error: unknown) => link.#fail(error));
     return link;
+  }
+
+  /** Resolves once requests can flow (data channel open, or the relay in use) on the current session. */
+  get ready(): Promise<void> {
+    return this.#ready;
   }
 
   subscribe(listener: () => void): () => void {
@@ -52,12 +90,25 @@ export class AgentLink {
   }
 
   close(): void {
-    this.#cancelWatchdog();
+    this.#waitingForAgent = false;
     if (this.#sessionId) this.#socket.emit('library:close', { sessionId: this.#sessionId }, () => {});
-    this.#pc?.close();
+    this.#drop('closed');
     this.#socket.close();
-    this.client.detach('closed');
-    this.#set({ state: 'closed', message: 'Disconnected.' });
+    this.#set({ state: 'closed', rung: null, message: 'Disconnected.' });
+  }
+
+  #rearm(): void {
+    this.#ready = new Promise<void>((resolve) => (this.#markReady = resolve));
+  }
+
+  /** The session is gone: pending requests fail (the player asks again once a new one is ready). */
+  #drop(reason: string): void {
+    this.#cancelWatchdog();
+    this.#onSignal = null;
+    this.#pc?.close();
+    this.#pc = null;
+    this.client.detach(reason);
+    this.#rearm();
   }
 
   #set(patch: Partial<AgentLinkView>): void {
@@ -66,7 +117,7 @@ export class AgentLink {
   }
 
   #fail(error: unknown): void {
-    const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     this.#set({ state: 'closed', message: `Could not connect: ${message}` });
   }
 
@@ -79,47 +130,34 @@ export class AgentLink {
     return answer.data;
   }
 
-  async #start(relay: boolean): Promise<void> {
-    this.#socket.on('library:closed', (payload: unknown) => {
-      const parsed = libraryEvents['library:closed'].safeParse(payload);
-      if (!parsed.success || parsed.data.sessionId !== this.#sessionId) return;
-      this.client.detach(parsed.data.reason);
-      this.#pc?.close();
-      this.#set({ state: 'closed', rung: null, message: `Disconnected: ${parsed.data.reason}.` });
-    });
-    this.#socket.on('library:relay', (payload: unknown, ack?: (r: unknown) => void) => {
-      const parsed = libraryEvents['library:relay'].safeParse(payload);
-      if (parsed.success && parsed.data.sessionId === this.#sessionId) this.client.receive(parsed.data.data as string | ArrayBuffer);
-      ack?.({ ok: true, data: {} });
-    });
-    const open = (await this.#ask('library:open', { agentId: this.agentId, relay })) as OpenResult;
+  async #start(): Promise<void> {
+    const open = (await this.#ask('library:open', { agentId: this.agentId, relay: this.relay })) as OpenResult;
     this.#sessionId = open.sessionId;
-    if (relay) return this.#useRelay('You chose the server relay.');
+    if (this.relay) return this.#useRelay('You chose the server relay.');
     await this.#webrtc(open);
   }
 
   /** The last rung: every message through signaling. */
   #useRelay(why: string): void {
     this.#cancelWatchdog();
+    this.#onSignal = null;
     this.#pc?.close();
     this.#pc = null;
     this.client.attach((data) => void this.#socket.emit('library:relay', { sessionId: this.#sessionId, data }, () => {}));
     this.#set({ state: 'open', rung: 'server', message: why });
-    this.#ready();
+    this.#markReady();
   }
 
   async #webrtc(open: OpenResult): Promise<void> {
     const pc = new RTCPeerConnection({ iceServers: orderIceServers(open.iceServers as never) });
     this.#pc = pc;
     const early: RTCIceCandidateInit[] = [];
-    const signal = (s: unknown) => this.#socket.emit('library:signal', { sessionId: this.#sessionId, signal: s }, () => {});
+    const signal = (s: Signal) => this.#socket.emit('library:signal', { sessionId: this.#sessionId, signal: s }, () => {});
     pc.addEventListener('icecandidate', (e) => {
       if (e.candidate?.candidate) signal({ type: 'candidate', candidate: e.candidate.candidate, mid: e.candidate.sdpMid ?? '0' });
     });
-    this.#socket.on('library:signal', (payload: unknown) => {
-      const parsed = libraryEvents['library:signal'].safeParse(payload);
-      if (!parsed.success || parsed.data.sessionId !== this.#sessionId || this.#pc !== pc) return;
-      const s = parsed.data.signal;
+    // Candidates that arrive before the answer wait for it.
+    this.#onSignal = (s) => {
       if (s.type === 'answer') {
         void pc.setRemoteDescription({ type: 'answer', sdp: s.sdp }).then(async () => {
           for (const c of early.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
@@ -129,7 +167,7 @@ export class AgentLink {
         if (pc.remoteDescription) void pc.addIceCandidate(candidate).catch(() => undefined);
         else early.push(candidate);
       }
-    });
+    };
     const channel = pc.createDataChannel('library');
     channel.binaryType = 'arraybuffer';
     // Attached at once: messages before a later listener would be lost.
@@ -138,7 +176,7 @@ export class AgentLink {
       this.#cancelWatchdog();
       this.client.attach((text) => channel.send(text));
       this.#set({ state: 'open', message: '' });
-      this.#ready();
+      this.#markReady();
       void this.#readRung(pc);
     };
     channel.onclose = () => {
@@ -160,7 +198,7 @@ export class AgentLink {
     signal({ type: 'offer', sdp: offer.sdp ?? '' });
   }
 
-  /** The selected pair can settle a moment after open: read it until it names a rung. */
+  /** The selected pair can settle a moment after open: read it until it names a rung (bounded). */
   async #readRung(pc: RTCPeerConnection): Promise<void> {
     for (let i = 0; i < 20 && this.#pc === pc; i++) {
       const rung = rungFromStats((await pc.getStats()) as unknown as Map<string, Record<string, unknown>>);

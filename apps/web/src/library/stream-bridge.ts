@@ -40,16 +40,23 @@ export function startStreamBridge(current: () => AgentLink | null): Promise<void
   return installed;
 }
 
+/** How long a range request waits for a restarted agent before the player is told it failed. */
+const RECONNECT_WAIT_MS = 20_000;
+
 async function answer(link: AgentLink | null, ask: ReadAsk): Promise<{ start: number; size: number; mime: string; bytes: Uint8Array }> {
   if (!link || link.agentId !== ask.agentId) throw new Error('not connected to that library');
   for (let attempt = 0; ; attempt++) {
-    await link.ready;
+    // A read cut by a rung change or an agent restart waits here for the next session, then
+    // asks again for the same bytes: the player resumes at the byte it stopped at.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([link.ready, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('your computer did not come back')), RECONNECT_WAIT_MS)))]);
+    clearTimeout(timer);
     try {
       const { header, bytes } = await link.client.read(ask.trackId, ask.start, ask.end);
       return { start: header.start, size: header.size, mime: header.mime, bytes };
     } catch (error) {
-      // Once, after a rung change: the relay takes over where the channel stopped.
-      if (attempt > 0 || link.view.state !== 'open') throw error;
+      // Only a lost carrier is worth another try; a refusal (not found, forbidden) is final.
+      if (attempt >= 2 || link.view.state === 'closed' || (error as { code?: string }).code !== 'unavailable') throw error;
     }
   }
 }
