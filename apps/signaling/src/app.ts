@@ -25,6 +25,10 @@ import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
 import { limitersFor, type Limiters } from './limits/limiters.js';
 import { systemClock, type Clock } from './rooms/clock.js';
+import { libraryRoutes } from './library/library-routes.js';
+import { MemoryAgentPresenceStore } from './library/memory-presence-store.js';
+import type { AgentPresenceStore } from './library/presence-store.js';
+import { attachLibrarySockets, type LibrarySockets } from './library/sockets.js';
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
 import { MemoryLiveStore } from './rooms/memory-live-store.js';
@@ -63,6 +67,8 @@ export interface AppOptions {
   videoAccess?: VideoAccess;
   /** Watch parties' shared state; in memory by default. */
   parties?: PartyStore;
+  /** Which desktop agents are online, pairing codes, library sessions; in memory by default. */
+  agentPresence?: AgentPresenceStore;
 }
 
 /** Parties one account may have open at once. */
@@ -204,6 +210,14 @@ export class App {
         mailbox: mailer instanceof DevMailbox ? mailer : undefined,
         refusals: () => sockets?.refusals.totals() ?? {},
       }));
+      const presence = options.agentPresence ?? new MemoryAgentPresenceStore();
+      let library: LibrarySockets | undefined;
+      web.use('/api/library', libraryRoutes({
+        db,
+        presence,
+        onUnpaired: async (agentId) => library?.unpaired(agentId),
+        onRevoked: async (agentId, userId) => library?.revoked(agentId, userId),
+      }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
       mesh = mountPeerServer(web, server, { sessions, parties, origin: config, log });
       party.onMeshGone = (meshId) => mesh?.disconnect(meshId);
@@ -212,6 +226,7 @@ export class App {
 
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config) });
+      library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
         await db.rooms.close(roomId);

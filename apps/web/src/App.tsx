@@ -18,6 +18,7 @@ const VideosPage = page(() => import('./pages/VideosPage'), 'VideosPage');
 const PartyPage = page(() => import('./pages/PartyPage'), 'PartyPage');
 const NewPartyPage = page(() => import('./pages/PartyPage'), 'NewPartyPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
+const LibraryPage = page(() => import('./pages/LibraryPage'), 'LibraryPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 const ConfirmEmailPage = page(() => import('./pages/ConfirmEmailPage'), 'ConfirmEmailPage');
@@ -58,7 +59,7 @@ export function App() {
             <Route path="/connectivity.html" element={<ConnectivityPage />} />
             <Route path="/watch" element={<ComingSoonPage title="Watch parties" text="Watch videos together, in sync." />} />
             <Route path="/dj" element={<ComingSoonPage title="DJ channels" text="Live DJ sets for everyone listening." />} />
-            <Route path="/library" element={<ComingSoonPage title="My library" text="Your own music, streamed anywhere." />} />
+            <Route path="/library" element={<LibraryPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>

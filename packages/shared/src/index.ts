@@ -12,3 +12,5 @@ export * from './videos.js';
 export * from './email.js';
 export * from './party.js';
 export * from './party-sync.js';
+export * from './library.js';
+export * from './library-client.js';

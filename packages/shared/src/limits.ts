@@ -49,4 +49,39 @@ export const LIMITS = {
     /** Original file name kept for display. */
     sourceName: { max: 255 },
   },
+  /** Library anywhere (desktop agents): per-account caps and message sizes (library.ts). */
+  library: {
+    /** Agents (paired computers) one account may own. */
+    agentsPerAccount: 8,
+    /** People one agent's owner may share it with. */
+    grantsPerAgent: 50,
+    /** Unused pairing codes one account may hold at once. */
+    pairingCodesPerAccount: 3,
+    /** A pairing code is valid this long. */
+    pairingCodeTtlSeconds: 600,
+    agentName: { min: 1, max: 60 },
+    /** Browser sessions (connections to agents) one account may have open at once. */
+    sessionsPerAccount: 6,
+    /** Browser sessions one agent serves at once. */
+    sessionsPerAgent: 16,
+    /** One signaling message (SDP or ICE candidate). */
+    signalBytes: 16 * 1024,
+    /** One JSON request or response on the data channel (or the relay). */
+    messageBytes: 256 * 1024,
+    /** One binary chunk of a read (data channel message, relay frame). */
+    chunkBytes: 64 * 1024,
+    /** Bytes one read request may ask for; a player asks again for more. */
+    readBytes: 4 * 1024 * 1024,
+    /** Requests one peer may have unanswered at once; more are refused with rate_limited. */
+    requestsInFlight: 8,
+    /** Items one browse or search page holds. */
+    pageSize: 500,
+    /** Tag text (title, artist, …) is cut to this. */
+    text: 300,
+    searchQuery: 100,
+    /** Folder paths relative to a shared folder, as listed. */
+    folderPath: 1024,
+    /** Bytes the server relay holds unacknowledged for one session (back-pressure on the agent). */
+    relayWindowBytes: 1024 * 1024,
+  },
 } as const;

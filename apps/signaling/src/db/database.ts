@@ -10,6 +10,7 @@ import type { Database, DatabaseProvider, DbLogger } from './types.js';
 import { PrismaEmailTokenStore } from '../email/prisma-email-token-store.js';
 import { PrismaTranscodeJobStore } from '../videos/prisma-transcode-jobs.js';
 import { PrismaVideoStore } from '../videos/prisma-video-store.js';
+import { PrismaLibraryStore } from '../library/prisma-library-store.js';
 
 export type ParsedDatabaseUrl =
   | { provider: 'sqlite'; /** absolute file path */ path: string }
@@ -150,6 +151,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       videos: new PrismaVideoStore(prisma),
       emailTokens: new PrismaEmailTokenStore(prisma),
       transcodeJobs: new PrismaTranscodeJobStore(prisma),
+      library: new PrismaLibraryStore(prisma),
       appliedMigrations,
       async ping() {
         // Prisma would silently reconnect after $disconnect(); a closed database is not ready.

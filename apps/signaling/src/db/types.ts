@@ -6,6 +6,7 @@
 
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
 import type { EmailTokenStore } from '../email/email-token-store.js';
+import type { LibraryStore } from '../library/library-store.js';
 import type { VideoStore } from '../videos/video-store.js';
 import type { TranscodeJobStore } from '../videos/transcode-jobs.js';
 
@@ -187,6 +188,8 @@ export interface Database {
   readonly emailTokens: EmailTokenStore;
   /** The embedded transcode queue's jobs: videos/transcode-jobs.ts. */
   readonly transcodeJobs: TranscodeJobStore;
+  /** Paired desktop agents and their grants (library anywhere): library/library-store.ts. */
+  readonly library: LibraryStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */

@@ -4,7 +4,7 @@ const FEATURES = [
   { to: '/rooms', title: 'Voice rooms', text: 'Talk with friends in real time.', ready: true },
   { to: '/watch', title: 'Watch parties', text: 'Watch a video together, in sync.', ready: false },
   { to: '/dj', title: 'DJ channels', text: 'Broadcast live sets to listeners.', ready: false },
-  { to: '/library', title: 'My library', text: 'Your music, anywhere.', ready: false },
+  { to: '/library', title: 'My library', text: 'Your music, anywhere.', ready: true },
 ] as const;
 
 /** The suite at a glance; parts not built yet say so rather than hide. */

@@ -1,0 +1,121 @@
+import type { DataChannel } from 'node-datachannel';
+import { LIMITS } from '@roomcast/shared';
+
+/**
+ * What carries the agent protocol to one listener: a WebRTC data channel (direct or through
+ * TURN) or the server relay. `ready()` is the back-pressure: it resolves once the carrier's
+ * queue is low enough to take another chunk.
+ */
+export interface Carrier {
+  readonly kind: 'datachannel' | 'relay';
+  sendText(text: string): void;
+  sendBinary(bytes: Uint8Array): void;
+  ready(): Promise<void>;
+  readonly closed: boolean;
+  /** Bytes handed to the carrier so far (for the status page and the upload figures). */
+  readonly bytesSent: number;
+}
+
+/** Past this much queued in the SCTP send buffer, a read waits; it resumes below LOW. */
+const HIGH = 1024 * 1024;
+const LOW = 256 * 1024;
+
+export class DataChannelCarrier implements Carrier {
+  readonly kind = 'datachannel';
+  #closed = false;
+  #waiters: (() => void)[] = [];
+  bytesSent = 0;
+
+  constructor(private readonly channel: DataChannel) {
+    channel.setBufferedAmountLowThreshold(LOW);
+    channel.onBufferedAmountLow(() => this.#wake());
+    channel.onClosed(() => {
+      this.#closed = true;
+      this.#wake();
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed || !this.channel.isOpen();
+  }
+
+  sendText(text: string): void {
+    if (this.closed) return;
+    this.bytesSent += text.length;
+    this.channel.sendMessage(text);
+  }
+
+  sendBinary(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.bytesSent += bytes.byteLength;
+    this.channel.sendMessageBinary(bytes);
+  }
+
+  ready(): Promise<void> {
+    if (this.closed || this.channel.bufferedAmount() < HIGH) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #wake(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+}
+
+/**
+ * The last rung: frames go to signaling over the agent's socket, which holds each until the
+ * browser acknowledges it. At most `relayWindowBytes` are unacknowledged at once (the server
+ * refuses more), so a slow listener slows this stream, not the server's memory.
+ */
+export class RelayCarrier implements Carrier {
+  readonly kind = 'relay';
+  #inFlight = 0;
+  #closed = false;
+  #waiters: (() => void)[] = [];
+  bytesSent = 0;
+
+  constructor(private readonly emit: (data: string | Uint8Array) => Promise<boolean>) {}
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#wake();
+  }
+
+  sendText(text: string): void {
+    this.#send(text, text.length);
+  }
+
+  sendBinary(bytes: Uint8Array): void {
+    this.#send(bytes, bytes.byteLength);
+  }
+
+  ready(): Promise<void> {
+    // Room for one more full chunk inside the server's window.
+    if (this.#closed || this.#inFlight + LIMITS.library.chunkBytes + 4 <= LIMITS.library.relayWindowBytes) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #send(data: string | Uint8Array, size: number): void {
+    if (this.#closed) return;
+    this.#inFlight += size;
+    this.bytesSent += size;
+    void this.emit(data).then(
+      (ok) => {
+        this.#inFlight -= size;
+        if (!ok) this.close();
+        this.#wake();
+      },
+      () => {
+        this.#inFlight -= size;
+        this.close();
+      },
+    );
+  }
+
+  #wake(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,131 @@
+import { AgentRequest, encodeChunk, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
+import type { Carrier } from './carrier.js';
+import type { Catalog } from './catalog.js';
+import type { FairLimiter } from './fair-limiter.js';
+
+const L = LIMITS.library;
+
+/**
+ * Answers one listener's requests on one carrier: browse and search from the index, covers, and
+ * byte-range reads streamed in chunks — each chunk waits for the carrier's queue (back-pressure)
+ * and for its turn under the shared upload cap. A cancelled or superseded read stops between
+ * chunks. Nothing a listener sends can name a path: tracks are ids in the index.
+ */
+export class PeerServer {
+  readonly #inFlight = new Set<number>();
+  readonly #cancelled = new Set<number>();
+  #closed = false;
+  /** Bytes of file data sent (for the status page and tests). */
+  bytesRead = 0;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly carrier: Carrier,
+    private readonly limiter: FairLimiter,
+    /** The limiter's key: one per listener, so the cap is shared fairly between people. */
+    private readonly key: string,
+  ) {}
+
+  close(): void {
+    this.#closed = true;
+    this.limiter.forget(this.key);
+  }
+
+  /** Every text message of the carrier comes here; binary messages from a listener are ignored. */
+  receive(data: string | Uint8Array | ArrayBuffer): void {
+    if (typeof data !== 'string' || this.#closed) return;
+    const parsed = parseAgentMessage(AgentRequest, data);
+    if (!parsed.ok) {
+      if (parsed.id !== null) this.#fail(parsed.id, parsed.error);
+      return;
+    }
+    const request = parsed.value;
+    if (request.op === 'cancel') {
+      if (this.#inFlight.has(request.target)) this.#cancelled.add(request.target);
+      return this.#answer(request.id, {});
+    }
+    if (this.#inFlight.size >= L.requestsInFlight) {
+      return this.#fail(request.id, { code: 'rate_limited', message: `at most ${L.requestsInFlight} requests at once` });
+    }
+    this.#inFlight.add(request.id);
+    this.#handle(request)
+      .catch((error: unknown) => {
+        const body: ErrorBody = error instanceof RoomcastError ? error.toBody() : { code: 'internal', message: 'the agent could not answer' };
+        this.#fail(request.id, body);
+      })
+      .finally(() => {
+        this.#inFlight.delete(request.id);
+        this.#cancelled.delete(request.id);
+      });
+  }
+
+  async #handle(r: ParsedAgentRequest): Promise<void> {
+    const c = this.catalog;
+    switch (r.op) {
+      case 'artists':
+        return this.#answer(r.id, c.artists(r));
+      case 'albums':
+        return this.#answer(r.id, c.albums(r));
+      case 'tracks':
+        return this.#answer(r.id, c.tracks(r));
+      case 'folder':
+        return this.#answer(r.id, c.folder(r.root, r.path));
+      case 'search':
+        return this.#answer(r.id, c.search(r.q, r));
+      case 'cover': {
+        const cover = await c.cover(r.trackId);
+        this.#answer(r.id, { mime: cover.mime, size: cover.bytes.byteLength });
+        return this.#stream(r.id, async (at, n) => cover.bytes.subarray(at, at + n), cover.bytes.byteLength);
+      }
+      case 'read':
+        return this.#read(r);
+      case 'cancel':
+        return;
+    }
+  }
+
+  async #read(r: Extract<ParsedAgentRequest, { op: 'read' }>): Promise<void> {
+    const file = await this.catalog.openTrack(r.trackId);
+    try {
+      if (r.start > file.size) throw new RoomcastError('bad_request', `start ${r.start} is past the end of the file (${file.size} bytes)`);
+      const end = Math.min(file.size, r.end ?? r.start + L.readBytes, r.start + L.readBytes);
+      if (end < r.start) throw new RoomcastError('bad_request', 'end is before start');
+      const length = end - r.start;
+      this.#answer(r.id, { start: r.start, length, size: file.size, mime: file.mime });
+      await this.#stream(
+        r.id,
+        async (at, n) => {
+          const buffer = Buffer.allocUnsafe(n);
+          const { bytesRead } = await file.handle.read(buffer, 0, n, r.start + at);
+          if (bytesRead !== n) throw new RoomcastError('conflict', 'the file changed while it was read');
+          this.bytesRead += n;
+          return buffer;
+        },
+        length,
+      );
+    } finally {
+      await file.handle.close();
+    }
+  }
+
+  /** Sends `length` bytes in chunks, each after back-pressure and the upload cap allow it. */
+  async #stream(id: number, slice: (at: number, n: number) => Promise<Uint8Array>, length: number): Promise<void> {
+    for (let at = 0; at < length; ) {
+      await this.carrier.ready();
+      if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
+      const n = Math.min(L.chunkBytes, length - at);
+      await this.limiter.take(this.key, n);
+      if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
+      this.carrier.sendBinary(encodeChunk(id, await slice(at, n)));
+      at += n;
+    }
+  }
+
+  #answer(id: number, data: unknown): void {
+    this.carrier.sendText(JSON.stringify({ id, ok: true, data }));
+  }
+
+  #fail(id: number, error: ErrorBody): void {
+    this.carrier.sendText(JSON.stringify({ id, ok: false, error }));
+  }
+}

@@ -1,0 +1,125 @@
+import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
+import { libraryRung, type LibraryRung, type SessionOpen, type Signal } from '@roomcast/shared';
+import { DataChannelCarrier, RelayCarrier } from './carrier.js';
+import type { Catalog } from './catalog.js';
+import type { FairLimiter } from './fair-limiter.js';
+import { toDataChannelIce } from './ice.js';
+import { PeerServer } from './peer-server.js';
+
+export interface SessionDeps {
+  catalog: Catalog;
+  limiter: FairLimiter;
+  /** Sends a signal to the browser through signaling. */
+  signal: (signal: Signal) => void;
+  /** Sends one relay frame; resolves true once the browser took it. */
+  relay: (data: string | Uint8Array) => Promise<boolean>;
+  log: (line: string) => void;
+}
+
+/**
+ * One listener's session: a WebRTC peer connection answering the browser's offer (the browser
+ * opens the data channel), and — when the browser falls back or asked for it — the same
+ * protocol over relay frames. Each carrier has its own PeerServer; both share the upload cap
+ * under this listener's key.
+ */
+export class AgentSession {
+  #pc: PeerConnection | null = null;
+  #channelServer: PeerServer | null = null;
+  #relayServer: PeerServer | null = null;
+  #relayCarrier: RelayCarrier | null = null;
+  #closed = false;
+
+  constructor(
+    readonly open: SessionOpen,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  get id(): string {
+    return this.open.sessionId;
+  }
+
+  /** Where this listener's bytes go now. */
+  rung(): LibraryRung | null {
+    if (this.#channelServer && this.#pc?.state() === 'connected') {
+      const pair = this.#pc.getSelectedCandidatePair();
+      return libraryRung(pair?.local.type, pair?.local.transportType?.toLowerCase());
+    }
+    return this.#relayServer ? 'server' : null;
+  }
+
+  bytesRead(): number {
+    return (this.#channelServer?.bytesRead ?? 0) + (this.#relayServer?.bytesRead ?? 0);
+  }
+
+  signal(signal: Signal): void {
+    if (this.#closed) return;
+    if (signal.type === 'candidate') {
+      // End-of-candidates (empty) needs nothing; a candidate before the offer is dropped.
+      if (signal.candidate && this.#pc) this.#safe(() => this.#pc!.addRemoteCandidate(signal.candidate, signal.mid));
+      return;
+    }
+    if (signal.type !== 'offer') return;
+    this.#pc ??= this.#createPeer();
+    this.#safe(() => this.#pc!.setRemoteDescription(signal.sdp, 'offer'));
+  }
+
+  /** A relay frame from the browser: the server rung, started on the first one. */
+  relay(data: string | Uint8Array | ArrayBuffer): void {
+    if (this.#closed) return;
+    if (!this.#relayServer) {
+      this.#relayCarrier = new RelayCarrier(this.deps.relay);
+      this.#relayServer = new PeerServer(this.deps.catalog, this.#relayCarrier, this.deps.limiter, this.id);
+      this.deps.log(`session ${this.id}: serving ${this.open.displayName} through the server relay`);
+    }
+    this.#relayServer.receive(data);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channelServer?.close();
+    this.#relayServer?.close();
+    this.#relayCarrier?.close();
+    this.#pc?.close();
+  }
+
+  #createPeer(): PeerConnection {
+    const pc = new nodeDataChannel.PeerConnection(`roomcast-${this.id}`, { iceServers: toDataChannelIce(this.open.iceServers) });
+    // libdatachannel may report a candidate before the answer it belongs to (its callbacks come
+    // from different threads): hold candidates until the answer went, or the browser refuses them.
+    let described = false;
+    const early: Signal[] = [];
+    pc.onLocalDescription((sdp, type) => {
+      if (type !== 'answer' && type !== 'offer') return;
+      this.deps.signal({ type, sdp });
+      described = true;
+      for (const c of early.splice(0)) this.deps.signal(c);
+    });
+    pc.onLocalCandidate((candidate, mid) => {
+      const signal: Signal = { type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid };
+      if (described) this.deps.signal(signal);
+      else early.push(signal);
+    });
+    pc.onDataChannel((channel) => {
+      const server = new PeerServer(this.deps.catalog, new DataChannelCarrier(channel), this.deps.limiter, this.id);
+      // Attached at once, or the first requests are lost.
+      channel.onMessage((message) => server.receive(typeof message === 'string' ? message : new Uint8Array(message as ArrayBuffer)));
+      channel.onClosed(() => server.close());
+      this.#channelServer?.close();
+      this.#channelServer = server;
+    });
+    pc.onStateChange((state) => {
+      if (state === 'connected') this.deps.log(`session ${this.id}: ${this.open.displayName} connected (${this.rung() ?? 'connecting'})`);
+    });
+    return pc;
+  }
+
+  /** A malformed SDP or candidate from the browser must not take the agent down. */
+  #safe(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.deps.log(`session ${this.id}: ignored a bad signal (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+}

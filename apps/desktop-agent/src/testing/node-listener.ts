@@ -1,0 +1,97 @@
+import nodeDataChannel from 'node-datachannel';
+import { io, type Socket } from 'socket.io-client';
+import { libraryEvents, LibraryClient, libraryRung, PROTOCOL_VERSION, type LibraryRung } from '@roomcast/shared';
+import { toDataChannelIce } from '../ice.js';
+
+export interface NodeListener {
+  client: LibraryClient;
+  sessionId: string;
+  socket: Socket;
+  /** The rung the listener's bytes arrive on. */
+  rung(): LibraryRung;
+  /** Resolves with the reason when the server ends the session (revoked, agent gone). */
+  closed: Promise<string>;
+  close(): void;
+}
+
+/**
+ * A listener in Node, standing in for the browser: opens a session through `/library` and
+ * talks to the agent over a node-datachannel data channel (it offers, as the browser does) or
+ * over the server relay.
+ */
+export async function connectListener(base: string, cookie: string, agentId: string, opts: { relay?: boolean; timeoutMs?: number } = {}): Promise<NodeListener> {
+  const socket = io(`${base}/library`, { transports: ['websocket'], auth: { protocolVersion: PROTOCOL_VERSION }, extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const opened = await socket.timeout(10_000).emitWithAck('library:open', { agentId, relay: opts.relay ?? false });
+  if (!opened.ok) {
+    socket.close();
+    throw Object.assign(new Error(opened.error.message), { code: opened.error.code });
+  }
+  const sessionId: string = opened.data.sessionId;
+  const closed = new Promise<string>((resolve) => socket.on('library:closed', (p: { sessionId: string; reason: string }) => p.sessionId === sessionId && resolve(p.reason)));
+
+  if (opts.relay) {
+    const client = new LibraryClient((data) => socket.emit('library:relay', { sessionId, data }, () => {}));
+    socket.on('library:relay', (frame: unknown, ack: (r: unknown) => void) => {
+      const parsed = libraryEvents['library:relay'].safeParse(frame);
+      if (parsed.success && parsed.data.sessionId === sessionId) client.receive(parsed.data.data as string | Uint8Array);
+      ack({ ok: true, data: {} });
+    });
+    return { client, sessionId, socket, rung: () => 'server', closed, close: () => socket.close() };
+  }
+
+  const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers) });
+  const signal = (s: unknown) => socket.emit('library:signal', { sessionId, signal: s }, () => {});
+  pc.onLocalDescription((sdp, type) => signal({ type, sdp }));
+  pc.onLocalCandidate((candidate, mid) => signal({ type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid }));
+  // Candidates that arrive before the answer wait for it.
+  let answered = false;
+  const early: { candidate: string; mid: string }[] = [];
+  socket.on('library:signal', (payload: { sessionId: string; signal: { type: string; sdp?: string; candidate?: string; mid?: string } }) => {
+    if (payload.sessionId !== sessionId) return;
+    const s = payload.signal;
+    // libdatachannel throws from these once the connection is closed (a late candidate): a
+    // listener that is gone has nothing to do with it, and a socket.io handler must not throw.
+    try {
+      if (s.type === 'answer') {
+        pc.setRemoteDescription(s.sdp!, 'answer');
+        answered = true;
+        for (const c of early.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
+      } else if (s.type === 'candidate' && s.candidate) {
+        if (answered) pc.addRemoteCandidate(s.candidate, s.mid!);
+        else early.push({ candidate: s.candidate, mid: s.mid! });
+      }
+    } catch {
+      // ignored on purpose (see above)
+    }
+  });
+  const channel = pc.createDataChannel('library');
+  const client = new LibraryClient((text) => channel.sendMessage(text));
+  channel.onMessage((message) => client.receive(typeof message === 'string' ? message : new Uint8Array(message as ArrayBuffer)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the data channel did not open')), opts.timeoutMs ?? 15_000);
+    channel.onOpen(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const rung = (): LibraryRung => {
+    const pair = pc.getSelectedCandidatePair();
+    return libraryRung(pair?.local.type, pair?.local.transportType?.toLowerCase());
+  };
+  return {
+    client,
+    sessionId,
+    socket,
+    rung,
+    closed,
+    close: () => {
+      channel.close();
+      pc.close();
+      socket.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+-- CreateTable
+CREATE TABLE "library_agents" (
+    "id" TEXT NOT NULL,
+    "owner_id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "token_hash" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "library_agents_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "library_grants" (
+    "agent_id" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "library_grants_pkey" PRIMARY KEY ("agent_id","user_id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "library_agents_token_hash_key" ON "library_agents"("token_hash");
+
+-- CreateIndex
+CREATE INDEX "library_agents_owner_id_idx" ON "library_agents"("owner_id");
+
+-- CreateIndex
+CREATE INDEX "library_grants_user_id_idx" ON "library_grants"("user_id");
+
+-- AddForeignKey
+ALTER TABLE "library_agents" ADD CONSTRAINT "library_agents_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "library_grants" ADD CONSTRAINT "library_grants_agent_id_fkey" FOREIGN KEY ("agent_id") REFERENCES "library_agents"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "library_grants" ADD CONSTRAINT "library_grants_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;

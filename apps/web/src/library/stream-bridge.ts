@@ -1,0 +1,62 @@
+import type { AgentLink } from './agent-link';
+
+/** The URL the <audio> element plays: answered by public/library-sw.js, never by the server. */
+export const streamUrl = (agentId: string, trackId: string): string => `/library/stream/${encodeURIComponent(agentId)}/${encodeURIComponent(trackId)}`;
+
+interface ReadAsk {
+  type: 'library-read';
+  agentId: string;
+  trackId: string;
+  start: number;
+  end: number;
+}
+
+let installed: Promise<void> | null = null;
+
+/**
+ * Installs the Service Worker (once per page) and answers its range requests from whatever link
+ * `current()` returns: the bytes come from the agent, over the data channel or the relay. A read
+ * cut by a rung change is asked again on the new carrier, so playback resumes at the same byte.
+ */
+export function startStreamBridge(current: () => AgentLink | null): Promise<void> {
+  installed ??= (async () => {
+    if (!('serviceWorker' in navigator)) throw new Error('this browser cannot play from your library (no Service Workers; use HTTPS)');
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+      const ask = event.data as ReadAsk | undefined;
+      const port = event.ports[0];
+      if (ask?.type !== 'library-read' || !port) return;
+      void answer(current(), ask).then(
+        (reply) => port.postMessage(reply, [reply.bytes.buffer as ArrayBuffer]),
+        (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error), status: 502 }),
+      );
+    });
+    const controlled = new Promise<void>((resolve) => {
+      if (navigator.serviceWorker.controller) return resolve();
+      navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true });
+    });
+    await navigator.serviceWorker.register('/library-sw.js', { scope: '/' });
+    await controlled;
+  })();
+  return installed;
+}
+
+/** How long a range request waits for a restarted agent before the player is told it failed. */
+const RECONNECT_WAIT_MS = 20_000;
+
+async function answer(link: AgentLink | null, ask: ReadAsk): Promise<{ start: number; size: number; mime: string; bytes: Uint8Array }> {
+  if (!link || link.agentId !== ask.agentId) throw new Error('not connected to that library');
+  for (let attempt = 0; ; attempt++) {
+    // A read cut by a rung change or an agent restart waits here for the next session, then
+    // asks again for the same bytes: the player resumes at the byte it stopped at.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([link.ready, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('your computer did not come back')), RECONNECT_WAIT_MS)))]);
+    clearTimeout(timer);
+    try {
+      const { header, bytes } = await link.client.read(ask.trackId, ask.start, ask.end);
+      return { start: header.start, size: header.size, mime: header.mime, bytes };
+    } catch (error) {
+      // Only a lost carrier is worth another try; a refusal (not found, forbidden) is final.
+      if (attempt >= 2 || link.view.state === 'closed' || (error as { code?: string }).code !== 'unavailable') throw error;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import type { z } from 'zod';
+import { RoomcastError } from './errors.js';
+import { AgentResponse, agentResults, decodeChunk, parseAgentMessage, type AgentRequest } from './library.js';
+import { LIMITS } from './limits.js';
+
+type Op = AgentRequest['op'];
+type RequestOf<O extends Op> = Omit<Extract<AgentRequest, { op: O }>, 'id' | 'op'>;
+export type ResultOf<O extends Op> = z.infer<(typeof agentResults)[O]>;
+
+interface Pending {
+  op: Op;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  header?: { expected: number; value: unknown };
+  chunks: Uint8Array[];
+  received: number;
+  onChunk: ((bytes: Uint8Array) => void) | undefined;
+}
+
+/** A read's answer: the header (start, length, file size, MIME type) and the bytes. */
+export interface ReadResult {
+  header: ResultOf<'read'>;
+  bytes: Uint8Array;
+}
+
+/**
+ * The listener's end of the agent protocol, whatever carries it (a data channel in a browser or
+ * in Node, or the server relay): numbered requests, JSON answers checked against their schemas,
+ * binary chunks reassembled by request id. Feed it every message received; `detach` fails what
+ * is pending (a rung change), and the caller asks again from the byte it has.
+ */
+export class LibraryClient {
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  #send: ((data: string) => void) | null;
+
+  constructor(send: (data: string) => void) {
+    this.#send = send;
+  }
+
+  /** Points the client at a new carrier (after a rung change). */
+  attach(send: (data: string) => void): void {
+    this.#send = send;
+  }
+
+  /** The carrier went: everything pending fails with `reason`. */
+  detach(reason: string): void {
+    this.#send = null;
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id);
+      p.reject(new RoomcastError('unavailable', reason));
+    }
+  }
+
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  request<O extends Exclude<Op, 'read' | 'cover' | 'cancel'>>(op: O, params: RequestOf<O>): Promise<ResultOf<O>> {
+    return this.#ask(op, params, undefined).then((r) => r as ResultOf<O>);
+  }
+
+  /** Bytes [start, end) of a track; `onChunk` sees them as they arrive (for a player that streams). */
+  async read(trackId: string, start: number, end?: number, onChunk?: (bytes: Uint8Array) => void): Promise<ReadResult> {
+    const { value, bytes } = (await this.#ask('read', { trackId, start, ...(end !== undefined ? { end } : {}) }, onChunk)) as { value: ResultOf<'read'>; bytes: Uint8Array };
+    return { header: value, bytes };
+  }
+
+  async cover(trackId: string): Promise<{ mime: string; bytes: Uint8Array }> {
+    const { value, bytes } = (await this.#ask('cover', { trackId }, undefined)) as { value: ResultOf<'cover'>; bytes: Uint8Array };
+    return { mime: value.mime, bytes };
+  }
+
+  /** Feed every message the carrier delivers. Malformed ones are dropped (a buggy agent cannot crash the page). */
+  receive(data: string | Uint8Array | ArrayBuffer): void {
+    if (typeof data !== 'string') return this.#chunk(data);
+    const parsed = parseAgentMessage(AgentResponse, data);
+    if (!parsed.ok) return;
+    const message = parsed.value;
+    const p = this.#pending.get(message.id);
+    if (!p) return;
+    if (!message.ok) {
+      this.#pending.delete(message.id);
+      return p.reject(new RoomcastError(message.error.code, message.error.message));
+    }
+    const result = agentResults[p.op].safeParse(message.data);
+    if (!result.success) {
+      this.#pending.delete(message.id);
+      return p.reject(new RoomcastError('bad_request', `the agent answered "${p.op}" with something unexpected`));
+    }
+    if (p.op !== 'read' && p.op !== 'cover') {
+      this.#pending.delete(message.id);
+      return p.resolve(result.data);
+    }
+    const value = result.data as { length?: number; size: number };
+    p.header = { expected: p.op === 'read' ? value.length! : value.size, value };
+    this.#maybeDone(message.id, p);
+  }
+
+  #chunk(frame: Uint8Array | ArrayBuffer): void {
+    const chunk = decodeChunk(frame);
+    if (!chunk) return;
+    const p = this.#pending.get(chunk.id);
+    if (!p?.header) return;
+    // Copy: the carrier may reuse its buffer.
+    const bytes = chunk.bytes.slice();
+    p.chunks.push(bytes);
+    p.received += bytes.byteLength;
+    p.onChunk?.(bytes);
+    this.#maybeDone(chunk.id, p);
+  }
+
+  #maybeDone(id: number, p: Pending): void {
+    if (!p.header || p.received < p.header.expected) return;
+    this.#pending.delete(id);
+    const bytes = new Uint8Array(p.received);
+    let at = 0;
+    for (const c of p.chunks) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
+    p.resolve({ value: p.header.value, bytes });
+  }
+
+  #ask(op: Op, params: object, onChunk: ((bytes: Uint8Array) => void) | undefined): Promise<unknown> {
+    const send = this.#send;
+    if (!send) return Promise.reject(new RoomcastError('unavailable', 'not connected to the library'));
+    if (this.#pending.size >= LIMITS.library.requestsInFlight) return Promise.reject(new RoomcastError('rate_limited', 'too many library requests at once'));
+    const id = this.#nextId;
+    this.#nextId = (this.#nextId % 0xffff_fff0) + 1;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { op, resolve, reject, chunks: [], received: 0, onChunk });
+      try {
+        send(JSON.stringify({ id, op, ...params }));
+      } catch (error) {
+        this.#pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+}
