@@ -7,6 +7,7 @@ import { HandlerContext, type Handlers, type SfuHooks } from './handlers/context
 import { dataHandlers } from './handlers/data.js';
 import { producerHandlers } from './handlers/producers.js';
 import { roomHandlers } from './handlers/rooms.js';
+import { serverDataHandlers } from './handlers/server-data.js';
 import { transportHandlers } from './handlers/transports.js';
 import { sampled } from './sampled.js';
 import type { SfuServer } from './server.js';
@@ -47,6 +48,7 @@ export class LocalSfuControl implements SfuControl {
       ...producerHandlers(ctx),
       ...consumerHandlers(ctx),
       ...dataHandlers(ctx),
+      ...serverDataHandlers(ctx),
     };
   }
 

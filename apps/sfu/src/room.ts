@@ -37,6 +37,11 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Producers the active-speaker observer currently hears (unpaused microphones). */
   #candidates = new Set<string>();
   #closed = false;
+  /** Server-owned data channels by label, on one DirectTransport: made on first use, gone with the router. */
+  #serverData = new Map<string, Promise<types.DataProducer>>();
+  #direct: Promise<types.DirectTransport> | undefined;
+  /** The same producers once made, for the synchronous lookups consumers need. */
+  #serverDataReady = new Map<string, types.DataProducer>();
 
   private constructor(
     readonly id: string,
@@ -76,6 +81,9 @@ export class Room extends EventEmitter<RoomEvents> {
   async #build(): Promise<void> {
     this.#router = await this.worker.createRouter({ mediaCodecs, appData: { roomId: this.id } });
     this.#candidates = new Set();
+    this.#serverData = new Map();
+    this.#serverDataReady = new Map();
+    this.#direct = undefined;
     // Levels drive meters; the dominant-speaker observer picks one speaker.
     const { audioLevelMaxEntries: maxEntries, audioLevelThreshold: threshold, audioLevelIntervalMs: interval } = this.settings;
     this.#audioLevels = await this.#router.createAudioLevelObserver({ maxEntries, threshold, interval });
@@ -133,7 +141,33 @@ export class Room extends EventEmitter<RoomEvents> {
     return producer;
   }
 
+  /**
+   * The room's server-owned data channel with this label (a DataProducer on the room's
+   * DirectTransport), made on first use. Signaling sends on it; listeners consume it like any
+   * peer's data producer, and the worker fans each message out to all of them.
+   */
+  serverData(label: string): Promise<types.DataProducer> {
+    let made = this.#serverData.get(label);
+    if (!made) {
+      this.#direct ??= this.#router.createDirectTransport({ maxSendMessageSize: 64 * 1024 });
+      made = this.#direct.then((direct) => direct.produceData({ label, protocol: 'json', appData: { server: true } }));
+      // A failure (router closed meanwhile) is not remembered: the next call tries afresh.
+      made.then(
+        (producer) => this.#serverDataReady.set(label, producer),
+        () => this.#serverData.delete(label),
+      );
+      this.#serverData.set(label, made);
+    }
+    return made;
+  }
+
+  /** The server-owned data channel if it is open, without making one. */
+  openServerData(label: string): Promise<types.DataProducer> | undefined {
+    return this.#serverData.get(label);
+  }
+
   dataProducer(dataProducerId: string): types.DataProducer {
+    for (const made of this.#serverDataReady.values()) if (made.id === dataProducerId) return made;
     for (const peer of this.peers.values()) {
       const dataProducer = peer.dataProducers.get(dataProducerId);
       if (dataProducer) return dataProducer;

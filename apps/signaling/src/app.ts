@@ -18,6 +18,7 @@ import { healthRoutes, sfuReadiness } from './http/health-routes.js';
 import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
+import { channelRoutes } from './dj/channel-routes.js';
 import { systemClock, type Clock } from './rooms/clock.js';
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
@@ -111,6 +112,7 @@ export class App {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
+      web.use('/api/channels', channelRoutes({ db, clock }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));

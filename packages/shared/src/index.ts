@@ -9,3 +9,4 @@ export * from './version.js';
 export { z } from 'zod';
 export * from './room-kinds.js';
 export * from './videos.js';
+export * from './dj.js';

@@ -109,6 +109,21 @@ export const sfuMethods = {
     result: DataConsumerOptions,
   },
   /**
+   * A server-owned data channel of the room (a DataProducer on a DirectTransport), found or made
+   * by label: a DJ channel's chat fans out through it to every listener that consumes it, so one
+   * send costs signaling one call whatever the audience. Gone with the room's router; opening it
+   * again after a rebuild makes a new one.
+   */
+  'dataChannel.open': {
+    params: z.object({ roomId: Id, label: z.string().min(1).max(64) }),
+    result: z.object({ dataProducerId: z.string() }),
+  },
+  /** Sends one text message on the room's server-owned data channel (`not_found` if none is open). */
+  'dataChannel.send': {
+    params: z.object({ roomId: Id, label: z.string().min(1).max(64), message: z.string().min(1).max(LIMITS.dj.chatWireBytes) }),
+    result: Empty,
+  },
+  /**
    * Every media object the SFU holds for the room, by peer: what admin pages show and what
    * tests assert on (a departed peer must hold nothing). `open` is false for an unknown room.
    */

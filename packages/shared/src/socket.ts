@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, JsonBlob, Role } from './common.js';
+import { djEvents, djRequests } from './dj.js';
 import { ErrorBody } from './errors.js';
 import { RoomView, UserView } from './http.js';
 import { LIMITS } from './limits.js';
@@ -91,6 +92,8 @@ export const clientRequests = {
   /** Disconnects the peer from the room and refuses its account there until the ban expires. */
   'mod:removePeer': { request: z.object({ peerId: Id }), response: z.object({ bannedUntil: z.string() }) },
   'mod:setModerated': { request: z.object({ moderated: z.boolean() }), response: Empty },
+  // Live DJ channels (dj.ts).
+  ...djRequests,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type ClientRequest = keyof typeof clientRequests;
@@ -129,6 +132,7 @@ export const serverEvents = {
   'session:updated': z.object({ user: UserView }),
   /** The server is shutting down; reconnect later. */
   'server:shutdown': z.object({ reason: z.string() }),
+  ...djEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ServerEvent = keyof typeof serverEvents;

@@ -7,6 +7,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { type Client, PrismaRoomStore, PrismaSessionStore, PrismaUserStore } from './prisma-stores.js';
 import { applyMigrations, DEFAULT_MIGRATIONS_ROOT } from './schema-engine.js';
 import type { Database, DatabaseProvider, DbLogger } from './types.js';
+import { PrismaChannelStore } from '../dj/prisma-channel-store.js';
 import { PrismaVideoStore } from '../videos/prisma-video-store.js';
 
 export type ParsedDatabaseUrl =
@@ -146,6 +147,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       sessions: new PrismaSessionStore(prisma),
       rooms: new PrismaRoomStore(prisma),
       videos: new PrismaVideoStore(prisma),
+      channels: new PrismaChannelStore(prisma),
       appliedMigrations,
       async ping() {
         // Prisma would silently reconnect after $disconnect(); a closed database is not ready.

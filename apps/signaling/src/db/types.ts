@@ -5,6 +5,7 @@
 // store, and a store can be faked in a unit test with a plain object.
 
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
+import type { ChannelStore } from '../dj/channel-store.js';
 import type { VideoStore } from '../videos/video-store.js';
 
 // The value sets come from the wire protocol, so the database and the API cannot drift apart.
@@ -168,6 +169,8 @@ export interface Database {
   readonly rooms: RoomStore;
   /** Uploaded videos (watch parties): videos/video-store.ts. */
   readonly videos: VideoStore;
+  /** Live DJ channels, broadcasts and chat: dj/channel-store.ts. */
+  readonly channels: ChannelStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */
