@@ -19,6 +19,8 @@ import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
 import { channelRoutes } from './dj/channel-routes.js';
+import { MemoryLiveCounts, type LiveCountsStore } from './dj/live-counts.js';
+import type { Timers } from './dj/push-throttle.js';
 import { systemClock, type Clock } from './rooms/clock.js';
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
@@ -41,6 +43,10 @@ export interface AppOptions {
   live?: LiveRoomStore;
   moderation?: ModerationStore;
   registry?: SocketRegistry;
+  /** DJ listener counts and likes; in memory by default. */
+  djCounts?: LiveCountsStore;
+  /** Timers for pushes that wait (DJ counts), with `clock` for tests that drive time. */
+  timers?: Timers;
   /** Who besides owners and admins may watch a video: the watch-party side (videos/video-store.ts). */
   videoAccess?: VideoAccess;
 }
@@ -131,7 +137,9 @@ export class App {
         ? https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, web)
         : http.createServer(web);
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
-      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config) });
+      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, allowRequest: allowSocketRequest(config),
+        dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs },
+        djCounts: options.djCounts ?? new MemoryLiveCounts(), clock, timers: options.timers });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
         await db.rooms.close(roomId);
@@ -173,6 +181,7 @@ export class App {
       this.log.info({ reason }, 'draining');
       this.io.emit('server:shutdown', { reason });
       this.sweep.stop();
+      this.sockets.dj.close();
       await this.io.close();
       await this.sockets.drain();
       await this.sfu.close();

@@ -1,12 +1,17 @@
 import type { Logger } from 'pino';
+import type { RoomKind } from '@roomcast/shared';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
-import { channel, type RoomcastSocket } from './types.js';
+import { channel, roomRole, type RoomcastSocket } from './types.js';
+
+/** A membership began or ended (the DJ listener counts follow these). */
+export type MembershipListener = (event: { roomId: string; peerId: string; kind: RoomKind; host: boolean; joined: boolean }) => void;
 
 export interface LeaveDeps {
   live: LiveRoomStore;
   media: RoomMedia;
   log: Logger;
+  onMembership?: MembershipListener | undefined;
 }
 
 /**
@@ -22,7 +27,8 @@ export async function leaveRoom(socket: RoomcastSocket, deps: LeaveDeps, peerId?
   socket.data.room = undefined;
   await socket.leave(channel(at.roomId));
   try {
-    await deps.live.leave(at.roomId, at.peerId);
+    const { left } = await deps.live.leave(at.roomId, at.peerId);
+    if (left) deps.onMembership?.({ roomId: at.roomId, peerId: at.peerId, kind: at.kind, host: roomRole(socket.data.user, at) === 'host', joined: false });
     await deps.media.release(at.roomId, at.peerId);
   } finally {
     socket.nsp.to(channel(at.roomId)).emit('peer:left', { peerId: at.peerId });

@@ -7,8 +7,8 @@ import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
-import { leaveRoom } from './leave.js';
-import { channel, type RoomcastSocket } from './types.js';
+import { leaveRoom, type MembershipListener } from './leave.js';
+import { channel, roomRole, type RoomcastSocket } from './types.js';
 
 export interface RoomDeps {
   db: Database;
@@ -20,6 +20,7 @@ export interface RoomDeps {
   roomLimits: Record<RoomKind, number>;
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
+  onMembership?: MembershipListener | undefined;
 }
 
 const newPeerId = (): string => randomBytes(9).toString('base64url');
@@ -70,6 +71,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     socket.data.room = { roomId, peerId: self.peerId, kind: room.kind, ownerId: room.ownerId, transports: 0 };
     await socket.join(channel(roomId));
     socket.to(channel(roomId)).emit('peer:joined', self);
+    deps.onMembership?.({ roomId, peerId: self.peerId, kind: room.kind, host: roomRole(user, room) === 'host', joined: true });
     log.info({ roomId, peerId: self.peerId, userId: user.id }, 'peer joined');
     return {
       room: roomView(room, joined.peers.length + 1),

@@ -4,6 +4,11 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type RoomKind, type SfuControl } from '@roomcast/shared';
+import { registerDjHandlers } from '../dj/dj-handlers.js';
+import { DjLive, type DjSettings } from '../dj/dj-live.js';
+import type { LiveCountsStore } from '../dj/live-counts.js';
+import type { Timers } from '../dj/push-throttle.js';
+import type { Clock } from '../rooms/clock.js';
 import { sessionKey, type Sessions } from '../auth/sessions.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
@@ -36,6 +41,11 @@ export interface SocketDeps {
   connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
   allowRequest?: import('socket.io').ServerOptions['allowRequest'];
+  /** Live DJ: settings, the shared counts, and time (injected by tests). */
+  dj: DjSettings;
+  djCounts: LiveCountsStore;
+  clock: Clock;
+  timers?: Timers | undefined;
 }
 
 export interface SocketLayer {
@@ -44,6 +54,7 @@ export interface SocketLayer {
   refusals: RefusalLog;
   /** `closed` fires once a connection's queued work, its leave included, is done after it disconnected. */
   events: EventEmitter<{ closed: [socketId: string] }>;
+  dj: DjLive;
   /** Closes a room for good: its members are told, its media and moderation go (the database row is the caller's). */
   closeRoom(roomId: string, reason: string): Promise<void>;
   /** Resolves once every disconnected connection has left its room (shutdown waits for it before closing the SFU). */
@@ -71,6 +82,12 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const accounts = new AccountSockets(io, registry, live);
   const events = new EventEmitter<{ closed: [socketId: string] }>();
   const teardowns = new Set<Promise<void>>();
+  const dj = new DjLive({ db: deps.db, sfu, live, counts: deps.djCounts, io, log, clock: deps.clock, timers: deps.timers, settings: deps.dj });
+  /** Joins and leaves of DJ rooms feed the listener counts. */
+  const onMembership = (event: { roomId: string; peerId: string; kind: RoomKind; host: boolean; joined: boolean }) => {
+    if (event.kind !== 'dj') return;
+    dj.membership(event).catch((error: unknown) => log.warn({ err: error, roomId: event.roomId }, 'dj listener count failed'));
+  };
 
   io.use((socket, next) => {
     const handshake = Handshake.safeParse(socket.handshake.auth);
@@ -100,10 +117,11 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   io.on('connection', (socket) => {
     const socketLog = log.child({ socketId: socket.id, userId: socket.data.user.id });
     const dispatcher = new Dispatcher(socket, { limiter, queue, refusals, log: socketLog });
-    const handlerDeps = { ...deps, media, queue, log: socketLog };
+    const handlerDeps = { ...deps, media, queue, log: socketLog, onMembership };
     registerRoomHandlers(socket, dispatcher, handlerDeps);
     registerMediaHandlers(socket, dispatcher, handlerDeps);
     registerModerationHandlers(socket, dispatcher, handlerDeps);
+    registerDjHandlers(socket, dispatcher, dj);
     socket.on('disconnect', (reason) => {
       socketLog.debug({ reason }, 'socket disconnected');
       void registry.remove(socket.id);
@@ -136,6 +154,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
       }),
     );
     await deps.moderation.forget(roomId);
+    await dj.forget(roomId);
     await media.close(roomId);
     log.info({ roomId, reason, peers: peers.length }, 'room closed');
   };
@@ -144,5 +163,5 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     while (teardowns.size > 0) await Promise.all([...teardowns]);
   };
 
-  return { io, accounts, refusals, events, closeRoom, drain };
+  return { io, accounts, refusals, events, dj, closeRoom, drain };
 }
