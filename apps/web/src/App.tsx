@@ -14,6 +14,9 @@ const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
 const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
 const RoomPage = page(() => import('./pages/RoomPage'), 'RoomPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
+const ChannelPage = page(() => import('./pages/ChannelPage'), 'ChannelPage');
+const StudioPage = page(() => import('./pages/StudioPage'), 'StudioPage');
+const DjPage = page(() => import('./pages/DjPage'), 'DjPage');
 const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 
@@ -41,7 +44,9 @@ export function App() {
             {/* The page's old address, kept for links and bookmarks. */}
             <Route path="/connectivity.html" element={<ConnectivityPage />} />
             <Route path="/watch" element={<ComingSoonPage title="Watch parties" text="Watch videos together, in sync." />} />
-            <Route path="/dj" element={<ComingSoonPage title="DJ channels" text="Live DJ sets for everyone listening." />} />
+            <Route path="/dj" element={<DjPage />} />
+            <Route path="/studio" element={<StudioPage />} />
+            <Route path="/c/:handle" element={<ChannelPage />} />
             <Route path="/library" element={<ComingSoonPage title="My library" text="Your own music, streamed anywhere." />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -1,10 +1,14 @@
 import {
+  BroadcastPage,
+  ChannelResponse,
   codeForStatus,
   HttpError,
   MeResponse,
   RoomListResponse,
   RoomResponse,
+  type ChannelBody,
   type CreateRoomBody,
+  type ScheduleBody,
   type GuestBody,
   type RoomKind,
   type SignInBody,
@@ -101,4 +105,17 @@ export const roomsApi = {
   create: (body: CreateRoomBody) => checked(RoomResponse, apiRequest('POST', '/api/rooms', body)),
   /** Closes the room for good (its owner or an admin); members are told with `room:closed`. */
   close: (roomId: string) => apiRequest<void>('DELETE', `/api/rooms/${encodeURIComponent(roomId)}`),
+};
+
+const channelPath = (handle: string) => `/api/channels/${encodeURIComponent(handle)}`;
+
+export const channelsApi = {
+  get: (handle: string, signal?: AbortSignal) => checked(ChannelResponse, apiRequest('GET', channelPath(handle), undefined, signal)),
+  mine: (signal?: AbortSignal) => checked(ChannelResponse, apiRequest('GET', '/api/channels/mine', undefined, signal)),
+  save: (body: ChannelBody) => checked(ChannelResponse, apiRequest('PUT', '/api/channels/mine', body)),
+  upcoming: (handle: string, cursor?: string, signal?: AbortSignal) =>
+    checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/upcoming${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
+  schedule: (handle: string, body: ScheduleBody) => apiRequest<unknown>('POST', `${channelPath(handle)}/schedule`, body),
+  /** Where a scheduled broadcast's calendar file is served. */
+  icsUrl: (handle: string, broadcastId: string) => `${channelPath(handle)}/broadcasts/${encodeURIComponent(broadcastId)}.ics`,
 };

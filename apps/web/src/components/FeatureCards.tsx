@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 const FEATURES = [
   { to: '/rooms', title: 'Voice rooms', text: 'Talk with friends in real time.', ready: true },
   { to: '/watch', title: 'Watch parties', text: 'Watch a video together, in sync.', ready: false },
-  { to: '/dj', title: 'DJ channels', text: 'Broadcast live sets to listeners.', ready: false },
+  { to: '/dj', title: 'DJ channels', text: 'Broadcast live sets to listeners.', ready: true },
   { to: '/library', title: 'My library', text: 'Your music, anywhere.', ready: false },
 ] as const;
 
