@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openParticipant, type Participant } from './harness/browser.js';
@@ -79,6 +84,20 @@ async function playProgram(page: Page): Promise<void> {
   });
 }
 
+const run = promisify(execFile);
+
+/** A request from the studio page (its session cookie, its origin). */
+async function studioFetch(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return studio.page.evaluate(
+    async ({ method, route, body }) => {
+      const res = await fetch(route, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    },
+    { method, route, body },
+  );
+}
+
 const liveStatus = (page: Page) => page.getByTestId('dj-live-status').getAttribute('data-live');
 
 describe('live DJ', () => {
@@ -92,6 +111,13 @@ describe('live DJ', () => {
     await studio.page.getByTestId('channel-save').click();
     await studio.page.getByTestId('studio-channel-link').waitFor();
     await studio.page.waitForSelector('[data-testid="room-status"][data-status="connected"]');
+    const start = new Date((Math.ceil(Date.now() / 3_600_000) + 24) * 3_600_000);
+    const scheduled = await studioFetch('POST', `/api/channels/${HANDLE}/schedule`, {
+      title: 'Sunday session',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 7_200_000).toISOString(),
+    });
+    expect(scheduled.status).toBe(201);
 
     for (let i = 0; i < 3; i++) {
       const context = await audience.browser.newContext({ viewport: { width: 390, height: 800 } });
@@ -104,6 +130,13 @@ describe('live DJ', () => {
       await page.waitForSelector('[data-testid="dj-live-status"][data-live="false"]');
       listeners.push(page);
     }
+    // The schedule is on the channel page, with a calendar file to add it.
+    await listeners[0]!.getByTestId('dj-upcoming-item').filter({ hasText: 'Sunday session' }).waitFor();
+    const ics = await listeners[0]!.evaluate(async () => {
+      const href = document.querySelector<HTMLAnchorElement>('[data-testid="dj-ics"]')!.href;
+      return (await fetch(href)).text();
+    });
+    expect(ics).toMatch(/BEGIN:VCALENDAR[\s\S]*BEGIN:VEVENT[\s\S]*SUMMARY:Sunday session/);
     await studio.page.waitForFunction(() => document.querySelector('[data-testid="dj-listeners"]')?.textContent === '3');
   });
 
@@ -181,5 +214,49 @@ describe('live DJ', () => {
     expect(await liveStatus(studio.page)).toBe('false');
     const past = await fetch(`${server.url}/api/channels/${HANDLE}/past`).then((r) => r.json());
     expect(past.broadcasts[0]).toMatchObject({ title: 'Friday mix', peakListeners: 3, likes: 1 });
+  });
+
+  it('keeps an archive of the broadcast, hidden until published, with the tone for its whole length, and seekable', async () => {
+    const mine = await studioFetch('GET', `/api/channels/${HANDLE}/archives`);
+    const archive = mine.json.broadcasts[0];
+    expect(archive).toMatchObject({ title: 'Friday mix', archived: true, published: false });
+    const audio = `${server.url}/api/channels/${HANDLE}/archives/${archive.id}/audio`;
+    // Hidden: not listed, not served, to anyone but the owner.
+    expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts).toEqual([]);
+    expect((await fetch(audio)).status).toBe(404);
+
+    const published = await studioFetch('PATCH', `/api/channels/${HANDLE}/archives/${archive.id}`, { published: true, description: 'Recorded live' });
+    expect(published.json.broadcast).toMatchObject({ published: true, description: 'Recorded live' });
+    expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts.map((b: { id: string }) => b.id)).toEqual([archive.id]);
+
+    const whole = await fetch(audio);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    const ranged = await fetch(audio, { headers: { range: 'bytes=1000-1999' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'roomcast-archive-'));
+    try {
+      const file = path.join(dir, 'archive.ogg');
+      await writeFile(file, bytes);
+      const probe = JSON.parse((await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,channels', '-of', 'json', file])).stdout);
+      expect(probe.streams[0]).toMatchObject({ codec_name: 'opus', channels: 2 });
+      const lasted = (Date.parse(archive.endedAt) - Date.parse(archive.startedAt)) / 1000;
+      console.log(`[dj] archive: ${Number(probe.format.duration).toFixed(2)} s for a broadcast of ${lasted.toFixed(2)} s`);
+      expect(Math.abs(Number(probe.format.duration) - lasted)).toBeLessThan(1);
+      const wav = path.join(dir, 'archive.wav');
+      await run('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-y', wav]);
+      const stat = await run('sox', [wav, '-n', 'stat']).catch((e: { stderr: string }) => e);
+      const rough = Number(/Rough\s+frequency:\s+(\d+)/.exec(stat.stderr)?.[1]);
+      expect(Math.abs(rough - 660)).toBeLessThan(20);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    expect((await studioFetch('DELETE', `/api/channels/${HANDLE}/archives/${archive.id}`)).status).toBe(204);
+    expect((await fetch(audio)).status).toBe(404);
   });
 });

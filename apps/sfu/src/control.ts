@@ -6,6 +6,7 @@ import { consumerHandlers } from './handlers/consumers.js';
 import { HandlerContext, type Handlers, type SfuHooks } from './handlers/context.js';
 import { dataHandlers } from './handlers/data.js';
 import { producerHandlers } from './handlers/producers.js';
+import { recordingHandlers } from './handlers/recordings.js';
 import { roomHandlers } from './handlers/rooms.js';
 import { serverDataHandlers } from './handlers/server-data.js';
 import { transportHandlers } from './handlers/transports.js';
@@ -49,6 +50,7 @@ export class LocalSfuControl implements SfuControl {
       ...consumerHandlers(ctx),
       ...dataHandlers(ctx),
       ...serverDataHandlers(ctx),
+      ...recordingHandlers(ctx),
     };
   }
 

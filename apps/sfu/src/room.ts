@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { mediaCodecs } from './codecs.js';
 import type { SfuConfig } from './config.js';
 import { SfuPeer } from './peer.js';
+import type { Recorder } from './recorder.js';
 
 /** The observer tunables a room reads from the SFU's config. */
 export type RoomSettings = Pick<SfuConfig, 'audioLevelIntervalMs' | 'audioLevelThreshold' | 'audioLevelMaxEntries' | 'activeSpeakerIntervalMs'>;
@@ -42,6 +43,8 @@ export class Room extends EventEmitter<RoomEvents> {
   #direct: Promise<types.DirectTransport> | undefined;
   /** The same producers once made, for the synchronous lookups consumers need. */
   #serverDataReady = new Map<string, types.DataProducer>();
+  /** Recordings running on this router, by recording id; they stop with it. */
+  readonly recordings = new Map<string, Recorder>();
 
   private constructor(
     readonly id: string,
@@ -102,6 +105,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   /** Moves the room onto a new worker after its old one died. Peers must rejoin. */
   async rebuild(worker: types.Worker, webRtcServer: types.WebRtcServer): Promise<void> {
+    this.#stopRecordings();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.worker = worker;
@@ -198,6 +202,11 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
+  /** Lets every recording finish its file; whoever asks `recording.stop` later gets it as done. */
+  #stopRecordings(): void {
+    for (const recorder of this.recordings.values()) void recorder.stop();
+  }
+
   /** Closes the peer's media and remembers that it left, whether or not it ever had media. */
   removePeer(peerId: string): void {
     this.peers.get(peerId)?.close();
@@ -210,6 +219,7 @@ export class Room extends EventEmitter<RoomEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopRecordings();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.#departed.clear();

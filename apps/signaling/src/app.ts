@@ -18,6 +18,7 @@ import { healthRoutes, sfuReadiness } from './http/health-routes.js';
 import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
+import { archiveRoutes } from './dj/archive-routes.js';
 import { channelRoutes } from './dj/channel-routes.js';
 import { MemoryLiveCounts, type LiveCountsStore } from './dj/live-counts.js';
 import type { Timers } from './dj/push-throttle.js';
@@ -118,7 +119,7 @@ export class App {
         endSession: async (cookie, reason) => void (await sockets?.accounts.endSession(sessionKey(cookie), reason)),
       }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
-      web.use('/api/channels', channelRoutes({ db, clock }));
+      web.use('/api/channels', channelRoutes({ db, clock }), archiveRoutes({ db, archivesDir: config.archivesDir }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));

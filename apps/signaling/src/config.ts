@@ -103,6 +103,8 @@ export const SignalingConfig = z.object({
 });
 export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret' | 'turnSecretPrevious'> & {
   databaseUrl: string;
+  /** Where broadcast recordings are served from: the embedded SFU's recordings folder ($DATA_DIR/archives by default). */
+  archivesDir: string | undefined;
   sfu: SfuConfig;
   /** Set when the SFU runs on its own (SFU_URL): signaling drives it over its control channel. */
   sfuRemote: RemoteSfuConfig | undefined;
@@ -165,7 +167,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
             ttlSeconds: parsed.turnCredentialTtl,
           }
         : undefined,
-    sfu,
+    // Embedded, the SFU records next to the database unless told otherwise; the files are served from there.
+    sfu: sfuRemote ? sfu : { ...sfu, recordingsDir: sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives') },
+    archivesDir: sfuRemote ? undefined : (sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives')),
     sfuRemote,
   };
 }

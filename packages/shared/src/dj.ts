@@ -64,6 +64,9 @@ export const BroadcastView = z.object({
   endedAt: z.string().nullable(),
   peakListeners: z.number().int().nonnegative(),
   likes: z.number().int().nonnegative(),
+  /** A recording of it exists (its owner sees it; others only once published). */
+  archived: z.boolean().default(false),
+  published: z.boolean().default(false),
 });
 export type BroadcastView = z.infer<typeof BroadcastView>;
 
@@ -109,6 +112,16 @@ export const PageQuery = z.object({
   cursor: Id.optional(),
   limit: z.coerce.number().int().min(1).max(D.pageSize).default(D.pageSize),
 });
+
+/** PATCH /api/channels/:handle/archives/:id (the owner): edit, publish or hide an archive. */
+export const ArchiveEditBody = z
+  .object({
+    title: z.string().trim().min(D.title.min).max(D.title.max).optional(),
+    description: z.string().trim().max(D.description.max).optional(),
+    published: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'change at least one field');
+export type ArchiveEditBody = z.input<typeof ArchiveEditBody>;
 
 export const ChatText = z
   .string()

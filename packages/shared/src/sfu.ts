@@ -124,6 +124,19 @@ export const sfuMethods = {
     result: Empty,
   },
   /**
+   * Records a producer (a DJ's program) to `<recordingId>.ogg` in the SFU's recordings folder:
+   * PlainTransport → ffmpeg, Opus copied into Ogg. `unavailable` when recording is off.
+   */
+  'recording.start': {
+    params: z.object({ roomId: Id, producerId: Id, recordingId: Id }),
+    result: z.object({ file: z.string() }),
+  },
+  /** Finishes the recording (the file is complete when this answers); `file` null when none ran. Idempotent. */
+  'recording.stop': {
+    params: z.object({ roomId: Id, recordingId: Id }),
+    result: z.object({ file: z.string().nullable() }),
+  },
+  /**
    * Every media object the SFU holds for the room, by peer: what admin pages show and what
    * tests assert on (a departed peer must hold nothing). `open` is false for an unknown room.
    */

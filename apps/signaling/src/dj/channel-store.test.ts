@@ -69,6 +69,20 @@ describe.each(testDatabases)('channel store on $name', ({ create }) => {
     expect(await db.channels.countUpcoming(channelId, now)).toBe(3);
   });
 
+  it('keeps archives hidden until published; edits and drops them', async () => {
+    const b = await db.channels.startLive(channelId, { id: shortId(), title: 'Rec', at: new Date('2032-01-01T20:00:00Z') });
+    await db.channels.endLive(channelId, { at: new Date('2032-01-01T21:00:00Z'), peakListeners: 1, likes: 0 });
+    expect(await db.channels.editArchive(b.id, { published: true })).toBeNull(); // no recording yet
+    await db.channels.setArchive(b.id, `${b.id}.ogg`);
+    expect((await db.channels.archives(channelId, false, { limit: 5 })).items).toEqual([]);
+    expect((await db.channels.archives(channelId, true, { limit: 5 })).items.map((a) => a.id)).toEqual([b.id]);
+    expect(await db.channels.editArchive(b.id, { published: true, title: 'Rec (edited)' })).toMatchObject({ published: true, title: 'Rec (edited)', archiveFile: `${b.id}.ogg` });
+    expect((await db.channels.archives(channelId, false, { limit: 5 })).items.map((a) => a.id)).toEqual([b.id]);
+    expect(await db.channels.dropArchive(b.id)).toBe(`${b.id}.ogg`);
+    expect(await db.channels.dropArchive(b.id)).toBeNull();
+    expect((await db.channels.archives(channelId, true, { limit: 5 })).items).toEqual([]);
+  });
+
   it('keeps chat, hides deleted messages and remembers bans', async () => {
     const b = await db.channels.startLive(channelId, { id: shortId(), title: 'Chat', at: new Date() });
     const listener = (await db.users.create({ displayName: 'Lis', isGuest: true })).id;

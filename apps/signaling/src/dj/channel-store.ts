@@ -28,6 +28,9 @@ export interface Broadcast {
   endedAt: Date | null;
   peakListeners: number;
   likes: number;
+  /** The recording's file name in the archives folder, or null. */
+  archiveFile: string | null;
+  published: boolean;
 }
 
 export interface ChatMessage {
@@ -67,6 +70,13 @@ export interface ChannelStore {
   /** Ended broadcasts, latest first. */
   past(channelId: string, page: { cursor?: string | undefined; limit: number }): Promise<Page<Broadcast>>;
   findBroadcast(id: string): Promise<Broadcast | null>;
+  /** Ended broadcasts with a recording, latest first; `all` includes those not published. */
+  archives(channelId: string, all: boolean, page: { cursor?: string | undefined; limit: number }): Promise<Page<Broadcast>>;
+  /** Records the broadcast's recording (hidden until published). */
+  setArchive(broadcastId: string, file: string): Promise<void>;
+  editArchive(broadcastId: string, patch: { title?: string | undefined; description?: string | undefined; published?: boolean | undefined }): Promise<Broadcast | null>;
+  /** Forgets the recording; answers its file name (to delete), or null when there was none. */
+  dropArchive(broadcastId: string): Promise<string | null>;
 
   addChat(input: Omit<ChatMessage, 'createdAt'>): Promise<ChatMessage>;
   /** Marks the message deleted. @returns false when it is not in that broadcast or already gone. */
@@ -92,6 +102,8 @@ export const broadcastView = (b: Broadcast): BroadcastView => ({
   endedAt: iso(b.endedAt),
   peakListeners: b.peakListeners,
   likes: b.likes,
+  archived: b.archiveFile !== null,
+  published: b.published,
 });
 
 export const channelView = (c: Channel, live: Broadcast | null): ChannelView => ({

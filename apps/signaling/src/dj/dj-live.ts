@@ -99,6 +99,7 @@ export class DjLive {
       at: new Date(this.deps.clock()),
     });
     await this.deps.counts.begin(at.roomId);
+    await this.#record(at.roomId, request.producerId, broadcast.id);
     const view = broadcastView(broadcast);
     this.deps.io.to(roomChannel(at.roomId)).emit('dj:live', { live: view });
     this.#throttle.touch(at.roomId);
@@ -111,9 +112,10 @@ export class DjLive {
     const counts = await this.deps.counts.counts(at.roomId);
     const ended = await this.deps.db.channels.endLive(channel.id, { at: new Date(this.deps.clock()), peakListeners: counts.peak, likes: counts.likes });
     if (!ended) throw new RoomcastError('conflict', 'this channel is not live');
+    await this.#finishRecording(at.roomId, ended.id);
     this.deps.io.to(roomChannel(at.roomId)).emit('dj:live', { live: null });
     this.deps.log.info({ roomId: at.roomId, broadcastId: ended.id, peak: counts.peak, likes: counts.likes }, 'dj ended');
-    return broadcastView(ended);
+    return broadcastView((await this.deps.db.channels.findBroadcast(ended.id)) ?? ended);
   }
 
   async like(at: DjCaller): Promise<{ likes: number }> {
@@ -155,6 +157,24 @@ export class DjLive {
 
   close(): void {
     this.#throttle.close();
+  }
+
+  /** Every broadcast is recorded when the media server can; a failed recording never stops the show. */
+  async #record(roomId: string, producerId: string, broadcastId: string): Promise<void> {
+    try {
+      await this.deps.sfu.request('recording.start', { roomId, producerId, recordingId: broadcastId });
+    } catch (error) {
+      this.deps.log.warn({ err: error, roomId, broadcastId }, 'broadcast is not being recorded');
+    }
+  }
+
+  async #finishRecording(roomId: string, broadcastId: string): Promise<void> {
+    try {
+      const { file } = await this.deps.sfu.request('recording.stop', { roomId, recordingId: broadcastId });
+      if (file) await this.deps.db.channels.setArchive(broadcastId, file);
+    } catch (error) {
+      this.deps.log.warn({ err: error, roomId, broadcastId }, 'recording could not be finished');
+    }
   }
 
   async #pushCounts(roomId: string): Promise<void> {

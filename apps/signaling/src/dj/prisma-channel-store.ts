@@ -39,6 +39,8 @@ function toBroadcast(row: BroadcastRow): Broadcast {
     endedAt: row.endedAt,
     peakListeners: row.peakListeners,
     likes: row.likes,
+    archiveFile: row.archiveFile,
+    published: row.published,
   };
 }
 
@@ -147,6 +149,33 @@ export class PrismaChannelStore implements ChannelStore {
   async findBroadcast(id: string): Promise<Broadcast | null> {
     const row = await this.prisma.broadcast.findUnique({ where: { id } });
     return row && toBroadcast(row);
+  }
+
+  async archives(channelId: string, all: boolean, page: { cursor?: string | undefined; limit: number }): Promise<Page<Broadcast>> {
+    const rows = await this.prisma.broadcast.findMany({
+      where: { channelId, status: 'ended', archiveFile: { not: null }, ...(all ? {} : { published: true }) },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      take: page.limit + 1,
+      ...cursorArgs(page.cursor),
+    });
+    return paged(rows.map(toBroadcast), page.limit);
+  }
+
+  async setArchive(broadcastId: string, file: string): Promise<void> {
+    await this.prisma.broadcast.updateMany({ where: { id: broadcastId }, data: { archiveFile: file, published: false } });
+  }
+
+  async editArchive(broadcastId: string, patch: { title?: string | undefined; description?: string | undefined; published?: boolean | undefined }): Promise<Broadcast | null> {
+    const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const { count } = await this.prisma.broadcast.updateMany({ where: { id: broadcastId, archiveFile: { not: null } }, data });
+    return count ? this.findBroadcast(broadcastId) : null;
+  }
+
+  async dropArchive(broadcastId: string): Promise<string | null> {
+    const row = await this.prisma.broadcast.findUnique({ where: { id: broadcastId }, select: { archiveFile: true } });
+    if (!row?.archiveFile) return null;
+    const { count } = await this.prisma.broadcast.updateMany({ where: { id: broadcastId, archiveFile: row.archiveFile }, data: { archiveFile: null, published: false } });
+    return count ? row.archiveFile : null;
   }
 
   async addChat(input: Omit<ChatMessage, 'createdAt'>): Promise<ChatMessage> {
