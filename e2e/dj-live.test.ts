@@ -20,13 +20,16 @@ import { inboundAudio, recordPeerConnections } from './harness/webrtc-stats.js';
 const HANDLE = 'night-shift';
 const BITRATE_KBPS = 128;
 let server: RunningRoomcast;
+let adminCookie: string;
 let studio: Participant;
 let audience: Participant;
 const listeners: Page[] = [];
 const watches: ToneWatch[] = [];
 
 beforeAll(async () => {
-  server = await startRoomcast({ env: { DJ_BITRATE_KBPS: String(BITRATE_KBPS) } });
+  // Two workers, two listeners per router: the third listener is served from an edge router on
+  // the other worker, fed by pipeToRouter.
+  server = await startRoomcast({ env: { DJ_BITRATE_KBPS: String(BITRATE_KBPS), SFU_WORKERS: '2', SFU_ROUTER_LISTENER_LIMIT: '2' } });
   [studio, audience] = await Promise.all([openParticipant({ tabCapture: true }), openParticipant()]);
 });
 afterAll(async () => {
@@ -102,9 +105,9 @@ const liveStatus = (page: Page) => page.getByTestId('dj-live-status').getAttribu
 
 describe('live DJ', () => {
   it('the studio makes a channel; listeners open it before the broadcast and wait, offline', async () => {
-    const admin = await signUpAdmin();
+    adminCookie = await signUpAdmin();
     await signUp(studio.page, server.url, { email: 'dj@example.org', password: 'a long dj password', name: 'DJ Ada' });
-    await makeBroadcaster(admin, 'dj@example.org');
+    await makeBroadcaster(adminCookie, 'dj@example.org');
     await studio.page.goto(`${server.url}/studio`);
     await studio.page.getByTestId('channel-handle').fill(HANDLE);
     await studio.page.getByTestId('channel-title').fill('Night shift');
@@ -140,7 +143,7 @@ describe('live DJ', () => {
     await studio.page.waitForFunction(() => document.querySelector('[data-testid="dj-listeners"]')?.textContent === '3');
   });
 
-  it('goes live with the tab audio; every listener switches to LIVE by itself and hears 660 Hz as stereo Opus', async () => {
+  it('goes live with the tab audio; every listener switches to LIVE by itself and hears 660 Hz as stereo Opus, the third from a piped router on the other worker', async () => {
     await playProgram(studio.page);
     await studio.page.getByTestId('dj-source-tab').click();
     await studio.page.getByTestId('dj-source-label').waitFor();
@@ -158,6 +161,10 @@ describe('live DJ', () => {
       watches.push(watch);
       await watch.waitFor(660, true, { timeoutMs: 15_000, frames: 5 });
     }
+    // Past the per-router limit the third listener is served by the other worker, and hears it too.
+    const stats = await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: adminCookie } }).then((r) => r.json());
+    const consumers = (stats.sfu.workers as { consumers: number }[]).map((w) => w.consumers);
+    expect(consumers.sort()).toEqual([1, 2]);
     const received = await inboundAudio(listeners[0]!);
     expect(received.mimeType).toBe('audio/opus');
     expect(received.channels).toBe(2);

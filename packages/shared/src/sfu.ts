@@ -148,6 +148,8 @@ export const sfuMethods = {
       peers: z.array(
         z.object({
           peerId: z.string(),
+          /** The worker serving this peer's consumers (an edge router's, past the per-router limit). */
+          worker: z.number().int().optional(),
           transports: z.array(z.string()),
           producers: z.array(z.object({ id: z.string(), kind: MediaKind, paused: z.boolean() })),
           consumers: z.array(z.object({ id: z.string(), producerId: z.string(), paused: z.boolean() })),
