@@ -232,8 +232,12 @@ describe('live DJ', () => {
     expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts).toEqual([]);
     expect((await fetch(audio)).status).toBe(404);
 
-    const published = await studioFetch('PATCH', `/api/channels/${HANDLE}/archives/${archive.id}`, { published: true, description: 'Recorded live' });
-    expect(published.json.broadcast).toMatchObject({ published: true, description: 'Recorded live' });
+    // The studio publishes it with its button; the description is edited through the API.
+    const row = `[data-testid="dj-archive"][data-archive-id="${archive.id}"]`;
+    await studio.page.locator(`${row}[data-published="false"] [data-testid="dj-archive-publish"]`).click();
+    await studio.page.waitForSelector(`${row}[data-published="true"]`);
+    const edited = await studioFetch('PATCH', `/api/channels/${HANDLE}/archives/${archive.id}`, { description: 'Recorded live' });
+    expect(edited.json.broadcast).toMatchObject({ published: true, description: 'Recorded live' });
     expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts.map((b: { id: string }) => b.id)).toEqual([archive.id]);
 
     const whole = await fetch(audio);

@@ -6,6 +6,7 @@ import {
   MeResponse,
   RoomListResponse,
   RoomResponse,
+  type ArchiveEditBody,
   type ChannelBody,
   type CreateRoomBody,
   type ScheduleBody,
@@ -116,6 +117,13 @@ export const channelsApi = {
   upcoming: (handle: string, cursor?: string, signal?: AbortSignal) =>
     checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/upcoming${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
   schedule: (handle: string, body: ScheduleBody) => apiRequest<unknown>('POST', `${channelPath(handle)}/schedule`, body),
+  /** Published archives (all of them for the owner), latest first. */
+  archives: (handle: string, cursor?: string, signal?: AbortSignal) =>
+    checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/archives${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
+  editArchive: (handle: string, id: string, body: ArchiveEditBody) => apiRequest<unknown>('PATCH', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`, body),
+  deleteArchive: (handle: string, id: string) => apiRequest<void>('DELETE', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`),
+  /** The archive's audio (Ogg/Opus), range-served so the player seeks. */
+  archiveAudioUrl: (handle: string, id: string) => `${channelPath(handle)}/archives/${encodeURIComponent(id)}/audio`,
   /** Where a scheduled broadcast's calendar file is served. */
   icsUrl: (handle: string, broadcastId: string) => `${channelPath(handle)}/broadcasts/${encodeURIComponent(broadcastId)}.ics`,
 };

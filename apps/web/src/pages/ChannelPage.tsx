@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { toApiError } from '../api/errors';
 import { channelsApi } from '../api/http';
 import { Alert } from '../components/Alert';
+import { Archives } from '../components/dj/Archives';
 import { ChatPanel } from '../components/dj/ChatPanel';
 import { Counts } from '../components/dj/Counts';
 import { LikeButton } from '../components/dj/LikeButton';
@@ -56,6 +57,7 @@ export function ChannelPage() {
         </div>
       )}
       <Upcoming handle={channel.handle} />
+      <Archives handle={channel.handle} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { toApiError } from '../api/errors';
 import { channelsApi } from '../api/http';
 import { Alert } from '../components/Alert';
+import { Archives } from '../components/dj/Archives';
 import { ChatPanel } from '../components/dj/ChatPanel';
 import { Counts } from '../components/dj/Counts';
 import { LevelMeter } from '../components/dj/LevelMeter';
@@ -180,6 +181,7 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
         selfUserId={selfUserId}
         moderate={{ remove: (id) => use.dj.deleteChat(id), ban: (userId) => use.dj.banChat(userId) }}
       />
+      <Archives handle={channel.handle} manage version={onAir} />
     </div>
   );
 }
