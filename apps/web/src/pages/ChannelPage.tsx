@@ -91,6 +91,7 @@ function Listening({ channel }: { channel: ChannelView }) {
   const { use, snapshot } = useRoomUse(() => new DjListener(channel.roomId), channel.roomId);
   const { status, error, live, counts, chat, remoteAudio, known } = snapshot;
   const [volume, setVolume] = useState(1);
+  const [lowest, setLowest] = useState(false);
   const [blocked, setBlocked] = useState(false);
   const audioRef = useRef<HTMLDivElement>(null);
   const onBlocked = useCallback(() => setBlocked(true), []);
@@ -119,6 +120,18 @@ function Listening({ channel }: { channel: ChannelView }) {
         <label className="dj-volume">
           Volume
           <input type="range" min={0} max={1} step={0.05} value={volume} onChange={(e) => setVolume(Number(e.target.value))} data-testid="dj-volume" />
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={lowest}
+            onChange={(e) => {
+              setLowest(e.target.checked);
+              use.setLowestLatency(e.target.checked);
+            }}
+            data-testid="dj-lowest-latency"
+          />
+          Lowest latency
         </label>
         {live && <LikeButton onLike={() => use.dj.like()} />}
       </div>

@@ -18,14 +18,21 @@ export type DjStudioSnapshot = ConnectionState & LinkState & DjSlice & StudioSli
  */
 export class DjListener extends RoomUse<DjListenerSnapshot> {
   readonly dj: DjPart;
+  private readonly receive: ReceivePart;
 
   constructor(roomId: string, deps: ConnectionDeps = browserConnectionDeps, options: ConnectionOptions = {}) {
     super(roomId, { ...initialConnection(), ...initialLinks(), ...initialReceive(), ...initialDj() }, deps, { ...options, sctp: true, consume: true });
     const data = new DataPart(this.connection);
-    this.connection.use(new ReceivePart(this.connection, this.store));
+    this.receive = new ReceivePart(this.connection, this.store);
+    this.connection.use(this.receive);
     this.connection.use(data);
     this.dj = new DjPart(this.connection, this.store, data);
     this.connection.use(this.dj);
+  }
+
+  /** Lowest latency: a near-empty jitter buffer (0 ms target) instead of the browser's default. */
+  setLowestLatency(on: boolean): void {
+    this.receive.setJitterTarget(on ? 0 : null);
   }
 }
 
