@@ -48,11 +48,16 @@ export interface Participant {
  * One browser per participant: Chromium's fake microphone is per process, so each gets its own
  * tone and the receivers can tell speakers apart by frequency.
  */
-export async function openParticipant(options: { toneHz?: number; extraArgs?: string[]; executablePath?: string } = {}): Promise<Participant> {
-  const args = [...BASE_FLAGS, ...(options.extraArgs ?? [])];
+export async function openParticipant(options: { toneHz?: number; extraArgs?: string[]; executablePath?: string; tabCapture?: boolean } = {}): Promise<Participant> {
+  // Tab capture: the fake-UI flag would hand getDisplayMedia fake tracks; without it,
+  // --auto-accept-this-tab-capture returns the real tab audio after a real click.
+  const base = options.tabCapture ? [...BASE_FLAGS.filter((f) => f !== '--use-fake-ui-for-media-stream'), '--auto-accept-this-tab-capture'] : BASE_FLAGS;
+  const args = [...base, ...(options.extraArgs ?? [])];
   if (options.toneHz) args.push(`--use-file-for-fake-audio-capture=${toneFile(options.toneHz)}`);
   // executablePath: e.g. a wrapper that starts Chromium inside a network namespace (harness/netns).
-  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM, args, headless: true });
+  // Playwright mutes every page by default (--mute-audio); a muted tab's capture is silence.
+  const ignoreDefaultArgs = options.tabCapture ? ['--mute-audio'] : [];
+  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM, args, headless: true, ignoreDefaultArgs });
   const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);

@@ -48,6 +48,12 @@ export const SfuConfig = z.object({
   audioLevelMaxEntries: z.coerce.number().int().min(1).max(64).default(16).meta({ env: 'SFU_AUDIO_LEVEL_MAX_ENTRIES' }),
   /** SFU_ACTIVE_SPEAKER_INTERVAL_MS — how often the dominant speaker is re-evaluated. */
   activeSpeakerIntervalMs: z.coerce.number().int().min(100).max(10_000).default(300).meta({ env: 'SFU_ACTIVE_SPEAKER_INTERVAL_MS' }),
+  /** SFU_ROUTER_LISTENER_LIMIT — listening peers one router serves before newcomers go to a router on another worker, fed by pipeToRouter. */
+  routerListenerLimit: z.coerce.number().int().min(1).max(100_000).default(500).meta({ env: 'SFU_ROUTER_LISTENER_LIMIT' }),
+  /** SFU_RECORDINGS_DIR — where broadcast recordings (Ogg/Opus) are written; unset: recording is off. Embedded, signaling sets it to $DATA_DIR/archives. */
+  recordingsDir: z.string().optional().meta({ env: 'SFU_RECORDINGS_DIR' }),
+  /** SFU_FFMPEG_PATH — the ffmpeg that records. */
+  ffmpegPath: z.string().default('ffmpeg').meta({ env: 'SFU_FFMPEG_PATH' }),
 });
 export type SfuConfig = z.infer<typeof SfuConfig>;
 

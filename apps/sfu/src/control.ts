@@ -6,7 +6,9 @@ import { consumerHandlers } from './handlers/consumers.js';
 import { HandlerContext, type Handlers, type SfuHooks } from './handlers/context.js';
 import { dataHandlers } from './handlers/data.js';
 import { producerHandlers } from './handlers/producers.js';
+import { recordingHandlers } from './handlers/recordings.js';
 import { roomHandlers } from './handlers/rooms.js';
+import { serverDataHandlers } from './handlers/server-data.js';
 import { transportHandlers } from './handlers/transports.js';
 import { sampled } from './sampled.js';
 import type { SfuServer } from './server.js';
@@ -47,6 +49,8 @@ export class LocalSfuControl implements SfuControl {
       ...producerHandlers(ctx),
       ...consumerHandlers(ctx),
       ...dataHandlers(ctx),
+      ...serverDataHandlers(ctx),
+      ...recordingHandlers(ctx),
     };
   }
 

@@ -1,5 +1,6 @@
 import { LIMITS, RoomcastError, type SfuResult } from '@roomcast/shared';
 import type { types } from 'mediasoup';
+import type { Home } from './fanout.js';
 
 /** What one peer may hold, by the name `LIMITS.perPeer` caps it with. */
 export interface PeerItems {
@@ -35,6 +36,8 @@ export class SfuPeer {
   readonly dataConsumers = new Map<string, types.DataConsumer>();
   /** The receive transport the SFU creates this peer's consumers on, with the device's capabilities. */
   consuming: { transport: types.WebRtcTransport; rtpCapabilities: types.RtpCapabilities } | undefined;
+  /** The router serving this peer's consumers (main or an edge), once it listens. */
+  home: Home | undefined;
   /** Producers a `consumer.createMany` is consuming right now: a concurrent call skips them. */
   readonly consumingNow = new Set<string>();
   readonly #pending: Record<PeerKind, number> = { transports: 0, producers: 0, consumers: 0, dataProducers: 0, dataConsumers: 0 };

@@ -3,10 +3,15 @@ import { RoomcastError, type SfuEvents } from '@roomcast/shared';
 import type { types } from 'mediasoup';
 import { mediaCodecs } from './codecs.js';
 import type { SfuConfig } from './config.js';
+import { RouterFanout, type EdgeSlot, type Home } from './fanout.js';
 import { SfuPeer } from './peer.js';
+import type { Recorder } from './recorder.js';
 
 /** The observer tunables a room reads from the SFU's config. */
-export type RoomSettings = Pick<SfuConfig, 'audioLevelIntervalMs' | 'audioLevelThreshold' | 'audioLevelMaxEntries' | 'activeSpeakerIntervalMs'>;
+export type RoomSettings = Pick<SfuConfig, 'audioLevelIntervalMs' | 'audioLevelThreshold' | 'audioLevelMaxEntries' | 'activeSpeakerIntervalMs' | 'routerListenerLimit'>;
+
+/** Picks the least-loaded live worker outside `exclude`, for a room's edge routers. */
+export type PickWorker = (exclude: ReadonlySet<types.Worker>) => EdgeSlot | undefined;
 
 /**
  * How many departed peer ids a room remembers so a late request cannot re-create them. Peer
@@ -37,18 +42,28 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Producers the active-speaker observer currently hears (unpaused microphones). */
   #candidates = new Set<string>();
   #closed = false;
+  /** The main router and its edges on other workers (pipeToRouter) for big audiences. */
+  fanout!: RouterFanout;
+  /** Server-owned data channels by label, on one DirectTransport: made on first use, gone with the router. */
+  #serverData = new Map<string, Promise<types.DataProducer>>();
+  #direct: Promise<types.DirectTransport> | undefined;
+  /** The same producers once made, for the synchronous lookups consumers need. */
+  #serverDataReady = new Map<string, types.DataProducer>();
+  /** Recordings running on this router, by recording id; they stop with it. */
+  readonly recordings = new Map<string, Recorder>();
 
   private constructor(
     readonly id: string,
     public worker: types.Worker,
     public webRtcServer: types.WebRtcServer,
     readonly settings: RoomSettings,
+    private readonly pickWorker: PickWorker,
   ) {
     super();
   }
 
-  static async create(id: string, worker: types.Worker, webRtcServer: types.WebRtcServer, settings: RoomSettings): Promise<Room> {
-    const room = new Room(id, worker, webRtcServer, settings);
+  static async create(id: string, worker: types.Worker, webRtcServer: types.WebRtcServer, settings: RoomSettings, pickWorker: PickWorker = () => undefined): Promise<Room> {
+    const room = new Room(id, worker, webRtcServer, settings, pickWorker);
     await room.#build();
     return room;
   }
@@ -75,7 +90,13 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async #build(): Promise<void> {
     this.#router = await this.worker.createRouter({ mediaCodecs, appData: { roomId: this.id } });
+    const main = { router: this.#router, worker: this.worker, webRtcServer: this.webRtcServer, workerIndex: this.workerIndex };
+    if (this.fanout) this.fanout.reset(main);
+    else this.fanout = new RouterFanout(main, this.settings.routerListenerLimit, this.pickWorker);
     this.#candidates = new Set();
+    this.#serverData = new Map();
+    this.#serverDataReady = new Map();
+    this.#direct = undefined;
     // Levels drive meters; the dominant-speaker observer picks one speaker.
     const { audioLevelMaxEntries: maxEntries, audioLevelThreshold: threshold, audioLevelIntervalMs: interval } = this.settings;
     this.#audioLevels = await this.#router.createAudioLevelObserver({ maxEntries, threshold, interval });
@@ -94,6 +115,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   /** Moves the room onto a new worker after its old one died. Peers must rejoin. */
   async rebuild(worker: types.Worker, webRtcServer: types.WebRtcServer): Promise<void> {
+    this.#stopRecordings();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.worker = worker;
@@ -133,7 +155,33 @@ export class Room extends EventEmitter<RoomEvents> {
     return producer;
   }
 
+  /**
+   * The room's server-owned data channel with this label (a DataProducer on the room's
+   * DirectTransport), made on first use. Signaling sends on it; listeners consume it like any
+   * peer's data producer, and the worker fans each message out to all of them.
+   */
+  serverData(label: string): Promise<types.DataProducer> {
+    let made = this.#serverData.get(label);
+    if (!made) {
+      this.#direct ??= this.#router.createDirectTransport({ maxSendMessageSize: 64 * 1024 });
+      made = this.#direct.then((direct) => direct.produceData({ label, protocol: 'json', appData: { server: true } }));
+      // A failure (router closed meanwhile) is not remembered: the next call tries afresh.
+      made.then(
+        (producer) => this.#serverDataReady.set(label, producer),
+        () => this.#serverData.delete(label),
+      );
+      this.#serverData.set(label, made);
+    }
+    return made;
+  }
+
+  /** The server-owned data channel if it is open, without making one. */
+  openServerData(label: string): Promise<types.DataProducer> | undefined {
+    return this.#serverData.get(label);
+  }
+
   dataProducer(dataProducerId: string): types.DataProducer {
+    for (const made of this.#serverDataReady.values()) if (made.id === dataProducerId) return made;
     for (const peer of this.peers.values()) {
       const dataProducer = peer.dataProducers.get(dataProducerId);
       if (dataProducer) return dataProducer;
@@ -164,8 +212,33 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
+  /** Lets every recording finish its file; whoever asks `recording.stop` later gets it as done. */
+  #stopRecordings(): void {
+    for (const recorder of this.recordings.values()) void recorder.stop();
+  }
+
+  /** The router a transport of this room was made on (the main one or an edge). */
+  routerOf(transport: { appData: Record<string, unknown> }): types.Router {
+    const id = transport.appData.routerId;
+    return [this.fanout.main, ...this.fanout.edges].find((h) => h.router.id === id)?.router ?? this.#router;
+  }
+
+  /** Where a listening peer is served from: placed once, on its first consuming transport. */
+  async homeFor(peer: SfuPeer): Promise<Home> {
+    if (peer.home && !peer.home.router.closed) return peer.home;
+    const home = await this.fanout.place();
+    if (peer.closed) {
+      this.fanout.release(home);
+      throw new RoomcastError('not_in_room', `peer ${peer.id} has left room ${this.id}`);
+    }
+    peer.home = home;
+    return home;
+  }
+
   /** Closes the peer's media and remembers that it left, whether or not it ever had media. */
   removePeer(peerId: string): void {
+    const home = this.peers.get(peerId)?.home;
+    if (home) this.fanout.release(home);
     this.peers.get(peerId)?.close();
     this.peers.delete(peerId);
     this.#departed.delete(peerId);
@@ -176,6 +249,8 @@ export class Room extends EventEmitter<RoomEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopRecordings();
+    this.fanout.close();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.#departed.clear();

@@ -147,7 +147,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
   }
 
   /** The live worker with the fewest consumers (they cost the worker most), then the fewest rooms. */
-  #leastLoaded(): WorkerSlot | undefined {
+  #leastLoaded(exclude: ReadonlySet<types.Worker> = new Set()): WorkerSlot | undefined {
     const load = new Map<types.Worker, { consumers: number; rooms: number }>();
     for (const room of this.#rooms.values()) {
       const entry = load.get(room.worker) ?? { consumers: 0, rooms: 0 };
@@ -156,7 +156,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
       load.set(room.worker, entry);
     }
     const of = (s: WorkerSlot) => load.get(s.worker) ?? { consumers: 0, rooms: 0 };
-    return this.#live().sort((a, b) => of(a).consumers - of(b).consumers || of(a).rooms - of(b).rooms || a.index - b.index)[0];
+    return this.#live().filter((s) => !exclude.has(s.worker)).sort((a, b) => of(a).consumers - of(b).consumers || of(a).rooms - of(b).rooms || a.index - b.index)[0];
   }
 
   /** Opens (or finds) a room; a new one goes to the least-loaded live worker. */
@@ -179,7 +179,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
   async #open(roomId: string): Promise<Room> {
     const slot = this.#leastLoaded();
     if (!slot) throw new RoomcastError('unavailable', 'no live media workers');
-    const room = await Room.create(roomId, slot.worker, slot.webRtcServer, this.config);
+    const room = await Room.create(roomId, slot.worker, slot.webRtcServer, this.config, (exclude) => this.#leastLoaded(exclude));
     this.#rooms.set(roomId, room);
     room.on('activeSpeaker', (e) => this.emit('activeSpeaker', e));
     room.on('audioLevels', (e) => this.emit('audioLevels', e));
@@ -202,12 +202,15 @@ export class SfuServer extends EventEmitter<ServerEvents> {
         const mine = rooms.filter((r) => r.worker === s.worker);
         const alive = s.alive && !s.worker.closed;
         const usage = alive ? await s.worker.getResourceUsage().catch(() => undefined) : undefined;
+        // A listener served from an edge router costs the edge's worker, not the room's.
+        let consumers = 0;
+        for (const room of rooms) for (const peer of room.peers.values()) if ((peer.home?.worker ?? room.worker) === s.worker) consumers += peer.consumers.size;
         return {
           index: s.index,
           pid: s.worker.pid,
           alive,
           rooms: mine.length,
-          consumers: mine.reduce((sum, r) => sum + r.consumerCount, 0),
+          consumers,
           cpuMs: usage ? usage.ru_utime + usage.ru_stime : 0,
         };
       }),

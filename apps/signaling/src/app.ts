@@ -24,6 +24,10 @@ import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
 import { limitersFor, type Limiters } from './limits/limiters.js';
+import { archiveRoutes } from './dj/archive-routes.js';
+import { channelRoutes } from './dj/channel-routes.js';
+import { MemoryLiveCounts, type LiveCountsStore } from './dj/live-counts.js';
+import type { Timers } from './dj/push-throttle.js';
 import { systemClock, type Clock } from './rooms/clock.js';
 import { libraryRoutes } from './library/library-routes.js';
 import { MemoryAgentPresenceStore } from './library/memory-presence-store.js';
@@ -63,6 +67,10 @@ export interface AppOptions {
   live?: LiveRoomStore;
   moderation?: ModerationStore;
   registry?: SocketRegistry;
+  /** DJ listener counts and likes; in memory by default. */
+  djCounts?: LiveCountsStore;
+  /** Timers for pushes that wait (DJ counts), with `clock` for tests that drive time. */
+  timers?: Timers;
   /** Who besides owners and admins may watch a video: the watch-party side (videos/video-store.ts). */
   videoAccess?: VideoAccess;
   /** Watch parties' shared state; in memory by default. */
@@ -198,6 +206,7 @@ export class App {
       web.use('/api/videos', videoRoutes({ db, files, access: videoAccess }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
       web.use('/api/parties', partyRoutes({ db, parties, videoAccess, clock, perAccount: PARTIES_PER_ACCOUNT }));
+      web.use('/api/channels', channelRoutes({ db, clock }), archiveRoutes({ db, archivesDir: config.archivesDir }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);
       web.use('/api', connectivityRoutes(connectivity, selfTest));
@@ -225,7 +234,9 @@ export class App {
       web.use(errorHandler(log));
 
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
-      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config) });
+      sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
+        dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs },
+        djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
       library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });
       const idleMs = config.roomIdleHours * 3_600_000;
       const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
@@ -279,6 +290,7 @@ export class App {
       this.io.emit('server:shutdown', { reason });
       this.sweep.stop();
       this.#mesh?.close();
+      this.sockets.dj.close();
       await this.io.close();
       await this.sockets.drain();
       await this.sfu.close();

@@ -92,6 +92,14 @@ export const SignalingConfig = z.object({
   watchMaxMembers: z.coerce.number().int().min(1).max(100).default(12),
   /** DJ_MAX_LISTENERS — people in one DJ channel, the DJ included. */
   djMaxListeners: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** DJ_BITRATE_KBPS — the studio's stereo Opus bitrate (music: 128 or more). */
+  djBitrateKbps: z.coerce.number().int().min(32).max(510).default(128),
+  /** DJ_LIKES_PER_MINUTE — likes one listener may add to a broadcast per minute; more are refused. */
+  djLikesPerMinute: z.coerce.number().int().min(1).max(600).default(6),
+  /** DJ_CHAT_PER_MINUTE — chat messages one listener may send per minute. */
+  djChatPerMinute: z.coerce.number().int().min(1).max(600).default(20),
+  /** DJ_COUNTS_INTERVAL_MS — least time between two pushes of a channel's counts (500: twice a second). */
+  djCountsIntervalMs: z.coerce.number().int().min(500).max(60_000).default(500),
   /** ROOM_IDLE_HOURS — an open room nobody has been in for this long is closed. */
   roomIdleHours: z.coerce.number().positive().default(24),
   /** ROOM_LIST_LIMIT — most rooms one GET /api/rooms answers with. */
@@ -133,6 +141,8 @@ export const SignalingConfig = z.object({
 });
 export type SignalingConfig = Omit<z.infer<typeof SignalingConfig>, 'turnSecret' | 'turnSecretPrevious'> & {
   databaseUrl: string;
+  /** Where broadcast recordings are served from: the embedded SFU's recordings folder ($DATA_DIR/archives by default). */
+  archivesDir: string | undefined;
   sfu: SfuConfig;
   /** Set when the SFU runs on its own (SFU_URL): signaling drives it over its control channel. */
   sfuRemote: RemoteSfuConfig | undefined;
@@ -174,6 +184,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     roomBanSeconds: env.ROOM_BAN_SECONDS,
     watchMaxMembers: env.WATCH_MAX_MEMBERS,
     djMaxListeners: env.DJ_MAX_LISTENERS,
+    djBitrateKbps: env.DJ_BITRATE_KBPS,
+    djLikesPerMinute: env.DJ_LIKES_PER_MINUTE,
+    djChatPerMinute: env.DJ_CHAT_PER_MINUTE,
+    djCountsIntervalMs: env.DJ_COUNTS_INTERVAL_MS,
     roomIdleHours: env.ROOM_IDLE_HOURS,
     roomListLimit: env.ROOM_LIST_LIMIT,
     databasePoolSize: env.DATABASE_POOL_SIZE,
@@ -210,7 +224,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
             ttlSeconds: parsed.turnCredentialTtl,
           }
         : undefined,
-    sfu,
+    // Embedded, the SFU records next to the database unless told otherwise; the files are served from there.
+    sfu: sfuRemote ? sfu : { ...sfu, recordingsDir: sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives') },
+    archivesDir: sfuRemote ? undefined : (sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives')),
     sfuRemote,
   };
 }

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, type ComponentType } from 'react';
-import { Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { EmailBanner } from './components/EmailBanner';
 import { Header } from './components/Header';
 import { useSession } from './stores/session';
@@ -19,7 +19,9 @@ const PartyPage = page(() => import('./pages/PartyPage'), 'PartyPage');
 const NewPartyPage = page(() => import('./pages/PartyPage'), 'NewPartyPage');
 const ConnectivityPage = page(() => import('./pages/ConnectivityPage'), 'ConnectivityPage');
 const LibraryPage = page(() => import('./pages/LibraryPage'), 'LibraryPage');
-const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage').then((m) => ({ default: m.ComingSoonPage })));
+const ChannelPage = page(() => import('./pages/ChannelPage'), 'ChannelPage');
+const StudioPage = page(() => import('./pages/StudioPage'), 'StudioPage');
+const DjPage = page(() => import('./pages/DjPage'), 'DjPage');
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 const ConfirmEmailPage = page(() => import('./pages/ConfirmEmailPage'), 'ConfirmEmailPage');
 const ForgotPasswordPage = page(() => import('./pages/ForgotPasswordPage'), 'ForgotPasswordPage');
@@ -57,8 +59,11 @@ export function App() {
             <Route path="/videos" element={<VideosPage />} />
             {/* The page's old address, kept for links and bookmarks. */}
             <Route path="/connectivity.html" element={<ConnectivityPage />} />
-            <Route path="/watch" element={<ComingSoonPage title="Watch parties" text="Watch videos together, in sync." />} />
-            <Route path="/dj" element={<ComingSoonPage title="DJ channels" text="Live DJ sets for everyone listening." />} />
+            {/* A party starts from one of my videos: the watch card leads there. */}
+            <Route path="/watch" element={<Navigate to="/videos" replace />} />
+            <Route path="/dj" element={<DjPage />} />
+            <Route path="/studio" element={<StudioPage />} />
+            <Route path="/c/:handle" element={<ChannelPage />} />
             <Route path="/library" element={<LibraryPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -14,3 +14,4 @@ export * from './party.js';
 export * from './party-sync.js';
 export * from './library.js';
 export * from './library-client.js';
+export * from './dj.js';

@@ -84,4 +84,24 @@ export const LIMITS = {
     /** Bytes the server relay holds unacknowledged for one session (back-pressure on the agent). */
     relayWindowBytes: 1024 * 1024,
   },
+  /** Live DJ channels: text sizes, chat and list sizes. */
+  dj: {
+    handle: { min: 3, max: 32 },
+    title: { min: 1, max: 120 },
+    description: { max: 2000 },
+    links: 8,
+    linkLabel: { max: 40 },
+    linkUrl: { max: 500 },
+    /** Characters in one chat message. */
+    chatChars: 500,
+    /** Largest chat data-channel message the server sends (a message view as JSON). */
+    chatWireBytes: 4096,
+    /** Messages a late listener gets with the live state. */
+    chatTail: 50,
+    /** Items per page of past or upcoming broadcasts. */
+    pageSize: 20,
+    maxScheduledHours: 24,
+    /** Upcoming broadcasts one channel may have scheduled at once. */
+    scheduledPerChannel: 100,
+  },
 } as const;

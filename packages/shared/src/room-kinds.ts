@@ -22,6 +22,9 @@ const SPEAK = ['sfu:produce', 'sfu:pauseProducer', 'sfu:resumeProducer', 'sfu:cl
 const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setModerated'] as const;
 // Party host rights (handover, controls) follow the party's own host, checked by its handlers.
 const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:chat', 'party:handover', 'party:controls', 'party:queue'] as const;
+/** Everyone in a DJ room sees the live state, likes and chats; the studio runs the show. */
+const DJ_AUDIENCE = ['dj:state', 'dj:like', 'dj:chat'] as const;
+const DJ_STUDIO = ['dj:goLive', 'dj:end', 'dj:deleteChat', 'dj:banChat'] as const;
 
 export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> = {
   // Everyone talks: one microphone each, no video.
@@ -31,8 +34,8 @@ export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> =
   },
   // The DJ is on air (the mix and a talk-over microphone); listeners only listen.
   dj: {
-    host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, 'sfu:produceData', ...MODERATE], producers: { audio: 2, video: 0 } },
-    member: { requests: [...MEMBERSHIP, ...LISTEN], producers: { audio: 0, video: 0 } },
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, 'sfu:produceData', ...MODERATE, ...DJ_AUDIENCE, ...DJ_STUDIO], producers: { audio: 2, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN, ...DJ_AUDIENCE], producers: { audio: 0, video: 0 } },
   },
   // A watch party syncs over its own mesh; SFU voice is off until the party turns it on.
   watch: {

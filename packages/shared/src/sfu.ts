@@ -109,6 +109,34 @@ export const sfuMethods = {
     result: DataConsumerOptions,
   },
   /**
+   * A server-owned data channel of the room (a DataProducer on a DirectTransport), found or made
+   * by label: a DJ channel's chat fans out through it to every listener that consumes it, so one
+   * send costs signaling one call whatever the audience. Gone with the room's router; opening it
+   * again after a rebuild makes a new one.
+   */
+  'dataChannel.open': {
+    params: z.object({ roomId: Id, label: z.string().min(1).max(64) }),
+    result: z.object({ dataProducerId: z.string() }),
+  },
+  /** Sends one text message on the room's server-owned data channel (`not_found` if none is open). */
+  'dataChannel.send': {
+    params: z.object({ roomId: Id, label: z.string().min(1).max(64), message: z.string().min(1).max(LIMITS.dj.chatWireBytes) }),
+    result: Empty,
+  },
+  /**
+   * Records a producer (a DJ's program) to `<recordingId>.ogg` in the SFU's recordings folder:
+   * PlainTransport → ffmpeg, Opus copied into Ogg. `unavailable` when recording is off.
+   */
+  'recording.start': {
+    params: z.object({ roomId: Id, producerId: Id, recordingId: Id }),
+    result: z.object({ file: z.string() }),
+  },
+  /** Finishes the recording (the file is complete when this answers); `file` null when none ran. Idempotent. */
+  'recording.stop': {
+    params: z.object({ roomId: Id, recordingId: Id }),
+    result: z.object({ file: z.string().nullable() }),
+  },
+  /**
    * Every media object the SFU holds for the room, by peer: what admin pages show and what
    * tests assert on (a departed peer must hold nothing). `open` is false for an unknown room.
    */
@@ -120,6 +148,8 @@ export const sfuMethods = {
       peers: z.array(
         z.object({
           peerId: z.string(),
+          /** The worker serving this peer's consumers (an edge router's, past the per-router limit). */
+          worker: z.number().int().optional(),
           transports: z.array(z.string()),
           producers: z.array(z.object({ id: z.string(), kind: MediaKind, paused: z.boolean() })),
           consumers: z.array(z.object({ id: z.string(), producerId: z.string(), paused: z.boolean() })),

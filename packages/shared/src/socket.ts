@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, JsonBlob, Role } from './common.js';
+import { djEvents, djRequests } from './dj.js';
 import { ErrorBody } from './errors.js';
 import { RoomView, UserView } from './http.js';
 import { LIMITS } from './limits.js';
@@ -110,6 +111,8 @@ export const clientRequests = {
   'party:controls': { request: z.object({ controls: ControlLock }), response: Empty },
   /** Add, remove, move, next: anyone with control rights; `add` only a video the caller may watch. */
   'party:queue': { request: QueueOp, response: z.object({ queue: z.array(QueueItem) }) },
+  // Live DJ channels (dj.ts).
+  ...djRequests,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type ClientRequest = keyof typeof clientRequests;
@@ -157,6 +160,7 @@ export const serverEvents = {
   'party:video': PartyVideoEvent,
   /** The server is shutting down; reconnect later. */
   'server:shutdown': z.object({ reason: z.string() }),
+  ...djEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ServerEvent = keyof typeof serverEvents;

@@ -16,6 +16,7 @@ export function consumerHandlers(ctx: HandlerContext): Handlers<ConsumerMethods>
       const target = peer.consuming;
       if (!target || target.transport.closed) return { consumers: [] };
       const { transport, rtpCapabilities } = target;
+      const router = room.routerOf(transport);
       const wanted: types.Producer[] = [];
       for (const producerId of new Set(producerIds)) {
         const producer = room.findProducer(producerId);
@@ -31,6 +32,8 @@ export function consumerHandlers(ctx: HandlerContext): Handlers<ConsumerMethods>
       try {
         settled = await Promise.allSettled(
           wanted.map(async (producer) => {
+            // An edge router gets each producer piped from the main one once, whatever its audience.
+            await room.fanout.ensureProducer(producer.id, router);
             // Paused until the client has wired the track, so no early packets are lost.
             const creating = transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
             return slots.adopt(await ctx.made('consumers', { roomId, peerId }, creating), transport);

@@ -26,6 +26,7 @@ export function dataHandlers(ctx: HandlerContext): Handlers<DataMethods> {
       const peer = room.existingPeer(peerId);
       const transport = peer.transport(transportId);
       room.dataProducer(dataProducerId);
+      await room.fanout.ensureDataProducer(dataProducerId, room.routerOf(transport));
       const dataConsumer = await peer.create(
         'dataConsumers',
         () => ctx.made('dataConsumers', { roomId, peerId }, transport.consumeData({ dataProducerId })),

@@ -16,7 +16,8 @@ export function roomHandlers({ server }: HandlerContext): Handlers<RoomMethods> 
     'room.inspect': async ({ roomId }) => {
       const room = server.findRoom(roomId);
       if (!room) return { open: false, peers: [] };
-      return { open: true, worker: room.workerIndex, peers: [...room.peers.values()].map((peer) => peer.inspect()) };
+      const peers = [...room.peers.values()].map((peer) => ({ ...peer.inspect(), worker: peer.home?.workerIndex ?? room.workerIndex }));
+      return { open: true, worker: room.workerIndex, peers };
     },
     'peer.leave': async ({ roomId, peerId }) => {
       server.findRoom(roomId)?.removePeer(peerId);

@@ -13,18 +13,21 @@ export function transportHandlers(ctx: HandlerContext): Handlers<TransportMethod
       // Capabilities only matter on a receive transport (they say what the device can decode).
       const caps = direction === 'recv' && rtpCapabilities ? checkedCapabilities(rtpCapabilities) : undefined;
       const peer = room.peer(peerId);
+      // A listening transport goes where the room has room for one more listener (an edge router
+      // past the per-router limit); sending and data-only transports stay on the main router.
+      const home = caps ? await room.homeFor(peer) : { router: room.router, webRtcServer: room.webRtcServer };
       const transport = await peer.create('transports', () =>
         ctx.made(
           'transports',
           { roomId, peerId },
-          room.router.createWebRtcTransport({
-            webRtcServer: room.webRtcServer,
+          home.router.createWebRtcTransport({
+            webRtcServer: home.webRtcServer,
             enableUdp: true,
             enableTcp: true,
             preferUdp: true,
             enableSctp: sctp,
             initialAvailableOutgoingBitrate: server.config.initialOutgoingBitrate,
-            appData: { peerId, direction },
+            appData: { peerId, direction, routerId: home.router.id },
           }),
         ),
       );

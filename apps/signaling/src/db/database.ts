@@ -9,6 +9,7 @@ import { applyMigrations, DEFAULT_MIGRATIONS_ROOT } from './schema-engine.js';
 import type { Database, DatabaseProvider, DbLogger } from './types.js';
 import { PrismaEmailTokenStore } from '../email/prisma-email-token-store.js';
 import { PrismaTranscodeJobStore } from '../videos/prisma-transcode-jobs.js';
+import { PrismaChannelStore } from '../dj/prisma-channel-store.js';
 import { PrismaVideoStore } from '../videos/prisma-video-store.js';
 import { PrismaLibraryStore } from '../library/prisma-library-store.js';
 
@@ -152,6 +153,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       emailTokens: new PrismaEmailTokenStore(prisma),
       transcodeJobs: new PrismaTranscodeJobStore(prisma),
       library: new PrismaLibraryStore(prisma),
+      channels: new PrismaChannelStore(prisma),
       appliedMigrations,
       async ping() {
         // Prisma would silently reconnect after $disconnect(); a closed database is not ready.

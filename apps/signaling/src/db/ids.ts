@@ -16,3 +16,17 @@ export function shortId(length = ROOM_ID_LENGTH): string {
   }
   return id;
 }
+
+let lastMs = 0;
+let seq = 0;
+/**
+ * An id that sorts by creation time ([0-9a-z], 17 characters: milliseconds, a per-process
+ * sequence, randomness), for rows listed in the order they were made within one millisecond
+ * too (chat messages).
+ */
+export function timeOrderedId(now = Date.now()): string {
+  if (now <= lastMs) seq++;
+  else (lastMs = now), (seq = 0);
+  const rand = shortId(4).toLowerCase();
+  return `${Math.max(now, lastMs).toString(36).padStart(9, '0')}${seq.toString(36).padStart(4, '0')}${rand}`;
+}

@@ -7,6 +7,7 @@
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
 import type { EmailTokenStore } from '../email/email-token-store.js';
 import type { LibraryStore } from '../library/library-store.js';
+import type { ChannelStore } from '../dj/channel-store.js';
 import type { VideoStore } from '../videos/video-store.js';
 import type { TranscodeJobStore } from '../videos/transcode-jobs.js';
 
@@ -190,6 +191,8 @@ export interface Database {
   readonly transcodeJobs: TranscodeJobStore;
   /** Paired desktop agents and their grants (library anywhere): library/library-store.ts. */
   readonly library: LibraryStore;
+  /** Live DJ channels, broadcasts and chat: dj/channel-store.ts. */
+  readonly channels: ChannelStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */

@@ -1,15 +1,20 @@
 import type { Logger } from 'pino';
 import { presenceOf } from '../party/party-rules.js';
+import type { RoomKind } from '@roomcast/shared';
 import type { PartyService } from '../party/party-service.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
-import { channel, type RoomcastSocket } from './types.js';
+import { channel, roomRole, type RoomcastSocket } from './types.js';
+
+/** A membership began or ended (the DJ listener counts follow these). */
+export type MembershipListener = (event: { roomId: string; peerId: string; kind: RoomKind; host: boolean; joined: boolean }) => void;
 
 export interface LeaveDeps {
   live: LiveRoomStore;
   media: RoomMedia;
   log: Logger;
   party?: PartyService;
+  onMembership?: MembershipListener | undefined;
 }
 
 /**
@@ -25,13 +30,14 @@ export async function leaveRoom(socket: RoomcastSocket, deps: LeaveDeps, peerId?
   socket.data.room = undefined;
   await socket.leave(channel(at.roomId));
   try {
-    await deps.live.leave(at.roomId, at.peerId);
+    const { left } = await deps.live.leave(at.roomId, at.peerId);
+    if (left) deps.onMembership?.({ roomId: at.roomId, peerId: at.peerId, kind: at.kind, host: roomRole(socket.data.user, at) === 'host', joined: false });
     await deps.media.release(at.roomId, at.peerId);
-    const left = at.kind === 'watch' ? await deps.party?.leave(at.roomId, at.peerId) : undefined;
-    if (left) {
-      socket.nsp.to(channel(at.roomId)).emit('party:presence', presenceOf(left.party));
+    const leftParty = at.kind === 'watch' ? await deps.party?.leave(at.roomId, at.peerId) : undefined;
+    if (leftParty) {
+      socket.nsp.to(channel(at.roomId)).emit('party:presence', presenceOf(leftParty.party));
       // The party was waiting for this member only: it plays on.
-      if (left.stateChanged) socket.nsp.to(channel(at.roomId)).emit('party:state', left.party.state);
+      if (leftParty.stateChanged) socket.nsp.to(channel(at.roomId)).emit('party:state', leftParty.party.state);
     }
   } finally {
     socket.nsp.to(channel(at.roomId)).emit('peer:left', { peerId: at.peerId });

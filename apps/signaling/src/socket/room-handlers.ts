@@ -11,8 +11,8 @@ import { presenceOf } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
-import { leaveRoom } from './leave.js';
-import { channel, type RoomcastSocket } from './types.js';
+import { leaveRoom, type MembershipListener } from './leave.js';
+import { channel, roomRole, type RoomcastSocket } from './types.js';
 
 export interface RoomDeps {
   db: Database;
@@ -27,6 +27,7 @@ export interface RoomDeps {
   turn: TurnSettings | undefined;
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
+  onMembership?: MembershipListener | undefined;
 }
 
 const newPeerId = (): string => randomBytes(9).toString('base64url');
@@ -82,6 +83,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     await socket.join(channel(roomId));
     socket.to(channel(roomId)).emit('peer:joined', self);
     if (party) socket.to(channel(roomId)).emit('party:presence', presenceOf(party.party));
+    deps.onMembership?.({ roomId, peerId: self.peerId, kind: room.kind, host: roomRole(user, room) === 'host', joined: true });
     log.info({ roomId, peerId: self.peerId, userId: user.id }, 'peer joined');
     return {
       room: roomView(room, joined.peers.length + 1),

@@ -4,6 +4,11 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type RoomKind, type SfuControl } from '@roomcast/shared';
+import { registerDjHandlers } from '../dj/dj-handlers.js';
+import { DjLive, type DjSettings } from '../dj/dj-live.js';
+import type { LiveCountsStore } from '../dj/live-counts.js';
+import type { Timers } from '../dj/push-throttle.js';
+import type { Clock } from '../rooms/clock.js';
 import { sessionKey, type Sessions } from '../auth/sessions.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
@@ -18,7 +23,6 @@ import { registerMediaHandlers } from './media-handlers.js';
 import { registerModerationHandlers } from './moderation-handlers.js';
 import { partyHandlers } from './party-handlers.js';
 import type { PartyService } from '../party/party-service.js';
-import type { Clock } from '../rooms/clock.js';
 import type { VideoAccess } from '../videos/video-store.js';
 import { RefusalLog } from './refusals.js';
 import { registerRoomHandlers } from './room-handlers.js';
@@ -39,11 +43,16 @@ export interface SocketDeps {
   turn: TurnSettings | undefined;
   connectTimeoutMs?: number | undefined;
   accepting: () => boolean;
-  /** Watch parties: their state, who may watch their videos, and the room clock. */
+  /** Watch parties: their state and who may watch their videos. */
   party: PartyService;
   videoAccess: VideoAccess;
+  /** Room time: party clocks, DJ counts (injected by tests). */
   clock: Clock;
   allowRequest?: import('socket.io').ServerOptions['allowRequest'];
+  /** Live DJ: settings, the shared counts, and timers (injected by tests). */
+  dj: DjSettings;
+  djCounts: LiveCountsStore;
+  timers?: Timers | undefined;
 }
 
 export interface SocketLayer {
@@ -52,6 +61,7 @@ export interface SocketLayer {
   refusals: RefusalLog;
   /** `closed` fires once a connection's queued work, its leave included, is done after it disconnected. */
   events: EventEmitter<{ closed: [socketId: string] }>;
+  dj: DjLive;
   /** Closes a room for good: its members are told, its media and moderation go (the database row is the caller's). */
   closeRoom(roomId: string, reason: string): Promise<void>;
   /** Resolves once every disconnected connection has left its room (shutdown waits for it before closing the SFU). */
@@ -80,6 +90,12 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const events = new EventEmitter<{ closed: [socketId: string] }>();
   const teardowns = new Set<Promise<void>>();
   const registerParty = partyHandlers(deps);
+  const dj = new DjLive({ db: deps.db, sfu, live, counts: deps.djCounts, io, log, clock: deps.clock, timers: deps.timers, settings: deps.dj });
+  /** Joins and leaves of DJ rooms feed the listener counts. */
+  const onMembership = (event: { roomId: string; peerId: string; kind: RoomKind; host: boolean; joined: boolean }) => {
+    if (event.kind !== 'dj') return;
+    dj.membership(event).catch((error: unknown) => log.warn({ err: error, roomId: event.roomId }, 'dj listener count failed'));
+  };
 
   io.use((socket, next) => {
     const handshake = Handshake.safeParse(socket.handshake.auth);
@@ -109,11 +125,12 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   io.on('connection', (socket) => {
     const socketLog = log.child({ socketId: socket.id, userId: socket.data.user.id });
     const dispatcher = new Dispatcher(socket, { limiter, queue, refusals, log: socketLog });
-    const handlerDeps = { ...deps, media, queue, log: socketLog };
+    const handlerDeps = { ...deps, media, queue, log: socketLog, onMembership };
     registerRoomHandlers(socket, dispatcher, handlerDeps);
     registerMediaHandlers(socket, dispatcher, handlerDeps);
     registerModerationHandlers(socket, dispatcher, handlerDeps);
     registerParty(socket, dispatcher);
+    registerDjHandlers(socket, dispatcher, dj);
     socket.on('disconnect', (reason) => {
       socketLog.debug({ reason }, 'socket disconnected');
       void registry.remove(socket.id);
@@ -147,6 +164,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     );
     await deps.moderation.forget(roomId);
     await deps.party.end(roomId);
+    await dj.forget(roomId);
     await media.close(roomId);
     log.info({ roomId, reason, peers: peers.length }, 'room closed');
   };
@@ -155,5 +173,5 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     while (teardowns.size > 0) await Promise.all([...teardowns]);
   };
 
-  return { io, accounts, refusals, events, closeRoom, drain };
+  return { io, accounts, refusals, events, dj, closeRoom, drain };
 }

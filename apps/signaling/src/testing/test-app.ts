@@ -9,6 +9,7 @@ import { freePort } from '@roomcast/testkit';
 import { App, type AppOptions } from '../app.js';
 import { hashToken, SESSION_COOKIE } from '../auth/sessions.js';
 import { configFromEnv } from '../config.js';
+import type { User, UserRole } from '../db/index.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -84,7 +85,16 @@ export function ask(socket: TestSocket, event: string, payload: unknown): Promis
  * for tests that need many people at once.
  */
 export async function quickGuest(app: App, displayName: string): Promise<Client> {
-  const user = await app.db.users.create({ displayName, isGuest: true });
+  return signedIn(app, await app.db.users.create({ displayName, isGuest: true }));
+}
+
+/** A signed-in account with a role (a broadcaster, an admin), made straight in the database. */
+export async function quickAccount(app: App, displayName: string, role: UserRole): Promise<Client> {
+  const email = `${randomBytes(6).toString('hex')}@test.invalid`;
+  return signedIn(app, await app.db.users.create({ displayName, email, role }));
+}
+
+async function signedIn(app: App, user: User): Promise<Client> {
   const token = randomBytes(32).toString('base64url');
   await app.db.sessions.create({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) });
   const client = new Client(app.url);

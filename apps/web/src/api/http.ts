@@ -1,4 +1,6 @@
 import {
+  BroadcastPage,
+  ChannelResponse,
   codeForStatus,
   HttpError,
   MailboxResponse,
@@ -8,7 +10,10 @@ import {
   type CreatePartyBody,
   RoomListResponse,
   RoomResponse,
+  type ArchiveEditBody,
+  type ChannelBody,
   type CreateRoomBody,
+  type ScheduleBody,
   type GuestBody,
   type PasswordResetBody,
   type RoomKind,
@@ -122,4 +127,24 @@ export const partiesApi = {
   create: (body: CreatePartyBody) => checked(PartyResponse, apiRequest('POST', '/api/parties', body)),
   /** What a share link leads to (name, whether a PIN is needed), before joining. */
   get: (roomId: string, signal?: AbortSignal) => checked(PartyResponse, apiRequest('GET', `/api/parties/${encodeURIComponent(roomId)}`, undefined, signal)),
+};
+
+const channelPath = (handle: string) => `/api/channels/${encodeURIComponent(handle)}`;
+
+export const channelsApi = {
+  get: (handle: string, signal?: AbortSignal) => checked(ChannelResponse, apiRequest('GET', channelPath(handle), undefined, signal)),
+  mine: (signal?: AbortSignal) => checked(ChannelResponse, apiRequest('GET', '/api/channels/mine', undefined, signal)),
+  save: (body: ChannelBody) => checked(ChannelResponse, apiRequest('PUT', '/api/channels/mine', body)),
+  upcoming: (handle: string, cursor?: string, signal?: AbortSignal) =>
+    checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/upcoming${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
+  schedule: (handle: string, body: ScheduleBody) => apiRequest<unknown>('POST', `${channelPath(handle)}/schedule`, body),
+  /** Published archives (all of them for the owner), latest first. */
+  archives: (handle: string, cursor?: string, signal?: AbortSignal) =>
+    checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/archives${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
+  editArchive: (handle: string, id: string, body: ArchiveEditBody) => apiRequest<unknown>('PATCH', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`, body),
+  deleteArchive: (handle: string, id: string) => apiRequest<void>('DELETE', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`),
+  /** The archive's audio (Ogg/Opus), range-served so the player seeks. */
+  archiveAudioUrl: (handle: string, id: string) => `${channelPath(handle)}/archives/${encodeURIComponent(id)}/audio`,
+  /** Where a scheduled broadcast's calendar file is served. */
+  icsUrl: (handle: string, broadcastId: string) => `${channelPath(handle)}/broadcasts/${encodeURIComponent(broadcastId)}.ics`,
 };

@@ -1,23 +1,20 @@
 import { Link } from 'react-router';
 
 const FEATURES = [
-  { to: '/rooms', title: 'Voice rooms', text: 'Talk with friends in real time.', ready: true },
-  { to: '/watch', title: 'Watch parties', text: 'Watch a video together, in sync.', ready: false },
-  { to: '/dj', title: 'DJ channels', text: 'Broadcast live sets to listeners.', ready: false },
-  { to: '/library', title: 'My library', text: 'Your music, anywhere.', ready: true },
+  { to: '/rooms', title: 'Voice rooms', text: 'Talk with friends in real time.' },
+  { to: '/watch', title: 'Watch parties', text: 'Upload a video, start a party, watch it together in sync.' },
+  { to: '/dj', title: 'DJ channels', text: 'Broadcast live sets to listeners.' },
+  { to: '/library', title: 'My library', text: 'Your music, anywhere.' },
 ] as const;
 
-/** The suite at a glance; parts not built yet say so rather than hide. */
+/** The suite at a glance. */
 export function FeatureCards() {
   return (
     <ul className="cards" aria-label="What you can do">
       {FEATURES.map((f) => (
         <li key={f.to}>
-          <Link to={f.to} className={f.ready ? 'card' : 'card card-soon'}>
-            <span className="card-title">
-              {f.title}
-              {!f.ready && <span className="badge badge-soon">coming soon</span>}
-            </span>
+          <Link to={f.to} className="card">
+            <span className="card-title">{f.title}</span>
             <span className="card-text">{f.text}</span>
           </Link>
         </li>

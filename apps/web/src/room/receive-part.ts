@@ -33,6 +33,8 @@ export class ReceivePart implements RoomPart {
   /** Closures the server announced for consumers still being wired: undone once they are. */
   private closedProducers = new Set<string>();
   private closedConsumers = new Set<string>();
+  /** The receivers' jitter buffer target (ms), or null for the browser's own choice. */
+  private jitterTargetMs: number | null = null;
 
   constructor(
     private readonly ctx: RoomContext,
@@ -68,6 +70,15 @@ export class ReceivePart implements RoomPart {
   async join(session: JoinSession): Promise<void> {
     const { options } = await session.transport('recv');
     await this.wire(session, options.consumers ?? []);
+  }
+
+  /**
+   * "Lowest latency": asks each receiver for a small jitter buffer (where the browser supports
+   * `jitterBufferTarget`), trading robustness on a bad network for delay. Null restores the default.
+   */
+  setJitterTarget(ms: number | null): void {
+    this.jitterTargetMs = ms;
+    for (const consumer of this.consumers.values()) applyJitterTarget(consumer, ms);
   }
 
   reset(): void {
@@ -109,6 +120,7 @@ export class ReceivePart implements RoomPart {
       }),
     );
     this.consumers.set(consumer.id, consumer);
+    if (this.jitterTargetMs !== null) applyJitterTarget(consumer, this.jitterTargetMs);
     const speaker = this.store.get().peers.find((p) => p.peerId === options.peerId);
     if (options.producerPaused || speaker?.mic === 'muted') consumer.track.enabled = false;
     consumer.observer.on('close', () => {
@@ -138,4 +150,9 @@ export class ReceivePart implements RoomPart {
     }
     this.store.update({ remoteAudio });
   }
+}
+
+function applyJitterTarget(consumer: types.Consumer, ms: number | null): void {
+  const receiver = consumer.rtpReceiver as (RTCRtpReceiver & { jitterBufferTarget?: number | null }) | undefined;
+  if (receiver && 'jitterBufferTarget' in receiver) receiver.jitterBufferTarget = ms;
 }

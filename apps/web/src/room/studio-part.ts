@@ -1,0 +1,114 @@
+import type { BroadcastView } from '@roomcast/shared';
+import type { types } from 'mediasoup-client';
+import { toApiError } from '../api/errors';
+import type { JoinSession } from './join-session';
+import type { StateHost } from './state';
+import type { RoomContext, RoomPart } from './types';
+
+/**
+ * Music, not voice: stereo, no DTX (a quiet passage is still music), in-band FEC for loss, and
+ * the configured bitrate as Opus' target and the encoding's ceiling.
+ */
+export function musicCodecOptions(bitrateKbps: number): types.ProducerCodecOptions {
+  return { opusStereo: true, opusDtx: false, opusFec: true, opusMaxAverageBitrate: bitrateKbps * 1000, opusPtime: 20 };
+}
+
+export type OnAir = 'off' | 'starting' | 'live' | 'ending';
+
+export interface StudioSlice {
+  onAir: OnAir;
+  studioMessage: string | null;
+}
+
+export const initialStudio = (): StudioSlice => ({ onAir: 'off', studioMessage: null });
+
+/**
+ * The studio's program: the chosen source's track produced as stereo music on the send
+ * transport, and going on and off air. A rejoin (network drop, worker respawn) produces the
+ * same track again while on air; the server pushes the new producer to every listener.
+ */
+export class StudioPart implements RoomPart {
+  private track: MediaStreamTrack | null = null;
+  private producer: types.Producer | null = null;
+  private session: JoinSession | null = null;
+
+  constructor(
+    private readonly ctx: RoomContext,
+    private readonly store: StateHost<StudioSlice & { bitrateKbps: number }>,
+  ) {}
+
+  async join(session: JoinSession): Promise<void> {
+    this.session = session;
+    if (this.store.get().onAir === 'live' && this.track) await this.produce(session);
+  }
+
+  reset(): void {
+    this.producer = null;
+    this.session = null;
+  }
+
+  close(): void {
+    this.track?.stop();
+  }
+
+  /** A new source: swapped into a running producer without renegotiation. */
+  async setSource(track: MediaStreamTrack): Promise<void> {
+    const previous = this.track;
+    this.track = track;
+    if (this.producer && !this.producer.closed) await this.producer.replaceTrack({ track });
+    if (previous && previous !== track) previous.stop();
+  }
+
+  async goLive(title?: string): Promise<BroadcastView | null> {
+    const session = this.session;
+    if (!this.track || this.track.readyState === 'ended') return this.say('Pick a source first.');
+    if (!session) return this.say('Not connected yet; try again in a moment.');
+    this.store.update({ onAir: 'starting', studioMessage: null });
+    try {
+      const producer = this.producer ?? (await this.produce(session));
+      const live = await this.ctx.request('dj:goLive', { producerId: producer.id, ...(title ? { title } : {}) });
+      this.store.update({ onAir: 'live' });
+      return live;
+    } catch (error) {
+      this.store.update({ onAir: 'off' });
+      return this.say(`Could not go live: ${toApiError(error).message}`);
+    }
+  }
+
+  async end(): Promise<void> {
+    this.store.update({ onAir: 'ending' });
+    try {
+      await this.ctx.request('dj:end', {}, { retry: 'refused' });
+    } catch (error) {
+      this.say(`Ending reported: ${toApiError(error).message}`);
+    }
+    const producer = this.producer;
+    this.producer = null;
+    if (producer && !producer.closed) {
+      producer.close();
+      await this.ctx.request('sfu:closeProducer', { producerId: producer.id }).catch(() => undefined);
+    }
+    this.store.update({ onAir: 'off' });
+  }
+
+  private async produce(session: JoinSession): Promise<types.Producer> {
+    const { transport } = await session.guard(session.transport('send'));
+    const kbps = this.store.get().bitrateKbps;
+    const producer = await session.guard(
+      transport.produce({
+        track: this.track!,
+        stopTracks: false, // the source outlives producers: a rejoin reuses it
+        codecOptions: musicCodecOptions(kbps),
+        encodings: [{ maxBitrate: kbps * 1000, dtx: false }],
+        appData: { source: 'program' },
+      }),
+    );
+    this.producer = producer;
+    return producer;
+  }
+
+  private say(message: string): null {
+    this.store.update({ studioMessage: message });
+    return null;
+  }
+}

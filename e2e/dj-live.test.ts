@@ -1,0 +1,273 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openParticipant, type Participant } from './harness/browser.js';
+import { signUp, waitRemoteAudioCount } from './harness/flows.js';
+import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
+import { watchTones, type ToneWatch } from './harness/tone-watch.js';
+import { inboundAudio, recordPeerConnections } from './harness/webrtc-stats.js';
+
+/**
+ * Live DJ through the real SFU: a broadcaster's tab plays 660 Hz and goes live with tab
+ * capture; three listener pages, open before the broadcast, switch to LIVE by a push (no
+ * reload), hear the tone as stereo Opus, and chat and like. The listeners share one browser
+ * (a context each: separate guests); the studio has its own, launched for real tab capture.
+ */
+const HANDLE = 'night-shift';
+const BITRATE_KBPS = 128;
+let server: RunningRoomcast;
+let adminCookie: string;
+let studio: Participant;
+let audience: Participant;
+const listeners: Page[] = [];
+const watches: ToneWatch[] = [];
+
+beforeAll(async () => {
+  // Two workers, two listeners per router: the third listener is served from an edge router on
+  // the other worker, fed by pipeToRouter.
+  server = await startRoomcast({ env: { DJ_BITRATE_KBPS: String(BITRATE_KBPS), SFU_WORKERS: '2', SFU_ROUTER_LISTENER_LIMIT: '2' } });
+  [studio, audience] = await Promise.all([openParticipant({ tabCapture: true }), openParticipant()]);
+});
+afterAll(async () => {
+  await Promise.all(watches.map((w) => w.stop()));
+  await Promise.all([studio?.close(), audience?.close()]);
+  await server?.stop();
+});
+
+/** The install's first account: its admin. */
+async function signUpAdmin(): Promise<string> {
+  const admin = await fetch(`${server.url}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'root@example.org', password: 'keeper of this install', displayName: 'Admin' }),
+  });
+  expect(admin.status, await admin.clone().text()).toBe(201);
+  return admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/** The admin makes the DJ's account a broadcaster. */
+async function makeBroadcaster(cookie: string, email: string): Promise<void> {
+  const dj = await studio.page.evaluate(() => fetch('/api/auth/me').then((r) => r.json()));
+  expect(dj.user.email).toBe(email);
+  const res = await fetch(`${server.url}/api/admin/users/${dj.user.id}/role`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', cookie, origin: server.url },
+    body: JSON.stringify({ role: 'broadcaster' }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** A stereo program in the tab: 660 Hz in both channels over a little uncorrelated noise per side. */
+async function playProgram(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const ctx = new AudioContext({ sampleRate: 48000 });
+    const tone = ctx.createOscillator();
+    tone.frequency.value = 660;
+    const toneGain = ctx.createGain();
+    toneGain.gain.value = 0.4;
+    tone.connect(toneGain).connect(ctx.destination);
+    const merger = ctx.createChannelMerger(2);
+    for (const channel of [0, 1]) {
+      const buffer = ctx.createBuffer(1, ctx.sampleRate * 2, ctx.sampleRate);
+      const data = buffer.getChannelData(0);
+      for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * 0.01;
+      const noise = ctx.createBufferSource();
+      noise.buffer = buffer;
+      noise.loop = true;
+      noise.connect(merger, 0, channel);
+      noise.start();
+    }
+    merger.connect(ctx.destination);
+    tone.start();
+    (window as unknown as { __program: AudioContext }).__program = ctx;
+  });
+}
+
+const run = promisify(execFile);
+
+/** A request from the studio page (its session cookie, its origin). */
+async function studioFetch(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return studio.page.evaluate(
+    async ({ method, route, body }) => {
+      const res = await fetch(route, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    },
+    { method, route, body },
+  );
+}
+
+const liveStatus = (page: Page) => page.getByTestId('dj-live-status').getAttribute('data-live');
+
+describe('live DJ', () => {
+  it('the studio makes a channel; listeners open it before the broadcast and wait, offline', async () => {
+    adminCookie = await signUpAdmin();
+    await signUp(studio.page, server.url, { email: 'dj@example.org', password: 'a long dj password', name: 'DJ Ada' });
+    await makeBroadcaster(adminCookie, 'dj@example.org');
+    await studio.page.goto(`${server.url}/studio`);
+    await studio.page.getByTestId('channel-handle').fill(HANDLE);
+    await studio.page.getByTestId('channel-title').fill('Night shift');
+    await studio.page.getByTestId('channel-save').click();
+    await studio.page.getByTestId('studio-channel-link').waitFor();
+    await studio.page.waitForSelector('[data-testid="room-status"][data-status="connected"]');
+    const start = new Date((Math.ceil(Date.now() / 3_600_000) + 24) * 3_600_000);
+    const scheduled = await studioFetch('POST', `/api/channels/${HANDLE}/schedule`, {
+      title: 'Sunday session',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 7_200_000).toISOString(),
+    });
+    expect(scheduled.status).toBe(201);
+
+    for (let i = 0; i < 3; i++) {
+      const context = await audience.browser.newContext({ viewport: { width: 390, height: 800 } });
+      const page = await context.newPage();
+      await recordPeerConnections(page);
+      await page.goto(`${server.url}/c/${HANDLE}`);
+      await page.getByTestId('guest-name').fill(`Listener ${i + 1}`);
+      await page.getByTestId('guest-join').click();
+      await page.waitForSelector('[data-testid="room-status"][data-status="connected"]');
+      await page.waitForSelector('[data-testid="dj-live-status"][data-live="false"]');
+      listeners.push(page);
+    }
+    // The schedule is on the channel page, with a calendar file to add it.
+    await listeners[0]!.getByTestId('dj-upcoming-item').filter({ hasText: 'Sunday session' }).waitFor();
+    const ics = await listeners[0]!.evaluate(async () => {
+      const href = document.querySelector<HTMLAnchorElement>('[data-testid="dj-ics"]')!.href;
+      return (await fetch(href)).text();
+    });
+    expect(ics).toMatch(/BEGIN:VCALENDAR[\s\S]*BEGIN:VEVENT[\s\S]*SUMMARY:Sunday session/);
+    await studio.page.waitForFunction(() => document.querySelector('[data-testid="dj-listeners"]')?.textContent === '3');
+  });
+
+  it('goes live with the tab audio; every listener switches to LIVE by itself and hears 660 Hz as stereo Opus, the third from a piped router on the other worker', async () => {
+    await playProgram(studio.page);
+    await studio.page.getByTestId('dj-source-tab').click();
+    await studio.page.getByTestId('dj-source-label').waitFor();
+    // The meter reads the captured tab: the program is really there before going live.
+    await studio.page.waitForFunction(() => Number(document.querySelector('[data-testid="dj-level"]')?.getAttribute('data-level')) > 0.1);
+    await studio.page.getByTestId('dj-title').fill('Friday mix');
+    await studio.page.getByTestId('dj-go-live').click();
+    await studio.page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]');
+
+    for (const page of listeners) {
+      await page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]', { timeout: 10_000 });
+      expect(await page.getByTestId('dj-broadcast-title').textContent()).toBe('Friday mix');
+      await waitRemoteAudioCount(page, 1);
+      const watch = await watchTones(page, [660]);
+      watches.push(watch);
+      await watch.waitFor(660, true, { timeoutMs: 15_000, frames: 5 });
+    }
+    // Past the per-router limit the third listener is served by the other worker, and hears it too.
+    const stats = await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: adminCookie } }).then((r) => r.json());
+    const consumers = (stats.sfu.workers as { consumers: number }[]).map((w) => w.consumers);
+    expect(consumers.sort()).toEqual([1, 2]);
+    const received = await inboundAudio(listeners[0]!);
+    expect(received.mimeType).toBe('audio/opus');
+    expect(received.channels).toBe(2);
+    expect(received.sdpFmtpLine).toContain('stereo=1');
+    console.log(`[dj] listener inbound: ${received.sdpFmtpLine}, ${received.kbps.toFixed(1)} kbit/s`);
+    expect(received.kbps).toBeGreaterThan(BITRATE_KBPS * 0.6);
+    expect(received.kbps).toBeLessThan(BITRATE_KBPS * 1.4);
+  });
+
+  it('chat from a listener reaches the studio and the others; a deleted message disappears everywhere; a banned listener is refused', async () => {
+    const [ana, ben, cy] = listeners as [Page, Page, Page];
+    await ana.getByTestId('dj-chat-input').fill('<img src=x onerror="window.__pwned=1"> hello');
+    await ana.getByTestId('dj-chat-send').click();
+    const line = '[data-testid="dj-chat-message"]';
+    for (const page of [studio.page, ben, cy]) {
+      await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('hello'), line);
+    }
+    // Rendered inert: the markup is text, nothing ran, no element was made from it.
+    expect(await ben.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await ben.locator(`${line} img`).count()).toBe(0);
+
+    await studio.page.getByTestId('dj-chat-delete').first().click();
+    for (const page of [studio.page, ana, ben, cy]) {
+      await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, line);
+    }
+
+    await ben.getByTestId('dj-chat-input').fill('second');
+    await ben.getByTestId('dj-chat-send').click();
+    await studio.page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('second'), line);
+    await studio.page.getByTestId('dj-chat-ban').first().click();
+    await studio.page.waitForFunction(() => document.querySelector('[data-testid="dj-chat-status"]')?.textContent?.includes('barred'));
+    await ben.getByTestId('dj-chat-input').fill('let me back');
+    await ben.getByTestId('dj-chat-send').click();
+    expect(await ben.getByTestId('dj-chat-error').textContent()).toMatch(/barred/);
+    // The others may still talk.
+    await cy.getByTestId('dj-chat-input').fill('still here');
+    await cy.getByTestId('dj-chat-send').click();
+    await studio.page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).some((el) => el.textContent?.includes('still here')), line);
+  });
+
+  it('a like from a listener reaches the studio; counts follow listeners leaving', async () => {
+    await listeners[2]!.getByTestId('dj-like').click();
+    await studio.page.waitForFunction(() => document.querySelector('[data-testid="dj-likes"]')?.textContent === '1');
+    await listeners[2]!.context().close();
+    listeners.pop();
+    await studio.page.waitForFunction(
+      () => document.querySelector('[data-testid="dj-listeners"]')?.textContent === '2' && document.querySelector('[data-testid="dj-peak"]')?.textContent === '3',
+    );
+  });
+
+  it('ends the broadcast; listeners go back to offline without a reload', async () => {
+    await studio.page.getByTestId('dj-end').click();
+    for (const page of listeners) await page.waitForSelector('[data-testid="dj-live-status"][data-live="false"]', { timeout: 10_000 });
+    expect(await liveStatus(studio.page)).toBe('false');
+    const past = await fetch(`${server.url}/api/channels/${HANDLE}/past`).then((r) => r.json());
+    expect(past.broadcasts[0]).toMatchObject({ title: 'Friday mix', peakListeners: 3, likes: 1 });
+  });
+
+  it('keeps an archive of the broadcast, hidden until published, with the tone for its whole length, and seekable', async () => {
+    const mine = await studioFetch('GET', `/api/channels/${HANDLE}/archives`);
+    const archive = mine.json.broadcasts[0];
+    expect(archive).toMatchObject({ title: 'Friday mix', archived: true, published: false });
+    const audio = `${server.url}/api/channels/${HANDLE}/archives/${archive.id}/audio`;
+    // Hidden: not listed, not served, to anyone but the owner.
+    expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts).toEqual([]);
+    expect((await fetch(audio)).status).toBe(404);
+
+    // The studio publishes it with its button; the description is edited through the API.
+    const row = `[data-testid="dj-archive"][data-archive-id="${archive.id}"]`;
+    await studio.page.locator(`${row}[data-published="false"] [data-testid="dj-archive-publish"]`).click();
+    await studio.page.waitForSelector(`${row}[data-published="true"]`);
+    const edited = await studioFetch('PATCH', `/api/channels/${HANDLE}/archives/${archive.id}`, { description: 'Recorded live' });
+    expect(edited.json.broadcast).toMatchObject({ published: true, description: 'Recorded live' });
+    expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts.map((b: { id: string }) => b.id)).toEqual([archive.id]);
+
+    const whole = await fetch(audio);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    const ranged = await fetch(audio, { headers: { range: 'bytes=1000-1999' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'roomcast-archive-'));
+    try {
+      const file = path.join(dir, 'archive.ogg');
+      await writeFile(file, bytes);
+      const probe = JSON.parse((await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,channels', '-of', 'json', file])).stdout);
+      expect(probe.streams[0]).toMatchObject({ codec_name: 'opus', channels: 2 });
+      const lasted = (Date.parse(archive.endedAt) - Date.parse(archive.startedAt)) / 1000;
+      console.log(`[dj] archive: ${Number(probe.format.duration).toFixed(2)} s for a broadcast of ${lasted.toFixed(2)} s`);
+      expect(Math.abs(Number(probe.format.duration) - lasted)).toBeLessThan(1);
+      const wav = path.join(dir, 'archive.wav');
+      await run('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-y', wav]);
+      const stat = await run('sox', [wav, '-n', 'stat']).catch((e: { stderr: string }) => e);
+      const rough = Number(/Rough\s+frequency:\s+(\d+)/.exec(stat.stderr)?.[1]);
+      expect(Math.abs(rough - 660)).toBeLessThan(20);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    expect((await studioFetch('DELETE', `/api/channels/${HANDLE}/archives/${archive.id}`)).status).toBe(204);
+    expect((await fetch(audio)).status).toBe(404);
+  });
+});
