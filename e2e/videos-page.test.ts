@@ -56,6 +56,30 @@ describe('My videos page', () => {
     expect(await item.getByRole('link', { name: 'Start a watch party' }).getAttribute('href')).toMatch(/^\/party\/new\?video=/);
   });
 
+  it('the browser plays the rendition (range requests from a real <video>) and seeks into it', async () => {
+    const { page } = person;
+    const id = await page.getByTestId('video-item').getAttribute('data-video-id');
+    const played = await page.evaluate(async (videoId) => {
+      const { video } = await (await fetch(`/api/videos/${videoId}/playable`)).json();
+      const el = document.createElement('video');
+      el.muted = true;
+      el.src = video.renditions[0].url;
+      document.body.append(el);
+      await el.play();
+      await new Promise<void>((resolve) => el.addEventListener('timeupdate', function check() {
+        if (el.currentTime > 0.5) (el.removeEventListener('timeupdate', check), resolve());
+      }));
+      el.currentTime = 3;
+      await new Promise((resolve) => el.addEventListener('seeked', resolve, { once: true }));
+      const result = { width: el.videoWidth, height: el.videoHeight, at: el.currentTime, duration: el.duration };
+      el.remove();
+      return result;
+    }, id);
+    expect(played).toMatchObject({ width: 640, height: 360 });
+    expect(played.at).toBeGreaterThanOrEqual(3);
+    expect(played.duration).toBeCloseTo(4, 0);
+  });
+
   it('refuses a file that is not a video with the server’s reason', async () => {
     const { page } = person;
     await page.getByTestId('video-file').setInputFiles(path.join(clips, 'notes.mp4'));
