@@ -144,7 +144,7 @@ export function videoUploads(opts: UploadOptions): Uploads {
         const video = await db.videos.create({
           id,
           ownerId: user.id,
-          title: upload.metadata?.title || filename.replace(/\.[^.]+$/, '') || 'Untitled',
+          title: upload.metadata?.title || filename.replace(/\.[^.]+$/, '').trim().slice(0, LIMITS.videos.title.max) || 'Untitled',
           sourceName: filename,
           sourceBytes: upload.size ?? 0,
           durationMs: info.durationMs,
