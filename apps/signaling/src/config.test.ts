@@ -36,3 +36,18 @@ describe('TURN configuration', () => {
     expect(() => configFromEnv({ ICE_CONNECT_TIMEOUT_MS: '10' })).toThrow();
   });
 });
+
+describe('video configuration', () => {
+  it('defaults to the embedded queue with one worker, H.264 only', () => {
+    const config = configFromEnv({});
+    expect(config).toMatchObject({ videoMaxUploadMb: 4096, transcodeWorkers: 1, transcodeMaxAttempts: 3, transcodePreset: 'veryfast', transcodeWebm: false, transcodeQueue: 'roomcast-transcode' });
+    expect(config.redisUrl).toBeUndefined();
+    expect(configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379', TRANSCODE_WEBM: 'true', TRANSCODE_WORKERS: '0' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', transcodeWebm: true, transcodeWorkers: 0 });
+  });
+
+  it('names the variable of a bad value', () => {
+    expect(() => configFromEnv({ TRANSCODE_PRESET: 'placebo' })).toThrow(/TRANSCODE_PRESET/);
+    expect(() => configFromEnv({ TRANSCODE_QUEUE: 'a queue' })).toThrow(/TRANSCODE_QUEUE/);
+    expect(() => configFromEnv({ VIDEO_MAX_UPLOAD_MB: '0' })).toThrow(/VIDEO_MAX_UPLOAD_MB/);
+  });
+});

@@ -47,6 +47,10 @@ describe('BullMQ transcode queue', () => {
     await ws?.close();
   });
 
+  it('says so when Redis cannot be reached, instead of waiting forever', async () => {
+    await expect(BullTranscodeQueue.create({ redisUrl: 'redis://127.0.0.1:9', name, maxAttempts: 1, retryMs: 10, connectTimeoutMs: 300 })).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:9 \(REDIS_URL\)/);
+  });
+
   it('runs a job once even when queued twice, relaying progress from the worker', async () => {
     const w = await worker();
     const video = await ws.addVideo(await makeClip(ws.clips, 'clip', { width: 1280, height: 720, seconds: 2 }));

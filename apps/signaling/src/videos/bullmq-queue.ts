@@ -22,6 +22,41 @@ export interface BullOptions {
   name: string;
   maxAttempts: number;
   retryMs: number;
+  /** How long startup waits for Redis before failing with a clear error. */
+  connectTimeoutMs?: number;
+  log?: Logger;
+}
+
+/**
+ * Fails fast with a clear error when Redis does not answer: BullMQ's own connections retry
+ * forever, which would hold startup with no word why.
+ */
+async function reachable(url: string, timeoutMs = 10_000): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {}); // the rejection below says it once
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new Error(`cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, '//***@')} (REDIS_URL): ${(error as Error).message}`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Redis errors while running (a restart, a blip): one line when it goes, one when it is back. */
+function logOutages(redis: Redis, log: Logger | undefined, what: string): Redis {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log?.warn({ err: error }, `${what}: lost Redis; retrying`);
+  });
+  redis.on('ready', () => {
+    if (down) log?.info(`${what}: Redis is back`);
+    down = false;
+  });
+  return redis;
 }
 
 /** BullMQ needs `maxRetriesPerRequest: null` on connections that block (workers, events). */
@@ -40,9 +75,10 @@ export class BullTranscodeQueue implements TranscodeQueue {
 
   static async create(opts: BullOptions): Promise<BullTranscodeQueue> {
     const name = opts.name;
-    const redis = connect(opts.redisUrl);
+    await reachable(opts.redisUrl, opts.connectTimeoutMs);
+    const redis = logOutages(connect(opts.redisUrl), opts.log, 'transcode queue');
     const queue = new Queue<JobData>(name, { connection: redis });
-    const eventsRedis = connect(opts.redisUrl);
+    const eventsRedis = logOutages(connect(opts.redisUrl), opts.log, 'transcode queue events');
     const events = new QueueEvents(name, { connection: eventsRedis });
     const self = new BullTranscodeQueue(opts, [redis, eventsRedis], queue, events);
     // Workers publish every change as job progress; this process relays it to the owner.
@@ -130,7 +166,8 @@ export async function startBullWorker(opts: BullWorkerOptions): Promise<{ close(
       throw error;
     }
   };
-  const redis = connect(opts.redisUrl);
+  await reachable(opts.redisUrl);
+  const redis = logOutages(connect(opts.redisUrl), log, 'transcode worker');
   const worker = new Worker<JobData>(opts.name, run, {
     connection: redis,
     concurrency: opts.concurrency,
@@ -140,7 +177,10 @@ export async function startBullWorker(opts: BullWorkerOptions): Promise<{ close(
     maxStalledCount: 2,
   });
   worker.on('failed', (job, error) => log.warn({ videoId: job?.data.videoId, attempt: job?.attemptsMade, error: error.message }, 'transcode attempt failed'));
-  worker.on('error', (error) => log.warn({ err: error }, 'transcode worker: redis error'));
+  // Connection trouble is reported once by logOutages; anything else is worth a line each.
+  worker.on('error', (error) => {
+    if (!/ECONN|ETIMEDOUT|Connection is closed/.test(error.message)) log.warn({ err: error }, 'transcode worker error');
+  });
   await worker.waitUntilReady();
   let closing: Promise<void> | undefined;
   return {

@@ -19,9 +19,12 @@ export async function openTranscodeQueue(config: QueueConfig, deps: { db: Databa
   if (!config.redisUrl) {
     return EmbeddedTranscodeQueue.create({ ...deps, ...common, workers: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset, webm: config.transcodeWebm });
   }
-  const queue = await BullTranscodeQueue.create({ ...common, redisUrl: config.redisUrl, name: config.transcodeQueue });
+  const queue = await BullTranscodeQueue.create({ ...common, redisUrl: config.redisUrl, name: config.transcodeQueue, log: deps.log });
   if (config.transcodeWorkers === 0) return queue;
-  const worker = await startBullWorker({ ...deps, redisUrl: config.redisUrl, name: config.transcodeQueue, concurrency: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset, webm: config.transcodeWebm });
+  const worker = await startBullWorker({ ...deps, redisUrl: config.redisUrl, name: config.transcodeQueue, concurrency: config.transcodeWorkers, leaseMs: config.transcodeLeaseSeconds * 1000, preset: config.transcodePreset, webm: config.transcodeWebm }).catch(async (error: unknown) => {
+    await queue.close();
+    throw error;
+  });
   return {
     enqueue: (video) => queue.enqueue(video),
     onProgress: (listener) => queue.onProgress(listener),

@@ -90,6 +90,14 @@ describe('video uploads (tus)', () => {
     expect(wrongType.status).toBe(415);
     expect(JSON.parse(wrongType.text).error.message).toMatch(/mp4, m4v, webm, mkv, mov/);
     expect((await createUpload(dave, 3 * 1024 * 1024, { filename: 'big.mp4' })).status).toBe(413);
+    expect((await createUpload(dave, 10, {})).status).toBe(400);
+    expect((await createUpload(dave, 10, { filename: `${'x'.repeat(300)}.mp4` })).status).toBe(400);
+    expect((await createUpload(dave, 10, { filename: 'a.mp4', title: 'y'.repeat(500) })).status).toBe(400);
+    // Someone else's owner field is ignored: the server records who uploads.
+    const claimed = await createUpload(dave, 10, { filename: 'mine.mp4', owner: 'someone-else' });
+    expect(claimed.status).toBe(201);
+    expect((await headOffset(dave, claimed.location!)).status).toBe(200);
+    expect((await fetch(new URL(claimed.location!, app.url), { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0', cookie: dave.cookie } })).status).toBe(204);
     for (let i = 0; i < LIMITS.videos.uploadsInFlight; i++) expect((await createUpload(dave, 10, { filename: `v${i}.mp4` })).status).toBe(201);
     const over = await createUpload(dave, 10, { filename: 'one-more.mp4' });
     expect(over.status).toBe(429);

@@ -144,7 +144,7 @@ export function videoUploads(opts: UploadOptions): Uploads {
         const video = await db.videos.create({
           id,
           ownerId: user.id,
-          title: upload.metadata?.title || filename.replace(/\.[^.]+$/, '') || 'Untitled',
+          title: upload.metadata?.title || filename.replace(/\.[^.]+$/, '').trim().slice(0, LIMITS.videos.title.max) || 'Untitled',
           sourceName: filename,
           sourceBytes: upload.size ?? 0,
           durationMs: info.durationMs,
@@ -177,9 +177,16 @@ export function videoUploads(opts: UploadOptions): Uploads {
     if (user) inFlight.remove(user.id, id);
   });
 
-  const sweep = setInterval(() => {
+  // Expired unfinished uploads, and folders a crash left without a row, at start and hourly.
+  const tidy = () => {
     tus.cleanUpExpiredUploads().catch((error: unknown) => log.warn({ err: error }, 'cleaning expired uploads failed'));
-  }, Math.min(expiryMs, 3_600_000));
+    files.removeOrphans(async (id) => (await db.videos.findById(id)) !== null, 3_600_000).then(
+      (ids) => ids.length && log.info({ videos: ids }, 'removed video folders no video names'),
+      (error: unknown) => log.warn({ err: error }, 'removing orphaned video folders failed'),
+    );
+  };
+  tidy();
+  const sweep = setInterval(tidy, Math.min(expiryMs, 3_600_000));
   sweep.unref();
 
   const handler: RequestHandler = (req, res, next) => {

@@ -1,6 +1,6 @@
 // Where a video's files live on disk: DATA_DIR/videos/<id>/ holds the source and every output;
 // DATA_DIR/uploads/ holds tus uploads until they finish.
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Id } from '@roomcast/shared';
 import type { Video } from './video-store.js';
@@ -49,6 +49,23 @@ export class VideoFiles {
     const keep = VideoFiles.servable(video);
     const names = await readdir(this.dir(video.id)).catch(() => [] as string[]);
     await Promise.all(names.filter((n) => !n.startsWith('source.') && !keep.has(n)).map((n) => rm(join(this.dir(video.id), n), { force: true })));
+  }
+
+  /**
+   * Removes video folders that no row names (a crash between storing an upload and recording
+   * it), once older than `graceMs` so an upload being stored right now is left alone.
+   * @returns the removed ids.
+   */
+  async removeOrphans(exists: (videoId: string) => Promise<boolean>, graceMs: number, now = Date.now()): Promise<string[]> {
+    const removed: string[] = [];
+    for (const name of await readdir(this.videos).catch(() => [] as string[])) {
+      if (!Id.safeParse(name).success) continue;
+      const info = await stat(join(this.videos, name)).catch(() => null);
+      if (!info?.isDirectory() || now - info.mtimeMs < graceMs || (await exists(name))) continue;
+      await this.remove(name);
+      removed.push(name);
+    }
+    return removed;
   }
 
   /** Removes one attempt's outputs (named `*-<tag>.*`): it failed, or lost its job to another worker. */

@@ -12,6 +12,8 @@ export const videosApi = {
 /** What the file picker offers: the containers the server takes (the content is checked there). */
 export const VIDEO_ACCEPT = ['video/*', ...VIDEO_UPLOAD_EXTENSIONS.map((e) => `.${e}`)].join(',');
 
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
 export interface UploadHandlers {
   onProgress(sent: number, total: number): void;
   onDone(video: VideoView): void;
@@ -27,6 +29,9 @@ export function uploadVideo(file: File, handlers: UploadHandlers): { abort(): vo
   const upload = new Upload(file, {
     endpoint: '/api/uploads',
     metadata: { filename: file.name },
+    // Each PATCH carries at most this much: a dropped connection costs at most one chunk, and
+    // proxies that cap request bodies let uploads through.
+    chunkSize: UPLOAD_CHUNK_BYTES,
     retryDelays: [0, 1000, 3000, 5000, 10_000],
     removeFingerprintOnSuccess: true,
     // A refusal (not a video, too large, too many at once) will not change on retry.

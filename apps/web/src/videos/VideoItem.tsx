@@ -58,6 +58,7 @@ export function VideoItem({ video, onChanged, onRemoved }: { video: VideoView; o
         )}
         <p className="muted small">
           <span data-testid="video-status">{STATUS_TEXT[video.status]}</span>
+          {video.status === 'processing' && ` · ${video.progress}%`}
           {video.status === 'ready' && ` · ${duration(video.durationMs)} · ${video.width}×${video.height}`}
         </p>
         {(video.status === 'queued' || video.status === 'processing') && (
