@@ -60,7 +60,7 @@ const sampleFor = async (pages: Page[], ms: number): Promise<number[]> => (await
 const settle = () => new Promise((r) => setTimeout(r, 1_500));
 
 describe('a watch party', () => {
-  it('keeps four members within 50 ms (p95) through play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat reaches all as text', async () => {
+  it('keeps four members within 50 ms (p95) through play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat reaches all as text and the host deletes it everywhere', async () => {
     const roomId = await startParty(host, videoId);
     await enterParty(host, server.url, roomId);
     const members = [host];
@@ -132,6 +132,9 @@ describe('a watch party', () => {
       await page.waitForFunction((text) => Array.from(document.querySelectorAll('[data-testid="chat-message"] .chat-text')).some((el) => el.textContent === text), html);
       expect(await page.evaluate(() => ({ xss: (window as unknown as { __xss?: number }).__xss, tags: document.querySelectorAll('.chat-log b, .chat-log img').length }))).toEqual({ xss: undefined, tags: 0 });
     }
+    // The host deletes it: gone from every page.
+    await host.getByTestId('chat-delete').first().click();
+    for (const page of members) await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 0);
   });
 
   it('with one member\'s peer links cut, carries its commands and chat through the server, and its page says so', async () => {

@@ -21,7 +21,7 @@ const LISTEN = ['sfu:createTransport', 'sfu:connectTransport', 'sfu:restartIce',
 const SPEAK = ['sfu:produce', 'sfu:pauseProducer', 'sfu:resumeProducer', 'sfu:closeProducer'] as const;
 const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setModerated'] as const;
 // Party host rights (handover, controls) follow the party's own host, checked by its handlers.
-const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:chat', 'party:handover', 'party:controls', 'party:queue'] as const;
+const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:chat', 'party:deleteChat', 'party:handover', 'party:controls', 'party:queue'] as const;
 
 export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> = {
   // Everyone talks: one microphone each, no video.

@@ -113,7 +113,7 @@ describe('a party', () => {
     host.socket.close();
   });
 
-  it('relays chat to everyone as sent (rendering is the page\'s), keeps the tail for late joiners, and ignores a repeated id', async () => {
+  it('relays chat to everyone as sent (rendering is the page\'s), keeps the tail for late joiners, ignores a repeated id; the host deletes a message everywhere', async () => {
     const roomId = (openRoom = await createParty());
     const host = await join(owner, roomId);
     const cid = await join(await quickGuest(app, 'Cid'), roomId);
@@ -125,6 +125,12 @@ describe('a party', () => {
     expect(await ask(host.socket, 'party:chat', { id: 'chat-0002', text: 'x'.repeat(PARTY.chatText.max + 1) })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     const late = await join(await quickGuest(app, 'Dee'), roomId);
     expect(late.joined.data.party.chat.map((m: { id: string }) => m.id)).toEqual(['chat-0001']);
+    // Only the host deletes, for everyone and for later joiners too.
+    expect(await ask(cid.socket, 'party:deleteChat', { id: 'chat-0001' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const gone = next<{ id: string }>(late.socket, 'party:chatDeleted');
+    expect((await ask(host.socket, 'party:deleteChat', { id: 'chat-0001' })).ok).toBe(true);
+    expect(await gone).toEqual({ id: 'chat-0001' });
+    expect((await join(await quickGuest(app, 'Eli'), roomId)).joined.data.party.chat).toEqual([]);
     for (const s of [host.socket, cid.socket, late.socket]) s.close();
   });
 });

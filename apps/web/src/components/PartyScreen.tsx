@@ -116,7 +116,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
       )}
 
       {party && self && <PartyMembers room={room} snapshot={snapshot} isHost={isHost} />}
-      {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} maxLength={PARTY.chatText.max} />}
+      {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} onDelete={isHost ? (id) => void room.deleteChat(id) : undefined} maxLength={PARTY.chatText.max} />}
     </section>
   );
 }

@@ -87,6 +87,11 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.connection.on('party:state', (state) => this.accept(state, true));
     this.connection.on('party:presence', (presence) => this.setPresence(presence));
     this.connection.on('party:chat', (message) => this.addChat(message));
+    this.connection.on('party:chatDeleted', ({ id }) => {
+      this.seen.add(id);
+      const party = this.store.get().party;
+      if (party) this.patchParty({ chat: party.chat.filter((m) => m.id !== id) });
+    });
     this.connection.on('party:queue', ({ queue }) => this.patchParty({ queue }));
     this.connection.on('party:video', ({ video, state, queue }) => {
       this.patchParty({ video, queue });
@@ -139,6 +144,11 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     } catch (error) {
       this.connection.notify(`Message not sent: ${(error as Error).message}`);
     }
+  }
+
+  /** The host deletes a message for everyone. */
+  async deleteChat(id: string): Promise<void> {
+    await this.connection.request('party:deleteChat', { id }).catch((e: Error) => this.connection.notify(e.message));
   }
 
   async handOver(peerId: string): Promise<void> {
