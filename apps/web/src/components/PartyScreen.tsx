@@ -1,5 +1,6 @@
 import { PARTY, positionAt } from '@roomcast/shared';
 import { useCallback, useEffect, useState } from 'react';
+import { usePartyShortcuts } from '../hooks/usePartyShortcuts';
 import type { PartyRoom, PartySnapshot } from '../party/party-room';
 import { PartyChat } from './PartyChat';
 import { PartyMembers } from './PartyMembers';
@@ -16,6 +17,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
   const [position, setPosition] = useState(0);
   const canControl = room.mayControl();
   const isHost = !!party && !!self && party.presence.hostPeerId === self.peerId;
+  usePartyShortcuts(room, canControl);
 
   // The position the seek bar shows follows the party clock, not the element's own jitter.
   useEffect(() => {
@@ -99,7 +101,11 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
               ))}
             </select>
           </label>
-          {!canControl && <span className="small muted">The host has the controls.</span>}
+          {canControl ? (
+            <span className="small muted">Keys: Space play/pause · ← → 5 s</span>
+          ) : (
+            <span className="small muted">The host has the controls.</span>
+          )}
         </div>
       )}
 
