@@ -93,6 +93,13 @@ describe('PartyRoom', () => {
     expect(state().notice).toMatch(/locked/);
   });
 
+  it('shows what each member says of its own sync error', async () => {
+    const { mesh, state } = setup();
+    await joined(state);
+    mesh.events!.message(GUEST.meshId, { type: 'status', driftMs: -4.5 });
+    expect(state().memberDrift).toEqual({ [GUEST.meshId]: -4.5 });
+  });
+
   it('shows mesh chat under the server-known name, once even when the server\'s copy follows', async () => {
     const { socket, mesh, state } = setup();
     await joined(state);

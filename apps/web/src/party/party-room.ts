@@ -4,6 +4,7 @@ import {
   type ChatMessage,
   type ControlLock,
   type IceServer,
+  type LinkRung,
   type JoinResult,
   type MeshMessage,
   type PartyCommand,
@@ -35,8 +36,11 @@ export interface PartyView {
 
 export interface PartyState {
   party: PartyView | null;
-  /** Each other member's link, by mesh id. */
+  /** Each other member's link, by mesh id, and the rung an open one took. */
   links: Record<string, MeshLink>;
+  meshRungs: Record<string, LinkRung>;
+  /** Each other member's own sync error (ms) as it last told us over the mesh, by mesh id. */
+  memberDrift: Record<string, number | null>;
   clockRttMs: number | null;
 }
 
@@ -72,7 +76,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     deps: ConnectionDeps = { ...browserConnectionDeps, earlyJoin: undefined },
     private readonly meshFactory: MeshFactory = peerMesh,
   ) {
-    super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, clockRttMs: null }, deps, {
+    super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, meshRungs: {}, memberDrift: {}, clockRttMs: null }, deps, {
       joinExtras: () => (pin ? { pin } : {}),
       // PIN refusals and lockouts are the person's to act on: show the server's words, no retries.
       joinRefusal: (error: ApiError) => (/PIN/.test(error.message) ? error.message : undefined),
@@ -184,10 +188,19 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.player?.setState(snap.state, snap.video.durationMs / 1000);
     const mesh = this.meshFactory(snap.meshId, snap.iceServers ?? [], {
       message: (from, message) => this.onMesh(from, message),
-      links: (links) => this.store.update({ links }),
+      links: (links, meshRungs) => {
+        // What a member said over a link that is gone goes stale: forget it.
+        const memberDrift = Object.fromEntries(Object.entries(this.store.get().memberDrift).filter(([id]) => links[id] === 'direct'));
+        this.store.update({ links, meshRungs, memberDrift });
+      },
     });
     this.mesh = mesh;
-    session.onClose(() => mesh.close());
+    // Every 2 s the others learn how far this player is from the clock (their presence list shows it).
+    const status = setInterval(() => mesh.broadcast({ type: 'status', driftMs: this.player?.stats.driftMs ?? null }), 2_000);
+    session.onClose(() => {
+      clearInterval(status);
+      mesh.close();
+    });
     mesh.setMembers(snap.presence.members);
     // The clock first, then the state again on the better clock; repeated now and then.
     await session.guard(this.clock.sync());
@@ -200,7 +213,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private dropMesh(): void {
     this.mesh?.close();
     this.mesh = null;
-    this.store.update({ links: {} });
+    this.store.update({ links: {}, meshRungs: {}, memberDrift: {} });
   }
 
   private patchParty(patch: Partial<PartyView>): void {
@@ -241,7 +254,9 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const party = this.store.get().party;
     const member = party?.presence.members.find((m) => m.meshId === fromMeshId);
     if (!party || !member) return;
-    if (message.type === 'chat') {
+    if (message.type === 'status') {
+      this.store.update({ memberDrift: { ...this.store.get().memberDrift, [fromMeshId]: message.driftMs } });
+    } else if (message.type === 'chat') {
       if (this.seen.has(message.id)) return;
       this.seen.add(message.id);
       this.addChat({ id: message.id, peerId: member.peerId, displayName: member.displayName, text: message.text, at: message.at });
