@@ -19,6 +19,7 @@ let browser: Browser;
 let dataDir: string;
 let host: Page;
 let videoId: string;
+let nextVideoId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-party-e2e-'));
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const db = await openDatabase(`file:${path.join(dataDir, 'roomcast.db')}`);
   try {
     videoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Test pattern', seconds: 60 });
+    nextVideoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Encore', seconds: 30 });
   } finally {
     await db.close();
   }
@@ -161,7 +163,7 @@ describe('a watch party', () => {
     await cut.context().close();
   });
 
-  it('waits for a member whose video cannot load, then everyone resumes together', async () => {
+  it('waits for a member whose video cannot load, then everyone resumes together; a queued video plays next for all', async () => {
     const roomId = await startParty(host, videoId);
     await enterParty(host, server.url, roomId);
     const ann = await newPerson(browser);
@@ -193,6 +195,20 @@ describe('a watch party', () => {
     const drifts = await sampleFor(members, 1_500);
     console.log(`[party-sync] after a wait: p95 ${percentile(drifts, 95).toFixed(1)} ms, max ${Math.max(...drifts).toFixed(1)} ms`);
     expect(percentile(drifts, 95)).toBeLessThanOrEqual(100);
+
+    // The queue: the host queues another video and plays it next; everyone moves on together.
+    await host.evaluate((id) => (window as unknown as { roomcastParty: { queue(op: unknown): Promise<void> } }).roomcastParty.queue({ op: 'add', videoId: id }), nextVideoId);
+    await ann.getByTestId('queue-item').waitFor();
+    await host.getByTestId('queue-next').click();
+    for (const page of members) {
+      await page.waitForFunction((id) => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!;
+        return v.currentSrc.includes(id) && !v.paused && v.readyState >= 3;
+      }, nextVideoId, { timeout: 15_000 });
+    }
+    await settle();
+    const afterNext = await sampleFor(members, 1_000);
+    expect(percentile(afterNext, 95)).toBeLessThanOrEqual(100);
     for (const page of [ann, slow]) await page.context().close();
   });
 

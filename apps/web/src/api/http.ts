@@ -3,6 +3,7 @@ import {
   HttpError,
   MeResponse,
   PartyResponse,
+  VideoListResponse,
   type CreatePartyBody,
   RoomListResponse,
   RoomResponse,
@@ -110,4 +111,9 @@ export const partiesApi = {
   create: (body: CreatePartyBody) => checked(PartyResponse, apiRequest('POST', '/api/parties', body)),
   /** What a share link leads to (name, whether a PIN is needed), before joining. */
   get: (roomId: string, signal?: AbortSignal) => checked(PartyResponse, apiRequest('GET', `/api/parties/${encodeURIComponent(roomId)}`, undefined, signal)),
+};
+
+export const videosApi = {
+  /** The caller's own videos, newest first (served by the videos side). */
+  mine: (signal?: AbortSignal) => checked(VideoListResponse, apiRequest('GET', '/api/videos', undefined, signal)),
 };

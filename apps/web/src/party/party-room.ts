@@ -12,6 +12,7 @@ import {
   type PlayableVideo,
   type PlaybackState,
   type QueueItem,
+  type QueueOp,
 } from '@roomcast/shared';
 import type { ApiError } from '../api/errors';
 import { browserConnectionDeps } from '../room/browser-deps';
@@ -147,6 +148,16 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       this.addChat(message);
     } catch (error) {
       this.connection.notify(`Message not sent: ${(error as Error).message}`);
+    }
+  }
+
+  /** Queue edits (controllers): add, remove, move, or play the next one now. */
+  async queue(op: QueueOp): Promise<void> {
+    try {
+      const { queue } = await this.connection.request('party:queue', op);
+      this.patchParty({ queue });
+    } catch (error) {
+      this.connection.notify(`Queue: ${(error as Error).message}`);
     }
   }
 
