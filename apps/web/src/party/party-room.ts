@@ -54,6 +54,9 @@ export type Mesh = Pick<PartyMesh, 'setMembers' | 'broadcast' | 'cutLinks' | 'cl
 export type MeshFactory = (selfId: string, iceServers: IceServer[], events: MeshEvents) => Mesh;
 const peerMesh: MeshFactory = (selfId, iceServers, events) => new PartyMesh(selfId, iceServers, events);
 
+/** Message ids remembered for de-duplication (mesh and server copies arrive within seconds). */
+const SEEN_IDS = 1_000;
+
 const newId = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 20);
 
 /**
@@ -93,7 +96,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.connection.on('party:presence', (presence) => this.setPresence(presence));
     this.connection.on('party:chat', (message) => this.addChat(message));
     this.connection.on('party:chatDeleted', ({ id }) => {
-      this.seen.add(id);
+      this.remember(id);
       const party = this.store.get().party;
       if (party) this.patchParty({ chat: party.chat.filter((m) => m.id !== id) });
     });
@@ -127,7 +130,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const party = this.store.get().party;
     if (!party) return;
     const command = { id: newId(), effectAt: Math.round(this.clock.serverNow()) + PARTY.commandLeadMs, ...action } as PartyCommand;
-    this.seen.add(command.id);
+    this.remember(command.id);
     this.accept(applyCommand(party.state, command), false);
     this.mesh?.broadcast({ type: 'command', command, seq: party.state.seq });
     try {
@@ -141,7 +144,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
 
   async chat(text: string): Promise<void> {
     const id = newId();
-    this.seen.add(id);
+    this.remember(id);
     this.mesh?.broadcast({ type: 'chat', id, text, at: Math.round(this.clock.serverNow()) });
     try {
       const { message } = await this.connection.request('party:chat', { id, text });
@@ -187,6 +190,12 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /** Bounded: the oldest ids go first (a Set keeps insertion order). */
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.values().next().value!);
+  }
 
   private async joined(session: JoinSession, joined: JoinResult): Promise<void> {
     const snap = joined.party;
@@ -269,13 +278,13 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       this.store.update({ memberDrift: { ...this.store.get().memberDrift, [fromMeshId]: message.driftMs } });
     } else if (message.type === 'chat') {
       if (this.seen.has(message.id)) return;
-      this.seen.add(message.id);
+      this.remember(message.id);
       this.addChat({ id: message.id, peerId: member.peerId, displayName: member.displayName, text: message.text, at: message.at });
     } else if (message.type === 'command') {
       const { presence, state } = party;
       const allowed = presence.controls === 'everyone' || presence.hostPeerId === member.peerId;
       if (!allowed || this.seen.has(message.command.id) || message.seq !== state.seq) return;
-      this.seen.add(message.command.id);
+      this.remember(message.command.id);
       const command = message.command.action === 'seek'
         ? { ...message.command, position: Math.min(message.command.position, party.video.durationMs / 1000) }
         : message.command;
