@@ -105,6 +105,10 @@ export const PartyCommand = z.discriminatedUnion('action', [
 ]);
 export type PartyCommand = z.infer<typeof PartyCommand>;
 
+/** A command's effect time, clamped to the window around `now` (the server's, or a peer's reading of it). */
+export const clampEffect = (effectAt: number, now: number): number =>
+  Math.min(Math.max(effectAt, now - PARTY.effectWindowMs.past), now + PARTY.effectWindowMs.future);
+
 /** Where the video is at server time `t` (seconds), by the state's clock. */
 export function positionAt(state: Pick<PlaybackState, 'paused' | 'rate' | 'position' | 'at'>, t: number): number {
   if (state.paused) return state.position;

@@ -105,10 +105,6 @@ export function startVideo(party: Party, peerId: string, video: { id: string; ti
   };
 }
 
-/** A command's effect time, clamped to the window around the server's now. */
-export const clampEffect = (effectAt: number, now: number): number =>
-  Math.min(Math.max(effectAt, now - PARTY.effectWindowMs.past), now + PARTY.effectWindowMs.future);
-
 /**
  * A member's video stalls (or is ready again). The first stall of a playing party pauses it
  * where it is for everyone; when the last one waited for is ready, it plays on from there,

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
+import { clampEffect, PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
-import { addChat, clampEffect, command, deleteChat, editQueue, handOver, presenceOf, setBuffering, setControls, startVideo } from '../party/party-rules.js';
+import { addChat, command, deleteChat, editQueue, handOver, presenceOf, setBuffering, setControls, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { Clock } from '../rooms/clock.js';
 import { playableVideo, type VideoAccess } from '../videos/video-store.js';

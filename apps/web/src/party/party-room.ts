@@ -1,5 +1,6 @@
 import {
   applyCommand,
+  clampEffect,
   PARTY,
   type ChatMessage,
   type ControlLock,
@@ -22,7 +23,7 @@ import { initialConnection } from '../room/membership';
 import { RoomUse } from '../room/room-use';
 import { initialLinks } from '../room/transports';
 import type { ConnectionState, LinkState, RoomPart } from '../room/types';
-import { localNow, PartyClock } from './clock';
+import { PartyClock } from './clock';
 import { PartyMesh, type MeshEvents, type MeshLink } from './mesh';
 import { PlayerSync, type SyncStats } from './player-sync';
 
@@ -257,7 +258,8 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const current = party.state;
     if (!force) {
       if (state.videoId !== current.videoId || state.seq < current.seq) return;
-      if (state.seq === current.seq && (!fromServer || state.commandId === current.commandId)) return;
+      // The same state again; a server copy that differs (it bounded the command otherwise) still wins.
+      if (state.seq === current.seq && (!fromServer || sameState(state, current))) return;
     }
     this.patchParty({ state });
     this.player?.setState(state, party.video.durationMs / 1000);
@@ -285,15 +287,13 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       const allowed = presence.controls === 'everyone' || presence.hostPeerId === member.peerId;
       if (!allowed || this.seen.has(message.command.id) || message.seq !== state.seq) return;
       this.remember(message.command.id);
-      const command = message.command.action === 'seek'
-        ? { ...message.command, position: Math.min(message.command.position, party.video.durationMs / 1000) }
-        : message.command;
+      // The server's bounds, so the early copy lands where the server's will.
+      const bounded = { ...message.command, effectAt: clampEffect(message.command.effectAt, Math.round(this.clock.serverNow())) };
+      const command = bounded.action === 'seek' ? { ...bounded, position: Math.min(bounded.position, party.video.durationMs / 1000) } : bounded;
       this.accept(applyCommand(state, command), false);
     }
   }
 }
 
-/** For end-to-end tests and the benchmark: the element's position against the local clock. */
-export function sampleVideo(video: HTMLVideoElement) {
-  return { t: localNow(), currentTime: video.currentTime, paused: video.paused, rate: video.playbackRate, readyState: video.readyState };
-}
+const sameState = (a: PlaybackState, b: PlaybackState): boolean =>
+  a.commandId === b.commandId && a.at === b.at && a.position === b.position && a.rate === b.rate && a.paused === b.paused && a.videoId === b.videoId && (a.waitingFor ?? []).join() === (b.waitingFor ?? []).join();
