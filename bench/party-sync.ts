@@ -3,7 +3,8 @@
  * a generated video while the host plays, pauses, seeks and changes the rate at random every few
  * seconds. Every ~100 ms each member's currentTime is sampled and carried to a common instant;
  * pairwise distances give p50/p95/max, over the whole run and in steady state (from 1.5 s after
- * each action). Printed beside the anchors: Jellyfin SyncPlay treats 60 ms as "in sync",
+ * each action; "all" also counts rounds whose sequential sampling straddled a command's switch,
+ * so its max is a seek's distance, not drift). Printed beside the anchors: Jellyfin SyncPlay treats 60 ms as "in sync",
  * Syncplay corrects only past 1.5 s, howardchung/watchparty lets members drift about 1 s.
  * Goal: steady p95 ≤ 40 ms.
  *

@@ -19,6 +19,7 @@ let browser: Browser;
 let dataDir: string;
 let host: Page;
 let videoId: string;
+let nextVideoId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-party-e2e-'));
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const db = await openDatabase(`file:${path.join(dataDir, 'roomcast.db')}`);
   try {
     videoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Test pattern', seconds: 60 });
+    nextVideoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Encore', seconds: 30 });
   } finally {
     await db.close();
   }
@@ -60,7 +62,7 @@ const sampleFor = async (pages: Page[], ms: number): Promise<number[]> => (await
 const settle = () => new Promise((r) => setTimeout(r, 1_500));
 
 describe('a watch party', () => {
-  it('keeps four members within 50 ms (p95) through play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat reaches all as text', async () => {
+  it('keeps four members within 50 ms (p95) through play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat reaches all as text and the host deletes it everywhere', async () => {
     const roomId = await startParty(host, videoId);
     await enterParty(host, server.url, roomId);
     const members = [host];
@@ -74,7 +76,8 @@ describe('a watch party', () => {
     for (const page of members) {
       await page.waitForFunction(() => {
         const links = Array.from(document.querySelectorAll('[data-testid="party-member"]')).map((el) => el.getAttribute('data-link'));
-        return links.length === 4 && links.filter((l) => l === 'direct').length === 3;
+        const rungs = Array.from(document.querySelectorAll('[data-testid="party-member-link"]')).map((el) => el.getAttribute('data-rung'));
+        return links.length === 4 && links.filter((l) => l === 'direct').length === 3 && rungs.every((r) => r === 'direct');
       }, undefined, { timeout: 15_000 });
     }
 
@@ -86,6 +89,8 @@ describe('a watch party', () => {
     await host.getByTestId('party-play').click();
     await settle();
     rounds.push(...(await sampleRounds(members, 4_000)));
+    // Each member tells the others how far it is from the clock; the presence list shows it.
+    await host.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="party-member-link"]')).every((el) => / ms off$/.test(el.textContent ?? '')));
     await host.getByTestId('party-pause').click();
     await settle();
     rounds.push(...(await sampleRounds(members, 1_500)));
@@ -132,6 +137,9 @@ describe('a watch party', () => {
       await page.waitForFunction((text) => Array.from(document.querySelectorAll('[data-testid="chat-message"] .chat-text')).some((el) => el.textContent === text), html);
       expect(await page.evaluate(() => ({ xss: (window as unknown as { __xss?: number }).__xss, tags: document.querySelectorAll('.chat-log b, .chat-log img').length }))).toEqual({ xss: undefined, tags: 0 });
     }
+    // The host deletes it: gone from every page.
+    await host.getByTestId('chat-delete').first().click();
+    for (const page of members) await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 0);
   });
 
   it('with one member\'s peer links cut, carries its commands and chat through the server, and its page says so', async () => {
@@ -142,7 +150,7 @@ describe('a watch party', () => {
     await enterParty(cut, server.url, roomId);
     await cut.waitForFunction(() => document.querySelector('[data-testid="party-member"][data-link="direct"]') !== null);
     await cut.evaluate(() => (window as unknown as { roomcastParty: { cutMesh(): void } }).roomcastParty.cutMesh());
-    await cut.waitForFunction(() => document.querySelector('[data-testid="party-member"][data-link="server"] [data-testid="party-member-link"]')?.textContent === 'via the server');
+    await cut.waitForFunction(() => document.querySelector('[data-testid="party-member"][data-link="server"] [data-testid="party-member-link"]')?.textContent?.startsWith('via the server'));
 
     await host.getByTestId('party-play').click();
     await cut.waitForFunction(() => !document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!.paused);
@@ -155,7 +163,7 @@ describe('a watch party', () => {
     await cut.context().close();
   });
 
-  it('waits for a member whose video cannot load, then everyone resumes together', async () => {
+  it('waits for a member whose video cannot load, then everyone resumes together; a queued video plays next for all', async () => {
     const roomId = await startParty(host, videoId);
     await enterParty(host, server.url, roomId);
     const ann = await newPerson(browser);
@@ -187,6 +195,20 @@ describe('a watch party', () => {
     const drifts = await sampleFor(members, 1_500);
     console.log(`[party-sync] after a wait: p95 ${percentile(drifts, 95).toFixed(1)} ms, max ${Math.max(...drifts).toFixed(1)} ms`);
     expect(percentile(drifts, 95)).toBeLessThanOrEqual(100);
+
+    // The queue: the host queues another video and plays it next; everyone moves on together.
+    await host.evaluate((id) => (window as unknown as { roomcastParty: { queue(op: unknown): Promise<void> } }).roomcastParty.queue({ op: 'add', videoId: id }), nextVideoId);
+    await ann.getByTestId('queue-item').waitFor();
+    await host.getByTestId('queue-next').click();
+    for (const page of members) {
+      await page.waitForFunction((id) => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!;
+        return v.currentSrc.includes(id) && !v.paused && v.readyState >= 3;
+      }, nextVideoId, { timeout: 15_000 });
+    }
+    await settle();
+    const afterNext = await sampleFor(members, 1_000);
+    expect(percentile(afterNext, 95)).toBeLessThanOrEqual(100);
     for (const page of [ann, slow]) await page.context().close();
   });
 

@@ -105,6 +105,10 @@ export const PartyCommand = z.discriminatedUnion('action', [
 ]);
 export type PartyCommand = z.infer<typeof PartyCommand>;
 
+/** A command's effect time, clamped to the window around `now` (the server's, or a peer's reading of it). */
+export const clampEffect = (effectAt: number, now: number): number =>
+  Math.min(Math.max(effectAt, now - PARTY.effectWindowMs.past), now + PARTY.effectWindowMs.future);
+
 /** Where the video is at server time `t` (seconds), by the state's clock. */
 export function positionAt(state: Pick<PlaybackState, 'paused' | 'rate' | 'position' | 'at'>, t: number): number {
   if (state.paused) return state.position;
@@ -234,6 +238,8 @@ export const MeshMessage = z.discriminatedUnion('type', [
   /** `seq`: the state the sender applied it to; a receiver at another state waits for the server's copy. */
   z.object({ type: z.literal('command'), command: PartyCommand, seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('chat'), id: MessageId, text: ChatText, at: ServerTime }),
+  /** How far this member's player is from the party clock (ms; null: not measured), for the others' presence list. */
+  z.object({ type: z.literal('status'), driftMs: z.number().min(-1e7).max(1e7).nullable() }),
   /** Round-trip probe: how the UI knows the link is alive. */
   z.object({ type: z.literal('ping'), t: z.number() }),
   z.object({ type: z.literal('pong'), t: z.number() }),

@@ -105,6 +105,8 @@ export const clientRequests = {
   'party:chat': { request: z.object({ id: MessageId, text: ChatText }), response: z.object({ message: ChatMessage }) },
   /** This member's video is buffering (or ready again): the party waits for it. */
   'party:buffering': { request: z.object({ buffering: z.boolean() }), response: Empty },
+  /** The host deletes a chat message for everyone. */
+  'party:deleteChat': { request: z.object({ id: MessageId }), response: Empty },
   /** The host gives the role to another member. */
   'party:handover': { request: z.object({ peerId: Id }), response: Empty },
   /** The host locks playback controls to itself or opens them to everyone. */
@@ -155,6 +157,7 @@ export const serverEvents = {
   'party:state': PlaybackState,
   'party:presence': PartyPresence,
   'party:chat': ChatMessage,
+  'party:chatDeleted': z.object({ id: MessageId }),
   'party:queue': z.object({ queue: z.array(QueueItem) }),
   /** The party moved on to another video (queue `next`). */
   'party:video': PartyVideoEvent,

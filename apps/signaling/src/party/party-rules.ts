@@ -66,6 +66,12 @@ export function addChat(party: Party, message: ChatMessage): Party {
   return { ...party, chat: [...party.chat, message].slice(-PARTY.chatTail) };
 }
 
+/** The host removes a message from the tail (everyone's pages drop it on the event). */
+export function deleteChat(party: Party, byPeerId: string, id: string): Party {
+  requireHost(party, byPeerId, 'delete messages');
+  return party.chat.some((m) => m.id === id) ? { ...party, chat: party.chat.filter((m) => m.id !== id) } : party;
+}
+
 /** Queue edits other than `next` (which changes the video: see `startVideo`). */
 export function editQueue(party: Party, peerId: string, op: Exclude<QueueOp, { op: 'next' }>, item?: QueueItem): Party {
   if (!mayControl(party, peerId)) throw new RoomcastError('forbidden', 'the host has locked the queue');
@@ -98,10 +104,6 @@ export function startVideo(party: Party, peerId: string, video: { id: string; ti
     state: { videoId: video.id, paused: false, rate: party.state.rate, position: 0, at, seq: party.state.seq + 1 },
   };
 }
-
-/** A command's effect time, clamped to the window around the server's now. */
-export const clampEffect = (effectAt: number, now: number): number =>
-  Math.min(Math.max(effectAt, now - PARTY.effectWindowMs.past), now + PARTY.effectWindowMs.future);
 
 /**
  * A member's video stalls (or is ready again). The first stall of a playing party pauses it

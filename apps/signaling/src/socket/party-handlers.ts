@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
+import { clampEffect, PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
-import { addChat, clampEffect, command, editQueue, handOver, presenceOf, setBuffering, setControls, startVideo } from '../party/party-rules.js';
+import { addChat, command, deleteChat, editQueue, handOver, presenceOf, setBuffering, setControls, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { Clock } from '../rooms/clock.js';
 import { playableVideo, type VideoAccess } from '../videos/video-store.js';
@@ -74,6 +74,13 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
       // A repeated id (the page retried) is answered, not said twice.
       if (!before?.chat.some((m) => m.id === id)) room(at.roomId).emit('party:chat', message);
       return { message };
+    });
+
+    on.on('party:deleteChat', async ({ id }) => {
+      const at = here();
+      await parties.update(at.roomId, (p) => deleteChat(p, at.peerId, id));
+      room(at.roomId).emit('party:chatDeleted', { id });
+      return {};
     });
 
     on.on('party:handover', async ({ peerId }) => {

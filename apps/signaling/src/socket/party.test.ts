@@ -113,7 +113,7 @@ describe('a party', () => {
     host.socket.close();
   });
 
-  it('relays chat to everyone as sent (rendering is the page\'s), keeps the tail for late joiners, and ignores a repeated id', async () => {
+  it('relays chat to everyone as sent (rendering is the page\'s), keeps the tail for late joiners, ignores a repeated id; the host deletes a message everywhere', async () => {
     const roomId = (openRoom = await createParty());
     const host = await join(owner, roomId);
     const cid = await join(await quickGuest(app, 'Cid'), roomId);
@@ -125,7 +125,14 @@ describe('a party', () => {
     expect(await ask(host.socket, 'party:chat', { id: 'chat-0002', text: 'x'.repeat(PARTY.chatText.max + 1) })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     const late = await join(await quickGuest(app, 'Dee'), roomId);
     expect(late.joined.data.party.chat.map((m: { id: string }) => m.id)).toEqual(['chat-0001']);
-    for (const s of [host.socket, cid.socket, late.socket]) s.close();
+    // Only the host deletes, for everyone and for later joiners too.
+    expect(await ask(cid.socket, 'party:deleteChat', { id: 'chat-0001' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const gone = next<{ id: string }>(late.socket, 'party:chatDeleted');
+    expect((await ask(host.socket, 'party:deleteChat', { id: 'chat-0001' })).ok).toBe(true);
+    expect(await gone).toEqual({ id: 'chat-0001' });
+    const eli = await join(await quickGuest(app, 'Eli'), roomId);
+    expect(eli.joined.data.party.chat).toEqual([]);
+    for (const s of [host.socket, cid.socket, late.socket, eli.socket]) s.close();
   });
 });
 
@@ -191,6 +198,39 @@ describe('the PeerJS server', () => {
     expect(link.open).toBe('OPEN');
     expect((await ask(member.socket, 'room:leave', {})).ok).toBe(true);
     await link.closed;
+    member.socket.close();
+  });
+});
+
+describe('the queue', () => {
+  it('takes the controllers\' own videos, reorders and removes them, and `next` moves the whole party on', async () => {
+    const roomId = openRoom;
+    const host = await join(owner, roomId);
+    // The earlier test's members may still be on their way out; the role passes to the host then.
+    const self = host.joined.data.self.peerId as string;
+    if (host.joined.data.party.presence.hostPeerId !== self) await next<PartyPresence>(host.socket, 'party:presence', (p) => p.hostPeerId === self);
+    const ida = await quickGuest(app, 'Ida');
+    const member = await join(ida, roomId);
+    const second = await readyVideo(app, ownerId, { title: 'Second', seconds: 2 });
+    const third = await readyVideo(app, ownerId, { title: 'Third', seconds: 2 });
+    const heard = next<{ queue: { videoId: string }[] }>(member.socket, 'party:queue', (q) => q.queue.length === 2);
+    expect((await ask(host.socket, 'party:queue', { op: 'add', videoId: second })).data.queue).toEqual([{ videoId: second, title: 'Second' }]);
+    expect((await ask(host.socket, 'party:queue', { op: 'add', videoId: third })).ok).toBe(true);
+    expect((await heard).queue.map((q) => q.videoId)).toEqual([second, third]);
+    // A member may not while controls are locked, and nobody may queue a video they cannot watch.
+    expect(await ask(member.socket, 'party:queue', { op: 'remove', videoId: second })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await ask(host.socket, 'party:controls', { controls: 'everyone' })).ok).toBe(true);
+    expect(await ask(member.socket, 'party:queue', { op: 'add', videoId: 'noSuchVideo1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await ask(member.socket, 'party:queue', { op: 'move', videoId: third, index: 0 })).data.queue.map((q: { videoId: string }) => q.videoId)).toEqual([third, second]);
+    // Members may fetch what is queued, not only what plays.
+    const file = await fetch(`${app.url}/api/videos/${second}/files/180.mp4`, { headers: { cookie: ida.cookie, range: 'bytes=0-9' } });
+    expect(file.status).toBe(206);
+    const moved = next<{ video: { id: string }; state: { videoId: string; position: number; paused: boolean } }>(member.socket, 'party:video');
+    expect((await ask(host.socket, 'party:queue', { op: 'next' })).data.queue).toEqual([{ videoId: second, title: 'Second' }]);
+    expect(await moved).toMatchObject({ video: { id: third }, state: { videoId: third, position: 0, paused: false } });
+    expect((await ask(host.socket, 'party:queue', { op: 'remove', videoId: second })).data.queue).toEqual([]);
+    expect(await ask(host.socket, 'party:queue', { op: 'next' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    host.socket.close();
     member.socket.close();
   });
 });

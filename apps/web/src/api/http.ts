@@ -7,6 +7,7 @@ import {
   MeResponse,
   SignUpResponse,
   PartyResponse,
+  VideoListResponse,
   type CreatePartyBody,
   RoomListResponse,
   RoomResponse,
@@ -147,4 +148,9 @@ export const channelsApi = {
   archiveAudioUrl: (handle: string, id: string) => `${channelPath(handle)}/archives/${encodeURIComponent(id)}/audio`,
   /** Where a scheduled broadcast's calendar file is served. */
   icsUrl: (handle: string, broadcastId: string) => `${channelPath(handle)}/broadcasts/${encodeURIComponent(broadcastId)}.ics`,
+};
+
+export const videosApi = {
+  /** The caller's own videos, newest first (served by the videos side). */
+  mine: (signal?: AbortSignal) => checked(VideoListResponse, apiRequest('GET', '/api/videos', undefined, signal)),
 };

@@ -2,7 +2,7 @@ import type { ChatMessage } from '@roomcast/shared';
 import { useState, type FormEvent } from 'react';
 
 /** The party's chat. Text is rendered as text (React escapes it): markup in a message stays inert. */
-export function PartyChat({ chat, onSend, maxLength }: { chat: ChatMessage[]; onSend: (text: string) => void; maxLength: number }) {
+export function PartyChat({ chat, onSend, onDelete, maxLength }: { chat: ChatMessage[]; onSend: (text: string) => void; onDelete: ((id: string) => void) | undefined; maxLength: number }) {
   const [text, setText] = useState('');
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -18,6 +18,11 @@ export function PartyChat({ chat, onSend, maxLength }: { chat: ChatMessage[]; on
         {chat.map((m) => (
           <li key={m.id} data-testid="chat-message" data-id={m.id}>
             <strong>{m.displayName}</strong> <span className="chat-text">{m.text}</span>
+            {onDelete && (
+              <button type="button" className="button button-small" onClick={() => onDelete(m.id)} aria-label={`Delete ${m.displayName}'s message`} data-testid="chat-delete">
+                Delete
+              </button>
+            )}
           </li>
         ))}
       </ol>

@@ -1,10 +1,13 @@
 import type { PartyRoom, PartySnapshot } from '../party/party-room';
 
+import type { LinkRung } from '@roomcast/shared';
+
 const LINK_WORDS = { direct: 'direct link', connecting: 'connecting…', server: 'via the server' } as const;
+const RUNG_WORDS: Record<LinkRung, string> = { direct: 'direct link', 'relay-udp': 'link via relay (UDP)', 'relay-tcp': 'link via relay (TCP)', 'relay-tls': 'link via relay (TLS)' };
 
 /** Who is here, who hosts, and how this page reaches each of them (direct data channel or the server). */
 export function PartyMembers({ room, snapshot, isHost }: { room: PartyRoom; snapshot: PartySnapshot; isHost: boolean }) {
-  const { party, self, links, clockRttMs } = snapshot;
+  const { party, self, links, meshRungs: rungs, memberDrift, clockRttMs } = snapshot;
   if (!party || !self) return null;
   const stats = room.syncStats();
   return (
@@ -26,8 +29,9 @@ export function PartyMembers({ room, snapshot, isHost }: { room: PartyRoom; snap
                   {clockRttMs != null ? ` · clock ±${Math.round(clockRttMs / 2)} ms` : ''}
                 </span>
               ) : (
-                <span className={link === 'server' ? 'small notice-warning' : 'small muted'} data-testid="party-member-link">
-                  {LINK_WORDS[link!]}
+                <span className={link === 'server' ? 'small notice-warning' : 'small muted'} data-testid="party-member-link" data-rung={rungs[m.meshId] ?? ''}>
+                  {link === 'direct' && rungs[m.meshId] ? RUNG_WORDS[rungs[m.meshId]!] : LINK_WORDS[link!]}
+                  {memberDrift[m.meshId] != null ? ` · ${Math.round(memberDrift[m.meshId]!)} ms off` : ''}
                 </span>
               )}
               {isHost && !me && (

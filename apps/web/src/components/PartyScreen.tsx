@@ -1,8 +1,10 @@
 import { PARTY, positionAt } from '@roomcast/shared';
 import { useCallback, useEffect, useState } from 'react';
+import { usePartyShortcuts } from '../hooks/usePartyShortcuts';
 import type { PartyRoom, PartySnapshot } from '../party/party-room';
 import { PartyChat } from './PartyChat';
 import { PartyMembers } from './PartyMembers';
+import { PartyQueue } from './PartyQueue';
 import { RoomError } from './RoomError';
 
 const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
@@ -16,6 +18,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
   const [position, setPosition] = useState(0);
   const canControl = room.mayControl();
   const isHost = !!party && !!self && party.presence.hostPeerId === self.peerId;
+  usePartyShortcuts(room, canControl);
 
   // The position the seek bar shows follows the party clock, not the element's own jitter.
   useEffect(() => {
@@ -99,7 +102,11 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
               ))}
             </select>
           </label>
-          {!canControl && <span className="small muted">The host has the controls.</span>}
+          {canControl ? (
+            <span className="small muted">Keys: Space play/pause · ← → 5 s</span>
+          ) : (
+            <span className="small muted">The host has the controls.</span>
+          )}
         </div>
       )}
 
@@ -115,8 +122,9 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         </label>
       )}
 
+      {party && <PartyQueue room={room} queue={party.queue} canControl={canControl} playingId={party.video.id} />}
       {party && self && <PartyMembers room={room} snapshot={snapshot} isHost={isHost} />}
-      {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} maxLength={PARTY.chatText.max} />}
+      {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} onDelete={isHost ? (id) => void room.deleteChat(id) : undefined} maxLength={PARTY.chatText.max} />}
     </section>
   );
 }

@@ -1,4 +1,5 @@
-import { parseMeshMessage, type IceServer, type MeshMessage, type PartyMember } from '@roomcast/shared';
+import { parseMeshMessage, type IceServer, type LinkRung, type MeshMessage, type PartyMember } from '@roomcast/shared';
+import { orderIceServers, rungFromStats } from '../media/connectivity';
 import { Peer, type DataConnection } from 'peerjs';
 
 /**
@@ -9,7 +10,8 @@ export type MeshLink = 'connecting' | 'direct' | 'server';
 
 export interface MeshEvents {
   message(fromMeshId: string, message: MeshMessage): void;
-  links(links: Record<string, MeshLink>): void;
+  /** Each link's state, and for open ones the rung it connected on (direct or through a relay). */
+  links(links: Record<string, MeshLink>, rungs: Record<string, LinkRung>): void;
 }
 
 /** How long a link may take to open before it counts as failed (the server path carries on). */
@@ -27,6 +29,7 @@ export class PartyMesh {
   private readonly peer: Peer;
   private readonly conns = new Map<string, DataConnection>();
   private readonly links: Record<string, MeshLink> = {};
+  private readonly rungs: Record<string, LinkRung> = {};
   private members = new Set<string>();
   private cut = false;
   private closed = false;
@@ -48,7 +51,7 @@ export class PartyMesh {
       secure,
       debug: 0,
       // Never PeerJS's public defaults: only our own TURN (or none, on a LAN).
-      config: { iceServers: iceServers as RTCIceServer[] },
+      config: { iceServers: orderIceServers(iceServers) },
     });
     this.peer.on('connection', (conn) => {
       if (this.cut || !this.members.has(conn.peer)) return conn.close();
@@ -120,6 +123,14 @@ export class PartyMesh {
       if (this.conns.get(id) !== conn || this.cut) return;
       this.links[id] = 'direct';
       this.report();
+      // Which rung the channel took, from the selected candidate pair.
+      void conn.peerConnection?.getStats().then((report) => {
+        const rung = rungFromStats(report as unknown as Map<string, Record<string, unknown>>);
+        if (rung && this.conns.get(id) === conn) {
+          this.rungs[id] = rung;
+          this.report();
+        }
+      }, () => undefined);
     });
     conn.on('iceStateChanged', (state) => (state === 'failed' || state === 'disconnected') && this.fail(id, conn));
     conn.on('close', () => this.fail(id, conn));
@@ -129,6 +140,7 @@ export class PartyMesh {
   private fail(id: string, conn: DataConnection): void {
     if (this.conns.get(id) !== conn) return;
     this.conns.delete(id);
+    delete this.rungs[id];
     conn.close();
     if (!this.members.has(id)) return this.report();
     // The dialling side tries again a few times (the other may have been slow to register).
@@ -146,6 +158,6 @@ export class PartyMesh {
   }
 
   private report(): void {
-    if (!this.closed) this.events.links({ ...this.links });
+    if (!this.closed) this.events.links({ ...this.links }, { ...this.rungs });
   }
 }

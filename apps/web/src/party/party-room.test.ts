@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYNC, type MeshMessage, type PartyMember, type PartySnapshot } from '@roomcast/shared';
+import { PARTY, SYNC, type MeshMessage, type PartyMember, type PartySnapshot } from '@roomcast/shared';
 import { fail, fakeConnectionDeps, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
 import type { MeshEvents } from './mesh';
 import { PartyRoom, type MeshFactory } from './party-room';
@@ -66,18 +66,31 @@ describe('PartyRoom', () => {
   it('takes a mesh command early only from a member allowed to control, once, and lets the server\'s copy confirm or replace it', async () => {
     const { socket, mesh, state } = setup();
     await joined(state);
-    const command = (id: string) => ({ type: 'command' as const, command: { id, action: 'play' as const, effectAt: 2_000 }, seq: 3 });
+    const effectAt = Date.now() + 200;
+    const command = (id: string) => ({ type: 'command' as const, command: { id, action: 'play' as const, effectAt }, seq: 3 });
     mesh.events!.message(GUEST.meshId, command('cmd-from-cy'));
     expect(state().party?.state.seq).toBe(3);
     mesh.events!.message(HOST.meshId, command('cmd-from-bob'));
-    expect(state().party?.state).toMatchObject({ paused: false, seq: 4, commandId: 'cmd-from-bob', at: 2_000 });
+    expect(state().party?.state).toMatchObject({ paused: false, seq: 4, commandId: 'cmd-from-bob', at: effectAt });
     // Repeated, or made from another state: ignored.
     mesh.events!.message(HOST.meshId, command('cmd-from-bob'));
-    mesh.events!.message(HOST.meshId, { type: 'command', command: { id: 'cmd-old-state', action: 'pause', effectAt: 2_100 }, seq: 2 });
+    mesh.events!.message(HOST.meshId, { type: 'command', command: { id: 'cmd-old-state', action: 'pause', effectAt }, seq: 2 });
     expect(state().party?.state.commandId).toBe('cmd-from-bob');
     // The server ordered another command first: its word wins.
-    socket.fire('party:state', { videoId: 'v1', paused: true, rate: 1, position: 7, at: 1_900, seq: 4, commandId: 'cmd-server' });
+    socket.fire('party:state', { videoId: 'v1', paused: true, rate: 1, position: 7, at: effectAt - 100, seq: 4, commandId: 'cmd-server' });
     expect(state().party?.state).toMatchObject({ position: 7, commandId: 'cmd-server' });
+  });
+
+  it('bounds a mesh command as the server would, and takes the server\'s copy when it still differs', async () => {
+    const { socket, mesh, state } = setup();
+    await joined(state);
+    const far = Date.now() + 3_600_000;
+    mesh.events!.message(HOST.meshId, { type: 'command', command: { id: 'cmd-far-away', action: 'play', effectAt: far }, seq: 3 });
+    const early = state().party!.state;
+    expect(early.at).toBeLessThan(far);
+    expect(early.at - Date.now()).toBeLessThanOrEqual(PARTY.effectWindowMs.future + 50);
+    socket.fire('party:state', { ...early, at: early.at - 10 });
+    expect(state().party?.state.at).toBe(early.at - 10);
   });
 
   it('applies its own command at once, tells the mesh and the server, and falls back to the server\'s state when refused', async () => {
@@ -91,6 +104,13 @@ describe('PartyRoom', () => {
     expect(socket.events('party:command')).toHaveLength(1);
     expect(state().party?.state).toMatchObject({ position: 0, seq: 3 });
     expect(state().notice).toMatch(/locked/);
+  });
+
+  it('shows what each member says of its own sync error', async () => {
+    const { mesh, state } = setup();
+    await joined(state);
+    mesh.events!.message(GUEST.meshId, { type: 'status', driftMs: -4.5 });
+    expect(state().memberDrift).toEqual({ [GUEST.meshId]: -4.5 });
   });
 
   it('shows mesh chat under the server-known name, once even when the server\'s copy follows', async () => {

@@ -1,9 +1,11 @@
 import {
   applyCommand,
+  clampEffect,
   PARTY,
   type ChatMessage,
   type ControlLock,
   type IceServer,
+  type LinkRung,
   type JoinResult,
   type MeshMessage,
   type PartyCommand,
@@ -11,6 +13,7 @@ import {
   type PlayableVideo,
   type PlaybackState,
   type QueueItem,
+  type QueueOp,
 } from '@roomcast/shared';
 import type { ApiError } from '../api/errors';
 import { browserConnectionDeps } from '../room/browser-deps';
@@ -20,7 +23,7 @@ import { initialConnection } from '../room/membership';
 import { RoomUse } from '../room/room-use';
 import { initialLinks } from '../room/transports';
 import type { ConnectionState, LinkState, RoomPart } from '../room/types';
-import { localNow, PartyClock } from './clock';
+import { PartyClock } from './clock';
 import { PartyMesh, type MeshEvents, type MeshLink } from './mesh';
 import { PlayerSync, type SyncStats } from './player-sync';
 
@@ -35,8 +38,11 @@ export interface PartyView {
 
 export interface PartyState {
   party: PartyView | null;
-  /** Each other member's link, by mesh id. */
+  /** Each other member's link, by mesh id, and the rung an open one took. */
   links: Record<string, MeshLink>;
+  meshRungs: Record<string, LinkRung>;
+  /** Each other member's own sync error (ms) as it last told us over the mesh, by mesh id. */
+  memberDrift: Record<string, number | null>;
   clockRttMs: number | null;
 }
 
@@ -48,6 +54,9 @@ export type PartyAction = { action: 'play' } | { action: 'pause' } | { action: '
 export type Mesh = Pick<PartyMesh, 'setMembers' | 'broadcast' | 'cutLinks' | 'close'>;
 export type MeshFactory = (selfId: string, iceServers: IceServer[], events: MeshEvents) => Mesh;
 const peerMesh: MeshFactory = (selfId, iceServers, events) => new PartyMesh(selfId, iceServers, events);
+
+/** Message ids remembered for de-duplication (mesh and server copies arrive within seconds). */
+const SEEN_IDS = 1_000;
 
 const newId = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 20);
 
@@ -72,7 +81,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     deps: ConnectionDeps = { ...browserConnectionDeps, earlyJoin: undefined },
     private readonly meshFactory: MeshFactory = peerMesh,
   ) {
-    super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, clockRttMs: null }, deps, {
+    super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, meshRungs: {}, memberDrift: {}, clockRttMs: null }, deps, {
       joinExtras: () => (pin ? { pin } : {}),
       // PIN refusals and lockouts are the person's to act on: show the server's words, no retries.
       joinRefusal: (error: ApiError) => (/PIN/.test(error.message) ? error.message : undefined),
@@ -87,6 +96,11 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.connection.on('party:state', (state) => this.accept(state, true));
     this.connection.on('party:presence', (presence) => this.setPresence(presence));
     this.connection.on('party:chat', (message) => this.addChat(message));
+    this.connection.on('party:chatDeleted', ({ id }) => {
+      this.remember(id);
+      const party = this.store.get().party;
+      if (party) this.patchParty({ chat: party.chat.filter((m) => m.id !== id) });
+    });
     this.connection.on('party:queue', ({ queue }) => this.patchParty({ queue }));
     this.connection.on('party:video', ({ video, state, queue }) => {
       this.patchParty({ video, queue });
@@ -117,7 +131,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const party = this.store.get().party;
     if (!party) return;
     const command = { id: newId(), effectAt: Math.round(this.clock.serverNow()) + PARTY.commandLeadMs, ...action } as PartyCommand;
-    this.seen.add(command.id);
+    this.remember(command.id);
     this.accept(applyCommand(party.state, command), false);
     this.mesh?.broadcast({ type: 'command', command, seq: party.state.seq });
     try {
@@ -131,7 +145,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
 
   async chat(text: string): Promise<void> {
     const id = newId();
-    this.seen.add(id);
+    this.remember(id);
     this.mesh?.broadcast({ type: 'chat', id, text, at: Math.round(this.clock.serverNow()) });
     try {
       const { message } = await this.connection.request('party:chat', { id, text });
@@ -139,6 +153,21 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     } catch (error) {
       this.connection.notify(`Message not sent: ${(error as Error).message}`);
     }
+  }
+
+  /** Queue edits (controllers): add, remove, move, or play the next one now. */
+  async queue(op: QueueOp): Promise<void> {
+    try {
+      const { queue } = await this.connection.request('party:queue', op);
+      this.patchParty({ queue });
+    } catch (error) {
+      this.connection.notify(`Queue: ${(error as Error).message}`);
+    }
+  }
+
+  /** The host deletes a message for everyone. */
+  async deleteChat(id: string): Promise<void> {
+    await this.connection.request('party:deleteChat', { id }).catch((e: Error) => this.connection.notify(e.message));
   }
 
   async handOver(peerId: string): Promise<void> {
@@ -163,6 +192,12 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  /** Bounded: the oldest ids go first (a Set keeps insertion order). */
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.values().next().value!);
+  }
+
   private async joined(session: JoinSession, joined: JoinResult): Promise<void> {
     const snap = joined.party;
     if (!snap) throw new Error('this room is not a watch party');
@@ -174,10 +209,19 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.player?.setState(snap.state, snap.video.durationMs / 1000);
     const mesh = this.meshFactory(snap.meshId, snap.iceServers ?? [], {
       message: (from, message) => this.onMesh(from, message),
-      links: (links) => this.store.update({ links }),
+      links: (links, meshRungs) => {
+        // What a member said over a link that is gone goes stale: forget it.
+        const memberDrift = Object.fromEntries(Object.entries(this.store.get().memberDrift).filter(([id]) => links[id] === 'direct'));
+        this.store.update({ links, meshRungs, memberDrift });
+      },
     });
     this.mesh = mesh;
-    session.onClose(() => mesh.close());
+    // Every 2 s the others learn how far this player is from the clock (their presence list shows it).
+    const status = setInterval(() => mesh.broadcast({ type: 'status', driftMs: this.player?.stats.driftMs ?? null }), 2_000);
+    session.onClose(() => {
+      clearInterval(status);
+      mesh.close();
+    });
     mesh.setMembers(snap.presence.members);
     // The clock first, then the state again on the better clock; repeated now and then.
     await session.guard(this.clock.sync());
@@ -190,7 +234,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private dropMesh(): void {
     this.mesh?.close();
     this.mesh = null;
-    this.store.update({ links: {} });
+    this.store.update({ links: {}, meshRungs: {}, memberDrift: {} });
   }
 
   private patchParty(patch: Partial<PartyView>): void {
@@ -214,7 +258,8 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const current = party.state;
     if (!force) {
       if (state.videoId !== current.videoId || state.seq < current.seq) return;
-      if (state.seq === current.seq && (!fromServer || state.commandId === current.commandId)) return;
+      // The same state again; a server copy that differs (it bounded the command otherwise) still wins.
+      if (state.seq === current.seq && (!fromServer || sameState(state, current))) return;
     }
     this.patchParty({ state });
     this.player?.setState(state, party.video.durationMs / 1000);
@@ -231,24 +276,24 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const party = this.store.get().party;
     const member = party?.presence.members.find((m) => m.meshId === fromMeshId);
     if (!party || !member) return;
-    if (message.type === 'chat') {
+    if (message.type === 'status') {
+      this.store.update({ memberDrift: { ...this.store.get().memberDrift, [fromMeshId]: message.driftMs } });
+    } else if (message.type === 'chat') {
       if (this.seen.has(message.id)) return;
-      this.seen.add(message.id);
+      this.remember(message.id);
       this.addChat({ id: message.id, peerId: member.peerId, displayName: member.displayName, text: message.text, at: message.at });
     } else if (message.type === 'command') {
       const { presence, state } = party;
       const allowed = presence.controls === 'everyone' || presence.hostPeerId === member.peerId;
       if (!allowed || this.seen.has(message.command.id) || message.seq !== state.seq) return;
-      this.seen.add(message.command.id);
-      const command = message.command.action === 'seek'
-        ? { ...message.command, position: Math.min(message.command.position, party.video.durationMs / 1000) }
-        : message.command;
+      this.remember(message.command.id);
+      // The server's bounds, so the early copy lands where the server's will.
+      const bounded = { ...message.command, effectAt: clampEffect(message.command.effectAt, Math.round(this.clock.serverNow())) };
+      const command = bounded.action === 'seek' ? { ...bounded, position: Math.min(bounded.position, party.video.durationMs / 1000) } : bounded;
       this.accept(applyCommand(state, command), false);
     }
   }
 }
 
-/** For end-to-end tests and the benchmark: the element's position against the local clock. */
-export function sampleVideo(video: HTMLVideoElement) {
-  return { t: localNow(), currentTime: video.currentTime, paused: video.paused, rate: video.playbackRate, readyState: video.readyState };
-}
+const sameState = (a: PlaybackState, b: PlaybackState): boolean =>
+  a.commandId === b.commandId && a.at === b.at && a.position === b.position && a.rate === b.rate && a.paused === b.paused && a.videoId === b.videoId && (a.waitingFor ?? []).join() === (b.waitingFor ?? []).join();

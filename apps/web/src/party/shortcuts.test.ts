@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { SEEK_STEP_S, shortcutAction } from './shortcuts';
+
+describe('party shortcuts', () => {
+  const at = (position: number, paused = false) => ({ paused, position, durationS: 60 });
+
+  it('toggle play and pause, and seek within the video', () => {
+    expect(shortcutAction('Space', at(3, true))).toEqual({ action: 'play' });
+    expect(shortcutAction('KeyK', at(3))).toEqual({ action: 'pause' });
+    expect(shortcutAction('ArrowRight', at(10))).toEqual({ action: 'seek', position: 10 + SEEK_STEP_S });
+    expect(shortcutAction('ArrowLeft', at(2))).toEqual({ action: 'seek', position: 0 });
+    expect(shortcutAction('KeyL', at(58))).toEqual({ action: 'seek', position: 60 });
+    expect(shortcutAction('KeyA', at(3))).toBeUndefined();
+  });
+});
