@@ -15,6 +15,7 @@ import { DevMailbox, smtpMailer, type Mailer } from './email/mailer.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './http/auth-routes.js';
+import { accountRoutes } from './http/account-routes.js';
 import { apiGuards } from './http/body.js';
 import { emailRoutes } from './http/email-routes.js';
 import { connectivityRoutes, selfTestRunner } from './http/connectivity-routes.js';
@@ -203,6 +204,10 @@ export class App {
         requireConfirmedEmail: config.requireEmailConfirmation,
       }));
       web.use('/api/auth', emailRoutes({ db, links, limiters, userChanged, endAccount }));
+      web.use('/api/account', accountRoutes({
+        db, sessions, links, userChanged, endAccount,
+        endSession: async (key, reason) => void (await sockets?.accounts.endSession(key, reason)),
+      }));
       web.use('/api/videos', videoRoutes({ db, files, access: videoAccess }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
       web.use('/api/parties', partyRoutes({ db, parties, videoAccess, clock, perAccount: PARTIES_PER_ACCOUNT }));
@@ -247,7 +252,7 @@ export class App {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
-      const sweeper = new Sweeper(db, { intervalMs: config.sweepIntervalMinutes * 60_000, guestRetentionMs: config.guestRetentionHours * 3_600_000, log });
+      const sweeper = new Sweeper(db, { intervalMs: config.sweepIntervalMinutes * 60_000, guestRetentionMs: config.guestRetentionHours * 3_600_000, accountPurgeMs: config.accountPurgeDays * 86_400_000, log });
       sweeper.start();
       app = new App(config, log, db, sfu, server, sockets, live, sweep);
       app.#sweeper = sweeper;

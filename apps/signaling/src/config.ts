@@ -82,6 +82,8 @@ export const SignalingConfig = z.object({
   allowedOrigins: parsedWith(parseAllowedOrigins).optional(),
   /** GUEST_RETENTION_HOURS — a guest account with no session left is deleted once this old. */
   guestRetentionHours: z.coerce.number().positive().default(24),
+  /** ACCOUNT_PURGE_DAYS — a deleted account (anonymised at once) is removed with everything it owns this many days later. */
+  accountPurgeDays: z.coerce.number().min(0).default(30),
   /** SWEEP_INTERVAL_MINUTES — how often expired sessions and stale guest accounts are pruned. */
   sweepIntervalMinutes: z.coerce.number().positive().max(24 * 60).default(60),
   /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
@@ -179,6 +181,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     allowedOrigins: env.ALLOWED_ORIGINS || undefined,
     guestRetentionHours: env.GUEST_RETENTION_HOURS,
     sweepIntervalMinutes: env.SWEEP_INTERVAL_MINUTES,
+    accountPurgeDays: env.ACCOUNT_PURGE_DAYS,
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
     roomBanSeconds: env.ROOM_BAN_SECONDS,

@@ -15,3 +15,4 @@ export * from './party-sync.js';
 export * from './library.js';
 export * from './library-client.js';
 export * from './dj.js';
+export * from './account.js';

@@ -7,6 +7,8 @@ export const SESSION_COOKIE = 'rc_session';
 /** The cookie holds a random token; the database holds only its hash, so a leaked table opens nothing. */
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
+const LAST_SEEN_EVERY_MS = 5 * 60_000;
+
 export class Sessions {
   constructor(
     private readonly db: Database,
@@ -14,11 +16,11 @@ export class Sessions {
     private readonly secure: boolean,
   ) {}
 
-  /** Creates a session for the user and returns the Set-Cookie header value. */
-  async start(userId: string): Promise<string> {
+  /** Creates a session for the user and returns the Set-Cookie header value. `device`: the browser's User-Agent. */
+  async start(userId: string, device?: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlMs);
-    await this.db.sessions.create({ userId, tokenHash: hashToken(token), expiresAt });
+    await this.db.sessions.create({ userId, tokenHash: hashToken(token), expiresAt, device: device ?? null });
     return stringifySetCookie({
       name: SESSION_COOKIE,
       value: token,
@@ -34,7 +36,10 @@ export class Sessions {
   async resolve(cookieHeader: string | undefined): Promise<User | null> {
     const token = tokenFrom(cookieHeader);
     if (!token) return null;
-    const found = await this.db.sessions.findValidByTokenHash(hashToken(token));
+    const hash = hashToken(token);
+    const found = await this.db.sessions.findValidByTokenHash(hash);
+    // "Last seen" for the account page, written at most every few minutes, not once per request.
+    if (found && Date.now() - found.session.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) void this.db.sessions.touch(hash).catch(() => undefined);
     return found?.user ?? null;
   }
 

@@ -14,6 +14,8 @@ export interface SweepOptions {
   intervalMs: number;
   /** A guest account with no session left is deleted once older than this. */
   guestRetentionMs: number;
+  /** A deleted (already anonymised) account is purged once deleted longer ago than this. */
+  accountPurgeMs?: number;
   log: Pick<Logger, 'info' | 'warn'>;
   /** Injectable clock (tests). */
   now?: () => number;
@@ -23,11 +25,12 @@ export interface SweepOptions {
 export interface SweepResult {
   sessions: number;
   guests: number;
+  purged: number;
 }
 
 /**
  * Housekeeping for accounts: deletes expired sessions, then guest accounts that hold no session
- * and are older than the retention (a guest signed out or whose session expired can never sign
+ * and are older than the retention, then accounts deleted longer ago than the purge delay (a guest signed out or whose session expired can never sign
  * in again). Expired sessions first, so a guest whose only session just lapsed goes in the same
  * pass. One sweep at a time; the next is scheduled when one ends.
  */
@@ -39,7 +42,7 @@ export class Sweeper {
   #stopped = false;
 
   constructor(
-    private readonly db: Pick<Database, 'users' | 'sessions'>,
+    private readonly db: Pick<Database, 'users' | 'sessions' | 'accounts'>,
     private readonly options: SweepOptions,
   ) {
     this.#now = options.now ?? Date.now;
@@ -53,8 +56,9 @@ export class Sweeper {
         const now = this.#now();
         const sessions = await this.db.sessions.deleteExpired(new Date(now));
         const guests = await this.db.users.deleteStaleGuests(new Date(now - this.options.guestRetentionMs));
-        if (sessions || guests) this.options.log.info({ sessions, guests }, 'pruned expired sessions and stale guest accounts');
-        return { sessions, guests };
+        const purged = this.options.accountPurgeMs === undefined ? 0 : await this.db.accounts.purgeDeleted(new Date(now - this.options.accountPurgeMs));
+        if (sessions || guests || purged) this.options.log.info({ sessions, guests, purged }, 'pruned expired sessions, stale guest accounts and deleted accounts');
+        return { sessions, guests, purged };
       } finally {
         this.#running = undefined;
       }

@@ -7,6 +7,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { type Client, PrismaRoomStore, PrismaSessionStore, PrismaUserStore } from './prisma-stores.js';
 import { applyMigrations, DEFAULT_MIGRATIONS_ROOT } from './schema-engine.js';
 import type { Database, DatabaseProvider, DbLogger } from './types.js';
+import { PrismaAccountData } from '../accounts/prisma-account-data.js';
 import { PrismaEmailTokenStore } from '../email/prisma-email-token-store.js';
 import { PrismaTranscodeJobStore } from '../videos/prisma-transcode-jobs.js';
 import { PrismaChannelStore } from '../dj/prisma-channel-store.js';
@@ -151,6 +152,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       rooms: new PrismaRoomStore(prisma),
       videos: new PrismaVideoStore(prisma),
       emailTokens: new PrismaEmailTokenStore(prisma),
+      accounts: new PrismaAccountData(prisma),
       transcodeJobs: new PrismaTranscodeJobStore(prisma),
       library: new PrismaLibraryStore(prisma),
       channels: new PrismaChannelStore(prisma),

@@ -64,6 +64,7 @@ export function toUser(row: UserRow): User {
     isGuest: row.isGuest,
     disabledAt: row.disabledAt,
     emailConfirmedAt: row.emailConfirmedAt,
+    deletedAt: row.deletedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -77,6 +78,7 @@ export function toSession(row: SessionRow): Session {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastSeenAt: row.lastSeenAt,
+    device: row.device,
   };
 }
 
@@ -176,6 +178,25 @@ export class PrismaUserStore implements UserStore {
     return count ? this.findById(id) : null;
   }
 
+  async setDisplayName(id: string, displayName: string): Promise<User | null> {
+    try {
+      return toUser(await this.prisma.user.update({ where: { id }, data: { displayName } }));
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async changeEmail(id: string, email: string): Promise<User | null> {
+    const normalized = email.trim().toLowerCase();
+    try {
+      return toUser(await mapDuplicate(() => this.prisma.user.update({ where: { id }, data: { email: normalized, emailConfirmedAt: null } })));
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
   async setPassword(id: string, passwordHash: string): Promise<boolean> {
     try {
       await this.prisma.$transaction([this.prisma.session.deleteMany({ where: { userId: id } }), this.prisma.user.update({ where: { id }, data: { passwordHash } })]);
@@ -219,6 +240,7 @@ export class PrismaSessionStore implements SessionStore {
           expiresAt: input.expiresAt,
           createdAt: now,
           lastSeenAt: now,
+          device: input.device?.slice(0, 200) ?? null,
         },
       }),
     );
@@ -243,6 +265,18 @@ export class PrismaSessionStore implements SessionStore {
   async delete(tokenHash: string): Promise<boolean> {
     const { count } = await this.prisma.session.deleteMany({ where: { tokenHash } });
     return count > 0;
+  }
+
+  async listForUser(userId: string, now = new Date()): Promise<Session[]> {
+    const rows = await this.prisma.session.findMany({ where: { userId, expiresAt: { gt: now } }, orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }], take: 200 });
+    return rows.map(toSession);
+  }
+
+  async deleteById(userId: string, id: string): Promise<Session | null> {
+    const row = await this.prisma.session.findFirst({ where: { id, userId } });
+    if (!row) return null;
+    await this.prisma.session.deleteMany({ where: { id, userId } });
+    return toSession(row);
   }
 
   async deleteAllForUser(userId: string): Promise<number> {

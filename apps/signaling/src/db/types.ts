@@ -5,6 +5,7 @@
 // store, and a store can be faked in a unit test with a plain object.
 
 import { Role, RoomKind as RoomKindSchema } from '@roomcast/shared';
+import type { AccountData } from '../accounts/account-data.js';
 import type { EmailTokenStore } from '../email/email-token-store.js';
 import type { LibraryStore } from '../library/library-store.js';
 import type { ChannelStore } from '../dj/channel-store.js';
@@ -35,6 +36,8 @@ export interface User {
   disabledAt: Date | null;
   /** When the person followed the confirmation link sent to `email`; null until then. */
   emailConfirmedAt: Date | null;
+  /** The person deleted the account (anonymised at once, purged later); null while it exists. */
+  deletedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -84,6 +87,10 @@ export interface UserStore {
   setDisabled(id: string, disabled: boolean, now?: Date): Promise<User | null>;
   /** Marks `email` confirmed, if it is still the account's address. @returns the user, or null when not. */
   confirmEmail(id: string, email: string, at?: Date): Promise<User | null>;
+  /** @returns the updated user, or null when absent. */
+  setDisplayName(id: string, displayName: string): Promise<User | null>;
+  /** A new address, not yet confirmed. @throws DuplicateError when another account has it. @returns null when absent. */
+  changeEmail(id: string, email: string): Promise<User | null>;
   /** A new password hash; every session of the account is deleted in the same transaction. @returns false when absent. */
   setPassword(id: string, passwordHash: string): Promise<boolean>;
   count(filter?: UserCountFilter): Promise<number>;
@@ -101,12 +108,15 @@ export interface Session {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date;
+  /** The browser's User-Agent at sign-in, or null. */
+  device: string | null;
 }
 
 export interface NewSession {
   userId: string;
   tokenHash: string;
   expiresAt: Date;
+  device?: string | null;
 }
 
 export interface SessionWithUser {
@@ -130,6 +140,10 @@ export interface SessionStore {
   touch(tokenHash: string, opts?: SessionTouch): Promise<boolean>;
   /** Logout. @returns false when absent. */
   delete(tokenHash: string): Promise<boolean>;
+  /** The account's unexpired sessions, most recently seen first. */
+  listForUser(userId: string, now?: Date): Promise<Session[]>;
+  /** Ends one of the account's sessions by id. @returns the deleted session, or null when it is not theirs. */
+  deleteById(userId: string, id: string): Promise<Session | null>;
   /** Logout everywhere. @returns how many sessions were deleted. */
   deleteAllForUser(userId: string): Promise<number>;
   /** Housekeeping. @returns how many sessions were deleted. */
@@ -185,6 +199,8 @@ export interface Database {
   readonly rooms: RoomStore;
   /** Uploaded videos (watch parties): videos/video-store.ts. */
   readonly videos: VideoStore;
+  /** Everything a person owns, for deletion and export: accounts/account-data.ts. */
+  readonly accounts: AccountData;
   /** Single-use links sent by email: email/email-token-store.ts. */
   readonly emailTokens: EmailTokenStore;
   /** The embedded transcode queue's jobs: videos/transcode-jobs.ts. */

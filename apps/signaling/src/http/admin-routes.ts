@@ -54,6 +54,18 @@ export function adminRoutes({ db, live, sfu, userChanged, endAccount, mailbox, r
     }),
   );
 
+  router.delete(
+    '/users/:id',
+    handle(async (req, res) => {
+      requireRole(res, 'admin');
+      const id = userId(req.params.id);
+      if (id === requireUser(res).id) throw new RoomcastError('conflict', 'delete your own account from your account page');
+      if (!(await db.accounts.anonymise(id))) throw notFound('account');
+      await endAccount(id, 'account deleted');
+      res.status(204).end();
+    }),
+  );
+
   router.get(
     '/mailbox',
     handle(async (_req, res) => {

@@ -65,7 +65,7 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
         res.status(201).json({ user: userView(user), confirmationRequired: true } satisfies SignUpResponse);
         return;
       }
-      res.setHeader('Set-Cookie', await sessions.start(user.id));
+      res.setHeader('Set-Cookie', await sessions.start(user.id, req.get('user-agent')));
       res.status(201).json({ user: userView(user) } satisfies SignUpResponse);
     }),
   );
@@ -91,7 +91,7 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
       if (mustConfirm(user)) {
         throw new RoomcastError('forbidden', 'confirm your email address first: open the link we sent you, or ask for a new one with “Forgot password?”');
       }
-      res.setHeader('Set-Cookie', await sessions.start(user.id));
+      res.setHeader('Set-Cookie', await sessions.start(user.id, req.get('user-agent')));
       res.json({ user: userView(user) });
     }),
   );
@@ -105,7 +105,7 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
         new RetryLaterError('limit_exceeded', `${limits.guestsPerHour} guest accounts per hour come from one address; try again in ${waitText(ms)}, or sign up`, ms / 1000),
       );
       const user = await db.users.create({ email: null, passwordHash: null, displayName: body.displayName, role: 'listener', isGuest: true });
-      res.setHeader('Set-Cookie', await sessions.start(user.id));
+      res.setHeader('Set-Cookie', await sessions.start(user.id, req.get('user-agent')));
       res.status(201).json({ user: userView(user) });
     }),
   );
