@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpInbox } from '@roomcast/testkit';
 import { openParticipant, type Participant } from './harness/browser.js';
@@ -67,5 +68,26 @@ describe('email in the app', () => {
     await page.waitForURL(`${server.url}/`);
     expect(await page.getByTestId('header-user').textContent()).toContain('<img');
     expect(person.cspViolations).toEqual([]);
+  });
+
+  it('the account page: rename, see this device, download the data, delete the account', async () => {
+    const { page } = person;
+    await page.goto(`${server.url}/account`);
+    await page.getByTestId('account-name').fill('Kim');
+    await page.getByTestId('account-name-save').click();
+    await page.getByTestId('account-name-saved').waitFor();
+    expect(await page.getByTestId('header-user').textContent()).toBe('Kim');
+    expect(await page.getByTestId('account-session').filter({ hasText: 'this device' }).count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('account-export').click()]);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(exported.account).toMatchObject({ email: 'kim@example.org', displayName: 'Kim' });
+
+    await page.getByTestId('account-delete-password').fill('a fresh memorable phrase');
+    await page.getByTestId('account-delete-sure').check();
+    await page.getByTestId('account-delete').click();
+    await page.waitForURL(`${server.url}/`);
+    expect((await page.request.get(`${server.url}/api/auth/me`)).status()).toBe(401);
+    const signIn = await page.request.post(`${server.url}/api/auth/signin`, { data: { email: 'kim@example.org', password: 'a fresh memorable phrase' }, headers: { origin: server.url } });
+    expect(signIn.status()).toBe(401);
   });
 });

@@ -27,6 +27,7 @@ const ConfirmEmailPage = page(() => import('./pages/ConfirmEmailPage'), 'Confirm
 const ForgotPasswordPage = page(() => import('./pages/ForgotPasswordPage'), 'ForgotPasswordPage');
 const ResetPasswordPage = page(() => import('./pages/ResetPasswordPage'), 'ResetPasswordPage');
 const MailboxPage = page(() => import('./pages/MailboxPage'), 'MailboxPage');
+const AccountPage = page(() => import('./pages/AccountPage'), 'AccountPage');
 
 export function App() {
   const load = useSession((s) => s.load);
@@ -52,6 +53,7 @@ export function App() {
             <Route path="/forgot-password" element={<ForgotPasswordPage />} />
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/admin/mailbox" element={<MailboxPage />} />
+            <Route path="/account" element={<AccountPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
             <Route path="/party/new" element={<NewPartyPage />} />
             <Route path="/party/:roomId" element={<PartyPage />} />

@@ -1,4 +1,10 @@
 import {
+  AccountResponse,
+  SessionListResponse,
+  type AccountUpdateBody,
+  type ChangeEmailBody,
+  type ChangePasswordBody,
+  type DeleteAccountBody,
   BroadcastPage,
   ChannelResponse,
   codeForStatus,
@@ -108,6 +114,18 @@ export const authApi = {
   /** Answered the same whether or not the address has an account. */
   requestPasswordReset: (email: string) => apiRequest<unknown>('POST', '/api/auth/password-reset', { email }),
   completePasswordReset: (body: PasswordResetBody) => apiRequest<void>('POST', '/api/auth/password-reset/complete', body),
+};
+
+export const accountApi = {
+  rename: (body: AccountUpdateBody) => checked(AccountResponse, apiRequest('PATCH', '/api/account', body)),
+  changeEmail: (body: ChangeEmailBody) => checked(AccountResponse, apiRequest('PUT', '/api/account/email', body)),
+  changePassword: (body: ChangePasswordBody) => apiRequest<void>('PUT', '/api/account/password', body),
+  sessions: (signal?: AbortSignal) => checked(SessionListResponse, apiRequest('GET', '/api/account/sessions', undefined, signal)),
+  endSession: (id: string) => apiRequest<void>('DELETE', `/api/account/sessions/${encodeURIComponent(id)}`),
+  signOutEverywhere: () => apiRequest<void>('POST', '/api/account/signout-everywhere'),
+  /** Where the JSON export downloads from (a plain link: the browser saves it). */
+  exportUrl: '/api/account/export',
+  remove: (body: DeleteAccountBody) => apiRequest<void>('DELETE', '/api/account', body),
 };
 
 export const adminApi = {

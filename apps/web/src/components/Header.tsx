@@ -37,9 +37,9 @@ export function Header() {
       <div className="header-user">
         {user ? (
           <>
-            <span className="user-name" data-testid="header-user">
+            <Link to="/account" className="user-name" data-testid="header-user" title="Your account">
               {user.displayName}
-            </span>
+            </Link>
             <RoleBadge role={user.role} isGuest={user.isGuest} testId="header-role" />
             <button type="button" className="button button-quiet" onClick={onSignOut} disabled={busy} data-testid="signout">
               Sign out
