@@ -215,6 +215,23 @@ describe('live DJ', () => {
     );
   });
 
+  it('a listener whose network drops comes back by itself, still LIVE, and hears the tone again without a reload', async () => {
+    const page = listeners[1]!;
+    const url = page.url();
+    await page.context().setOffline(true);
+    await page.waitForSelector('[data-testid="room-status"][data-status="reconnecting"]');
+    const onlineAt = Date.now();
+    await page.context().setOffline(false);
+    await page.waitForSelector('[data-testid="room-status"][data-status="connected"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]');
+    await waitRemoteAudioCount(page, 1);
+    const watch = await watchTones(page, [660]);
+    watches.push(watch);
+    await watch.waitFor(660, true, { timeoutMs: 15_000, frames: 5 });
+    console.log(`[dj] listener back online → hearing the program again after ${Date.now() - onlineAt} ms`);
+    expect(page.url()).toBe(url);
+  });
+
   it('ends the broadcast; listeners go back to offline without a reload', async () => {
     await studio.page.getByTestId('dj-end').click();
     for (const page of listeners) await page.waitForSelector('[data-testid="dj-live-status"][data-live="false"]', { timeout: 10_000 });
