@@ -257,6 +257,10 @@ describe('live DJ', () => {
     expect(edited.json.broadcast).toMatchObject({ published: true, description: 'Recorded live' });
     expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts.map((b: { id: string }) => b.id)).toEqual([archive.id]);
 
+    // Its chat, to replay beside the timeline: what was said, less what the studio deleted.
+    const replay = await fetch(`${server.url}/api/channels/${HANDLE}/archives/${archive.id}/chat`).then((r) => r.json());
+    expect(replay.messages.map((m: { text: string }) => m.text)).toEqual(['second', 'still here']);
+
     const whole = await fetch(audio);
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
