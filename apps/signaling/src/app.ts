@@ -142,7 +142,9 @@ export class App {
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
         djCounts: options.djCounts ?? new MemoryLiveCounts(), clock, timers: options.timers });
       const idleMs = config.roomIdleHours * 3_600_000;
-      const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, close: async (roomId, reason) => {
+      // A DJ channel's room lives as long as its channel, however long nobody listens.
+      const keep = async (roomId: string) => (await db.channels.findByRoom(roomId)) !== null;
+      const sweep = new IdleRoomSweep({ rooms: db.rooms, live, idleMs, clock, log, keep, close: async (roomId, reason) => {
         await db.rooms.close(roomId);
         await closeLive(roomId, reason);
       } });
