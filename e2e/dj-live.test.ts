@@ -30,7 +30,9 @@ beforeAll(async () => {
   // Two workers, two listeners per router: the third listener is served from an edge router on
   // the other worker, fed by pipeToRouter.
   server = await startRoomcast({ env: { DJ_BITRATE_KBPS: String(BITRATE_KBPS), SFU_WORKERS: '2', SFU_ROUTER_LISTENER_LIMIT: '2' } });
-  [studio, audience] = await Promise.all([openParticipant({ tabCapture: true }), openParticipant()]);
+  // The studio's microphone (for talk-over) is Chromium's fake device playing 880 Hz.
+  [studio, audience] = await Promise.all([openParticipant({ tabCapture: true, toneHz: 880 }), openParticipant()]);
+  await studio.context.grantPermissions(['microphone'], { origin: server.url });
 });
 afterAll(async () => {
   await Promise.all(watches.map((w) => w.stop()));
@@ -215,6 +217,37 @@ describe('live DJ', () => {
     );
   });
 
+  it('a listener whose network drops comes back by itself, still LIVE, and hears the tone again without a reload', async () => {
+    const page = listeners[1]!;
+    const url = page.url();
+    await page.context().setOffline(true);
+    await page.waitForSelector('[data-testid="room-status"][data-status="reconnecting"]');
+    const onlineAt = Date.now();
+    await page.context().setOffline(false);
+    await page.waitForSelector('[data-testid="room-status"][data-status="connected"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]');
+    await waitRemoteAudioCount(page, 1);
+    const watch = await watchTones(page, [660]);
+    watches.push(watch);
+    await watch.waitFor(660, true, { timeoutMs: 15_000, frames: 5 });
+    console.log(`[dj] listener back online → hearing the program again after ${Date.now() - onlineAt} ms`);
+    expect(page.url()).toBe(url);
+  });
+
+  it('a talk-over microphone joins the mix and ducks the music while it is heard', async () => {
+    const watch = await watchTones(listeners[0]!, [660, 880]);
+    watches.push(watch);
+    // A click, not check(): the box follows the mix, which changes once the microphone is captured.
+    await studio.page.getByTestId('dj-talkover').click();
+    await studio.page.getByTestId('dj-ducked').waitFor();
+    await watch.waitFor(880, true, { timeoutMs: 15_000, frames: 5 });
+    const both = await watch.shares(20);
+    expect(both[880]).toBeGreaterThan(0.8);
+    expect(both[660]).toBeGreaterThan(0.8); // ducked, not gone
+    await studio.page.getByTestId('dj-talkover').click();
+    await watch.waitFor(880, false, { timeoutMs: 10_000, frames: 5 });
+  });
+
   it('ends the broadcast; listeners go back to offline without a reload', async () => {
     await studio.page.getByTestId('dj-end').click();
     for (const page of listeners) await page.waitForSelector('[data-testid="dj-live-status"][data-live="false"]', { timeout: 10_000 });
@@ -240,6 +273,10 @@ describe('live DJ', () => {
     expect(edited.json.broadcast).toMatchObject({ published: true, description: 'Recorded live' });
     expect((await fetch(`${server.url}/api/channels/${HANDLE}/archives`).then((r) => r.json())).broadcasts.map((b: { id: string }) => b.id)).toEqual([archive.id]);
 
+    // Its chat, to replay beside the timeline: what was said, less what the studio deleted.
+    const replay = await fetch(`${server.url}/api/channels/${HANDLE}/archives/${archive.id}/chat`).then((r) => r.json());
+    expect(replay.messages.map((m: { text: string }) => m.text)).toEqual(['second', 'still here']);
+
     const whole = await fetch(audio);
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
@@ -260,7 +297,8 @@ describe('live DJ', () => {
       expect(Math.abs(Number(probe.format.duration) - lasted)).toBeLessThan(1);
       const wav = path.join(dir, 'archive.wav');
       await run('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-y', wav]);
-      const stat = await run('sox', [wav, '-n', 'stat']).catch((e: { stderr: string }) => e);
+      // The first seconds: the program alone (the talk-over microphone came later).
+      const stat = await run('sox', [wav, '-n', 'trim', '0.5', '2', 'stat']).catch((e: { stderr: string }) => e);
       const rough = Number(/Rough\s+frequency:\s+(\d+)/.exec(stat.stderr)?.[1]);
       expect(Math.abs(rough - 660)).toBeLessThan(20);
     } finally {

@@ -6,6 +6,9 @@ import type { FairLimiter } from './fair-limiter.js';
 import { toDataChannelIce } from './ice.js';
 import { PeerServer } from './peer-server.js';
 
+/** Candidates held for an offer that has not come yet; a browser sends a few dozen at most. */
+const MAX_EARLY_CANDIDATES = 64;
+
 export interface SessionDeps {
   catalog: Catalog;
   limiter: FairLimiter;
@@ -28,6 +31,7 @@ export class AgentSession {
   #relayServer: PeerServer | null = null;
   #relayCarrier: RelayCarrier | null = null;
   #closed = false;
+  readonly #early: Extract<Signal, { type: 'candidate' }>[] = [];
 
   constructor(
     readonly open: SessionOpen,
@@ -54,13 +58,16 @@ export class AgentSession {
   signal(signal: Signal): void {
     if (this.#closed) return;
     if (signal.type === 'candidate') {
-      // End-of-candidates (empty) needs nothing; a candidate before the offer is dropped.
-      if (signal.candidate && this.#pc) this.#safe(() => this.#pc!.addRemoteCandidate(signal.candidate, signal.mid));
+      // End-of-candidates (empty) needs nothing; one that overtook the offer waits for it.
+      if (!signal.candidate) return;
+      if (this.#pc) this.#safe(() => this.#pc!.addRemoteCandidate(signal.candidate, signal.mid));
+      else if (this.#early.length < MAX_EARLY_CANDIDATES) this.#early.push(signal);
       return;
     }
     if (signal.type !== 'offer') return;
     this.#pc ??= this.#createPeer();
     this.#safe(() => this.#pc!.setRemoteDescription(signal.sdp, 'offer'));
+    for (const early of this.#early.splice(0)) this.#safe(() => this.#pc!.addRemoteCandidate(early.candidate, early.mid));
   }
 
   /** A relay frame from the browser: the server rung, started on the first one. */

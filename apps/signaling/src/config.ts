@@ -100,6 +100,8 @@ export const SignalingConfig = z.object({
   djLikesPerMinute: z.coerce.number().int().min(1).max(600).default(6),
   /** DJ_CHAT_PER_MINUTE — chat messages one listener may send per minute. */
   djChatPerMinute: z.coerce.number().int().min(1).max(600).default(20),
+  /** DJ_STUDIO_GRACE_SECONDS — how long a live broadcast waits for its studio to come back (reload, network change) before it ends. */
+  djStudioGraceSeconds: z.coerce.number().int().min(1).max(3600).default(60),
   /** DJ_COUNTS_INTERVAL_MS — least time between two pushes of a channel's counts (500: twice a second). */
   djCountsIntervalMs: z.coerce.number().int().min(500).max(60_000).default(500),
   /** ROOM_IDLE_HOURS — an open room nobody has been in for this long is closed. */
@@ -191,6 +193,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     djLikesPerMinute: env.DJ_LIKES_PER_MINUTE,
     djChatPerMinute: env.DJ_CHAT_PER_MINUTE,
     djCountsIntervalMs: env.DJ_COUNTS_INTERVAL_MS,
+    djStudioGraceSeconds: env.DJ_STUDIO_GRACE_SECONDS,
     roomIdleHours: env.ROOM_IDLE_HOURS,
     roomListLimit: env.ROOM_LIST_LIMIT,
     databasePoolSize: env.DATABASE_POOL_SIZE,

@@ -140,6 +140,10 @@ export const ChatMessageView = z.object({
 });
 export type ChatMessageView = z.infer<typeof ChatMessageView>;
 
+/** GET /api/channels/:handle/archives/:id/chat: the broadcast's chat, oldest first, to replay beside the audio. */
+export const ChatReplay = z.object({ messages: z.array(ChatMessageView).max(D.chatReplay) });
+export type ChatReplay = z.infer<typeof ChatReplay>;
+
 /**
  * What the server sends on the channel's chat data channel (one server-owned DataProducer that
  * every listener consumes). JSON text, at most LIMITS.dj.chatWireBytes.

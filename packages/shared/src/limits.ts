@@ -98,6 +98,8 @@ export const LIMITS = {
     chatWireBytes: 4096,
     /** Messages a late listener gets with the live state. */
     chatTail: 50,
+    /** Messages an archive replays beside its timeline (the first ones, in order). */
+    chatReplay: 2000,
     /** Items per page of past or upcoming broadcasts. */
     pageSize: 20,
     maxScheduledHours: 24,

@@ -45,8 +45,20 @@ export async function connectListener(base: string, cookie: string, agentId: str
 
   const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers) });
   const signal = (s: unknown) => socket.emit('library:signal', { sessionId, signal: s }, () => {});
-  pc.onLocalDescription((sdp, type) => signal({ type, sdp }));
-  pc.onLocalCandidate((candidate, mid) => signal({ type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid }));
+  // libdatachannel may report a candidate before its offer (the callbacks come from different
+  // threads): candidates wait until the offer went, or the agent would get them first.
+  let offered = false;
+  const mine: unknown[] = [];
+  pc.onLocalDescription((sdp, type) => {
+    signal({ type, sdp });
+    offered = true;
+    for (const c of mine.splice(0)) signal(c);
+  });
+  pc.onLocalCandidate((candidate, mid) => {
+    const c = { type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid };
+    if (offered) signal(c);
+    else mine.push(c);
+  });
   // Candidates that arrive before the answer wait for it.
   let answered = false;
   const early: { candidate: string; mid: string }[] = [];

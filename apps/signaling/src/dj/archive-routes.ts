@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type Response } from 'express';
-import { ArchiveEditBody, ChannelHandle, Id, PageQuery, parseOrThrow, RoomcastError } from '@roomcast/shared';
+import { ArchiveEditBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
 import { currentUser, handle, requireUser } from '../http/context.js';
 import { notFound } from '../http/errors.js';
-import { broadcastView, type Broadcast, type Channel } from './channel-store.js';
+import { broadcastView, chatView, type Broadcast, type Channel } from './channel-store.js';
 
 export interface ArchiveRouteDeps {
   db: Database;
@@ -70,6 +70,15 @@ export function archiveRoutes({ db, archivesDir }: ArchiveRouteDeps): Router {
       const file = await db.channels.dropArchive(archive.id);
       if (file && archivesDir) await rm(path.join(archivesDir, path.basename(file)), { force: true });
       res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/:handle/archives/:id/chat',
+    handle(async (req, res) => {
+      const channel = await channelOf(req.params.handle);
+      const archive = await archiveOf(res, channel, req.params.id);
+      res.json({ messages: (await db.channels.chatLog(archive.id, LIMITS.dj.chatReplay)).map(chatView) });
     }),
   );
 

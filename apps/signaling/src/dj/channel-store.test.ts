@@ -95,6 +95,8 @@ describe.each(testDatabases)('channel store on $name', ({ create }) => {
     expect(await db.channels.deleteChat('other', ids[0]!)).toBe(false);
     expect((await db.channels.recentChat(b.id, 10)).map((m) => m.text)).toEqual(['one', 'three']);
     expect((await db.channels.recentChat(b.id, 1)).map((m) => m.text)).toEqual(['three']);
+    expect((await db.channels.chatLog(b.id, 10)).map((m) => m.text)).toEqual(['one', 'three']);
+    expect((await db.channels.chatLog(b.id, 1)).map((m) => m.text)).toEqual(['one']);
     expect(await db.channels.findChat(ids[1]!)).toBeNull();
     expect(await db.channels.isBanned(channelId, listener)).toBe(false);
     await db.channels.ban(channelId, listener);

@@ -81,6 +81,8 @@ export interface ChannelStore {
   addChat(input: Omit<ChatMessage, 'createdAt'>): Promise<ChatMessage>;
   /** Marks the message deleted. @returns false when it is not in that broadcast or already gone. */
   deleteChat(broadcastId: string, messageId: string): Promise<boolean>;
+  /** The first `limit` messages not deleted, oldest first (an archive's replay). */
+  chatLog(broadcastId: string, limit: number): Promise<ChatMessage[]>;
   /** The latest `limit` messages not deleted, oldest first. */
   recentChat(broadcastId: string, limit: number): Promise<ChatMessage[]>;
   findChat(messageId: string): Promise<ChatMessage | null>;

@@ -9,7 +9,7 @@ import type { RoomcastIo } from '../socket/types.js';
 import { channel as roomChannel } from '../socket/types.js';
 import { broadcastView, chatView, type Channel } from './channel-store.js';
 import type { LiveCountsStore } from './live-counts.js';
-import { PushThrottle, type Timers } from './push-throttle.js';
+import { PushThrottle, systemTimers, type Timers } from './push-throttle.js';
 
 /** The label of the server-owned data channel chat fans out on. */
 export const CHAT_LABEL = 'chat';
@@ -19,6 +19,8 @@ export interface DjSettings {
   likesPerMinute: number;
   chatPerMinute: number;
   countsIntervalMs: number;
+  /** How long a live broadcast waits for its studio to come back (a reload, a network change) before it ends. */
+  studioGraceMs: number;
 }
 
 export interface DjLiveDeps {
@@ -51,6 +53,10 @@ export class DjLive {
   // rate-limiter-flexible: a Redis limiter (RateLimiterRedis) drops in for a cluster.
   readonly #likes: RateLimiterMemory;
   readonly #chat: RateLimiterMemory;
+  /** Broadcasts whose studio left, ended unless it comes back in time, by room. */
+  readonly #orphaned = new Map<string, unknown>();
+  /** Studio joins and leaves per room, so a leave whose checks outlast a rejoin sets no timer. */
+  readonly #studioMoves = new Map<string, number>();
 
   constructor(private readonly deps: DjLiveDeps) {
     const { settings, log } = deps;
@@ -63,7 +69,7 @@ export class DjLive {
 
   /** Someone joined or left a DJ room; the studio itself is not a listener. */
   async membership(event: { roomId: string; peerId: string; host: boolean; joined: boolean }): Promise<void> {
-    if (event.host) return;
+    if (event.host) return this.#studio(event.roomId, event.joined);
     if (event.joined) await this.deps.counts.join(event.roomId, event.peerId);
     else await this.deps.counts.leave(event.roomId, event.peerId);
     this.#throttle.touch(event.roomId);
@@ -149,14 +155,46 @@ export class DjLive {
     await this.deps.db.channels.ban(channel.id, userId);
   }
 
+  /** The studio left a live broadcast: it ends after the grace period unless the studio is back. */
+  async #studio(roomId: string, joined: boolean): Promise<void> {
+    const pending = this.#orphaned.get(roomId);
+    if (pending !== undefined) this.#timers.clearTimeout(pending);
+    this.#orphaned.delete(roomId);
+    const move = (this.#studioMoves.get(roomId) ?? 0) + 1;
+    this.#studioMoves.set(roomId, move);
+    if (joined) return;
+    const channel = await this.deps.db.channels.findByRoom(roomId);
+    if (!channel || !(await this.deps.db.channels.live(channel.id))) return;
+    if (this.#studioMoves.get(roomId) !== move) return; // the studio came back meanwhile
+    this.#orphaned.set(
+      roomId,
+      this.#timers.setTimeout(() => {
+        this.#orphaned.delete(roomId);
+        this.end({ roomId }).then(
+          () => this.deps.log.info({ roomId }, 'broadcast ended: the studio did not come back'),
+          (error: unknown) => {
+            if (!(error instanceof RoomcastError && error.code === 'conflict')) this.deps.log.warn({ err: error, roomId }, 'could not end an orphaned broadcast');
+          },
+        );
+      }, this.deps.settings.studioGraceMs),
+    );
+  }
+
+  get #timers(): Timers {
+    return this.deps.timers ?? systemTimers;
+  }
+
   /** The room closed for good. */
   async forget(roomId: string): Promise<void> {
     this.#throttle.forget(roomId);
+    this.#studioMoves.delete(roomId);
     await this.deps.counts.forget(roomId);
   }
 
   close(): void {
     this.#throttle.close();
+    for (const handle of this.#orphaned.values()) this.#timers.clearTimeout(handle);
+    this.#orphaned.clear();
   }
 
   /** Every broadcast is recorded when the media server can; a failed recording never stops the show. */

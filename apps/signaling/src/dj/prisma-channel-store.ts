@@ -196,6 +196,11 @@ export class PrismaChannelStore implements ChannelStore {
     return rows.map(toChat).reverse();
   }
 
+  async chatLog(broadcastId: string, limit: number): Promise<ChatMessage[]> {
+    const rows = await this.prisma.chatMessage.findMany({ where: { broadcastId, deletedAt: null }, orderBy: { id: 'asc' }, take: limit });
+    return rows.map(toChat);
+  }
+
   async findChat(messageId: string): Promise<ChatMessage | null> {
     const row = await this.prisma.chatMessage.findUnique({ where: { id: messageId } });
     return row && !row.deletedAt ? toChat(row) : null;

@@ -71,6 +71,9 @@ export function roomRoutes({ db, live, closeLive, listLimit }: RoomRouteDeps): R
       const room = await db.rooms.findById(parseOrThrow(Id, req.params.id, 'room id'));
       if (!room || room.closedAt) throw notFound('room');
       if (room.ownerId !== user.id && user.role !== 'admin') throw new RoomcastError('forbidden', 'only the owner can close this room');
+      if (room.kind === 'dj' && (await db.channels.findByRoom(room.id))) {
+        throw new RoomcastError('conflict', "this is a DJ channel's room: it lives as long as the channel");
+      }
       await db.rooms.close(room.id);
       await closeLive(room.id, 'the room was closed by its owner');
       res.status(204).end();

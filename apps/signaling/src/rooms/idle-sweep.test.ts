@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, Client, startTestApp } from '../testing/test-app.js';
+import { ask, Client, quickAccount, startTestApp } from '../testing/test-app.js';
 
 /** Empty rooms expire, on the app's own clock (moved by the test), through the real sweep. */
 let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -56,5 +56,14 @@ describe('the idle room sweep', () => {
     expect(await exists(busy)).toBe(false);
     expect(await app.sfu.request('room.inspect', { roomId: busy })).toMatchObject({ open: false });
     s.close();
+  });
+
+  it("never expires a DJ channel's room, and refuses to close it by hand", async () => {
+    const dj = await quickAccount(app, 'DJ Quiet', 'broadcaster');
+    const roomId = (await dj.call('PUT', '/api/channels/mine', { handle: 'quiet', title: 'Quiet' })).json.channel.roomId as string;
+    now += 100 * HOUR;
+    await app.sweep.sweep();
+    expect((await dj.call('GET', `/api/rooms/${roomId}`)).status).toBe(200);
+    expect((await dj.call('DELETE', `/api/rooms/${roomId}`)).json.error.code).toBe('conflict');
   });
 });

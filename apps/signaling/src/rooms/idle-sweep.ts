@@ -11,6 +11,8 @@ export interface IdleSweepDeps {
   clock: Clock;
   /** Closes the room for good (database, members, media). */
   close: (roomId: string, reason: string) => Promise<void>;
+  /** Rooms that live as long as something else (a DJ channel's room), never expired here. */
+  keep?: (roomId: string) => Promise<boolean>;
   log: Logger;
 }
 
@@ -58,6 +60,7 @@ export class IdleRoomSweep {
       for (const room of batch) {
         const since = await live.idleSince(room.id);
         if (since === undefined || since > cutoff) continue;
+        if (await this.deps.keep?.(room.id)) continue;
         await close(room.id, 'the room expired after being empty');
         closed += 1;
       }

@@ -7,6 +7,7 @@ import {
   type DeleteAccountBody,
   BroadcastPage,
   ChannelResponse,
+  ChatReplay,
   codeForStatus,
   HttpError,
   MailboxResponse,
@@ -162,6 +163,7 @@ export const channelsApi = {
     checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/archives${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
   editArchive: (handle: string, id: string, body: ArchiveEditBody) => apiRequest<unknown>('PATCH', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`, body),
   deleteArchive: (handle: string, id: string) => apiRequest<void>('DELETE', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`),
+  archiveChat: (handle: string, id: string) => checked(ChatReplay, apiRequest('GET', `${channelPath(handle)}/archives/${encodeURIComponent(id)}/chat`)),
   /** The archive's audio (Ogg/Opus), range-served so the player seeks. */
   archiveAudioUrl: (handle: string, id: string) => `${channelPath(handle)}/archives/${encodeURIComponent(id)}/audio`,
   /** Where a scheduled broadcast's calendar file is served. */

@@ -1,5 +1,5 @@
 import { type ChannelView } from '@roomcast/shared';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { toApiError } from '../api/errors';
 import { channelsApi } from '../api/http';
@@ -12,7 +12,8 @@ import { OnAirStatus } from '../components/dj/OnAirStatus';
 import { Field } from '../components/Field';
 import { useRoomUse } from '../hooks/useRoomUse';
 import { captureDeviceAudio, captureTabAudio, describeSourceError } from '../media/dj-source';
-import { listMicrophones, type MicDevice } from '../media/microphone';
+import { StudioMixer, type MixInput } from '../media/dj-mixer';
+import { captureMicrophone, DEFAULT_MIC_SETTINGS, listMicrophones, type MicDevice } from '../media/microphone';
 import { DjStudio } from '../room/dj-rooms';
 import { useSession } from '../stores/session';
 
@@ -102,22 +103,33 @@ function ChannelForm({ channel, onSaved }: { channel: ChannelView | null; onSave
 function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: string }) {
   const { use, snapshot } = useRoomUse(() => new DjStudio(channel.roomId), channel.roomId);
   const { status, error, live, counts, chat, onAir, studioMessage, bitrateKbps } = snapshot;
-  const [track, setTrack] = useState<MediaStreamTrack | null>(null);
+  const mixer = useMemo(() => new StudioMixer((on) => setDucked(on)), []);
+  useEffect(() => () => mixer.close(), [mixer]);
+  const [inputs, setInputs] = useState<MixInput[]>([]);
+  const [ducked, setDucked] = useState(false);
   const [sourceError, setSourceError] = useState<string | null>(null);
   const [devices, setDevices] = useState<MicDevice[]>([]);
   const [deviceId, setDeviceId] = useState('');
   const [title, setTitle] = useState('');
 
-  async function pick(source: 'tab' | 'device') {
+  /** Adds a source to the mix (the mix is what goes on air, whatever its inputs). */
+  async function add(input: MixInput) {
     setSourceError(null);
     try {
-      const next = source === 'tab' ? await captureTabAudio() : await captureDeviceAudio(deviceId || undefined);
-      await use.studio.setSource(next);
-      setTrack(next);
-      if (source === 'device') setDevices(await listMicrophones());
+      const track =
+        input === 'tab' ? await captureTabAudio() : input === 'device' ? await captureDeviceAudio(deviceId || undefined) : await captureMicrophone(DEFAULT_MIC_SETTINGS);
+      mixer.set(input, track);
+      await use.studio.setSource(mixer.track);
+      setInputs((now) => [...now.filter((i) => i !== input), input]);
+      if (input !== 'tab') setDevices(await listMicrophones());
     } catch (e) {
       setSourceError(describeSourceError(e));
     }
+  }
+
+  function remove(input: MixInput) {
+    mixer.set(input, null);
+    setInputs((now) => now.filter((i) => i !== input));
   }
 
   return (
@@ -126,9 +138,15 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
 
       <fieldset className="dj-source">
         <legend>Source (music mode: echo cancellation, noise suppression and auto gain off; stereo Opus at {bitrateKbps} kbps)</legend>
-        <button type="button" className="button" onClick={() => void pick('tab')} data-testid="dj-source-tab">
-          This tab's audio
-        </button>
+        {inputs.includes('tab') ? (
+          <button type="button" className="button" onClick={() => remove('tab')} data-testid="dj-source-tab-remove">
+            Stop tab audio
+          </button>
+        ) : (
+          <button type="button" className="button" onClick={() => void add('tab')} data-testid="dj-source-tab">
+            This tab's audio
+          </button>
+        )}
         <label>
           Input device{' '}
           <select value={deviceId} onChange={(e) => setDeviceId(e.target.value)} data-testid="dj-device">
@@ -140,13 +158,34 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
             ))}
           </select>
         </label>
-        <button type="button" className="button" onClick={() => void pick('device')} data-testid="dj-source-device">
-          Use device
-        </button>
-        <LevelMeter track={track} />
-        {track && (
+        {inputs.includes('device') ? (
+          <button type="button" className="button" onClick={() => remove('device')} data-testid="dj-source-device-remove">
+            Stop device
+          </button>
+        ) : (
+          <button type="button" className="button" onClick={() => void add('device')} data-testid="dj-source-device">
+            Add device
+          </button>
+        )}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={inputs.includes('talkover')}
+            onChange={(e) => (e.target.checked ? void add('talkover') : remove('talkover'))}
+            data-testid="dj-talkover"
+          />
+          Talk-over microphone (the music ducks while you speak)
+        </label>
+        <LevelMeter track={inputs.length ? mixer.track : null} />
+        {inputs.length > 0 && (
           <p className="small muted" data-testid="dj-source-label">
-            Source: {track.label || 'audio'}
+            On the mix: {inputs.map((i) => (i === 'tab' ? 'this tab' : i === 'device' ? 'input device' : 'talk-over mic')).join(', ')}
+            {ducked && (
+              <span className="badge" data-testid="dj-ducked">
+                {' '}
+                ducked
+              </span>
+            )}
           </p>
         )}
         {sourceError && <Alert testId="dj-source-error">{sourceError}</Alert>}
@@ -163,7 +202,7 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
               Title{' '}
               <input value={title} onChange={(e) => setTitle(e.target.value)} placeholder={channel.title} data-testid="dj-title" maxLength={120} />
             </label>
-            <button type="button" className="button button-primary" onClick={() => void use.studio.goLive(title.trim() || undefined)} disabled={!track || onAir === 'starting' || status !== 'connected'} data-testid="dj-go-live">
+            <button type="button" className="button button-primary" onClick={() => void use.studio.goLive(title.trim() || undefined)} disabled={inputs.length === 0 || onAir === 'starting' || status !== 'connected'} data-testid="dj-go-live">
               Go live
             </button>
           </>

@@ -2,6 +2,7 @@ import type { BroadcastView } from '@roomcast/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { toApiError } from '../../api/errors';
 import { channelsApi } from '../../api/http';
+import { ArchivePlayer } from './ArchivePlayer';
 
 /**
  * Recorded broadcasts: players for published ones (the audio is range-served, so they seek);
@@ -35,7 +36,7 @@ export function Archives({ handle, manage = false, version = '' }: { handle: str
             <strong>{b.title}</strong> {!b.published && <span className="badge">hidden</span>}
             {b.startedAt && <time className="small muted"> {new Date(b.startedAt).toLocaleString()}</time>}
             {b.description && <p className="small">{b.description}</p>}
-            <audio controls preload="none" src={channelsApi.archiveAudioUrl(handle, b.id)} aria-label={`Play ${b.title}`} />
+            <ArchivePlayer handle={handle} archive={b} />
             {manage && (
               <span className="controls">
                 <button type="button" className="button" onClick={() => void act(() => channelsApi.editArchive(handle, b.id, { published: !b.published }))} data-testid="dj-archive-publish">
