@@ -70,7 +70,7 @@ describe('email in the app', () => {
     expect(person.cspViolations).toEqual([]);
   });
 
-  it('the account page: rename, see this device, download the data, delete the account', async () => {
+  it('the account page: rename, see this device, download the data; the admin page disables someone; then delete the account', async () => {
     const { page } = person;
     await page.goto(`${server.url}/account`);
     await page.getByTestId('account-name').fill('Kim');
@@ -82,6 +82,17 @@ describe('email in the app', () => {
     const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
     expect(exported.account).toMatchObject({ email: 'kim@example.org', displayName: 'Kim' });
 
+    // Kim signed up first, so Kim administers: the admin page finds another account and disables it.
+    await fetch(`${server.url}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'lou@example.org', password: 'lou is someone else', displayName: 'Lou' }) });
+    await page.goto(`${server.url}/admin`);
+    await page.getByTestId('admin-search').fill('LOU');
+    await page.getByTestId('admin-search').press('Enter');
+    const lou = page.getByTestId('admin-user').filter({ hasText: 'lou@example.org' });
+    await lou.getByRole('button', { name: 'Disable' }).click();
+    await lou.getByText('disabled', { exact: true }).waitFor();
+    expect(await page.getByTestId('admin-user').count()).toBe(1);
+
+    await page.goto(`${server.url}/account`);
     await page.getByTestId('account-delete-password').fill('a fresh memorable phrase');
     await page.getByTestId('account-delete-sure').check();
     await page.getByTestId('account-delete').click();

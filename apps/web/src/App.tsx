@@ -28,6 +28,7 @@ const ForgotPasswordPage = page(() => import('./pages/ForgotPasswordPage'), 'For
 const ResetPasswordPage = page(() => import('./pages/ResetPasswordPage'), 'ResetPasswordPage');
 const MailboxPage = page(() => import('./pages/MailboxPage'), 'MailboxPage');
 const AccountPage = page(() => import('./pages/AccountPage'), 'AccountPage');
+const AdminPage = page(() => import('./pages/AdminPage'), 'AdminPage');
 
 export function App() {
   const load = useSession((s) => s.load);
@@ -54,6 +55,7 @@ export function App() {
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/admin/mailbox" element={<MailboxPage />} />
             <Route path="/account" element={<AccountPage />} />
+            <Route path="/admin" element={<AdminPage />} />
             <Route path="/r/:roomId" element={<RoomPage />} />
             <Route path="/party/new" element={<NewPartyPage />} />
             <Route path="/party/:roomId" element={<PartyPage />} />

@@ -61,6 +61,14 @@ export const RoomListResponse = z.object({ rooms: z.array(RoomView) });
 export const SetRoleBody = z.object({ role: Role });
 export type SetRoleBody = z.infer<typeof SetRoleBody>;
 
+/** GET /api/admin/users?q=&cursor= — registered accounts, newest first, for the admin page. */
+export const AdminUsersQuery = z.object({ q: z.string().max(100).default(''), cursor: z.string().max(64).optional() });
+export type AdminUsersQuery = z.infer<typeof AdminUsersQuery>;
+export const AdminUserView = UserView.extend({ disabled: z.boolean(), deleted: z.boolean(), createdAt: z.string() });
+export type AdminUserView = z.infer<typeof AdminUserView>;
+export const AdminUsersResponse = z.object({ users: z.array(AdminUserView), next: z.string().nullable() });
+export type AdminUsersResponse = z.infer<typeof AdminUsersResponse>;
+
 /** PUT /api/admin/users/:id/disabled — a disabled account cannot sign in; its sessions end. */
 export const SetDisabledBody = z.object({ disabled: z.boolean() });
 export type SetDisabledBody = z.infer<typeof SetDisabledBody>;

@@ -147,7 +147,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
     let closed: Promise<void> | undefined;
     const db: Database = {
       provider,
-      users: new PrismaUserStore(prisma),
+      users: new PrismaUserStore(prisma, provider),
       sessions: new PrismaSessionStore(prisma),
       rooms: new PrismaRoomStore(prisma),
       videos: new PrismaVideoStore(prisma),

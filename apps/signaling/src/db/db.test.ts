@@ -263,6 +263,19 @@ describe.each(providers)('database on $name', ({ name, create }) => {
       expect(await db.users.setDisabled('missing', true)).toBeNull();
     });
 
+    it('searches registered accounts by email or name, ignoring case, newest first, in pages', async () => {
+      const tag = uniqueEmail('srch').split('@')[0]!;
+      const made = [];
+      for (const name of ['Zed', 'Ann', 'Bob']) made.push(await db.users.create({ displayName: `${name} ${tag.toUpperCase()}`, email: `${name.toLowerCase()}.${tag}@example.org` }));
+      await db.users.create({ displayName: `Guest ${tag}`, isGuest: true });
+      const all = await db.users.search(tag.toUpperCase(), 10);
+      expect(all.map((u) => u.id)).toEqual(made.map((u) => u.id).reverse());
+      expect((await db.users.search(`ANN.${tag}`, 10)).map((u) => u.displayName)).toEqual([`Ann ${tag.toUpperCase()}`]);
+      const first = await db.users.search(tag, 2);
+      const rest = await db.users.search(tag, 2, first.at(-1)!.id);
+      expect([...first, ...rest].map((u) => u.id)).toEqual(all.map((u) => u.id));
+    });
+
     it('counts users, optionally filtered', async () => {
       const before = {
         all: await db.users.count(),

@@ -19,6 +19,7 @@ import {
   isUserRole,
   ROOM_KINDS,
   USER_ROLES,
+  type DatabaseProvider,
   type ListOpenRooms,
   type NewAccount,
   type NewRoom,
@@ -95,7 +96,24 @@ export function toRoom(row: RoomRow): Room {
 }
 
 export class PrismaUserStore implements UserStore {
-  constructor(private readonly prisma: Client) {}
+  constructor(
+    private readonly prisma: Client,
+    private readonly provider: DatabaseProvider = 'sqlite',
+  ) {}
+
+  async search(query: string, limit: number, after?: string): Promise<User[]> {
+    const q = query.trim();
+    // SQLite's LIKE ignores ASCII case already; PostgreSQL needs to be told.
+    // (This client's types are SQLite's, which has no `mode`; the PostgreSQL client reads it.)
+    const contains = (value: string) => ({ contains: value, ...(this.provider === 'postgresql' && { mode: 'insensitive' }) }) as { contains: string };
+    const rows = await this.prisma.user.findMany({
+      where: { isGuest: false, ...(q && { OR: [{ email: contains(q.toLowerCase()) }, { displayName: contains(q) }] }) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+      ...(after && { cursor: { id: after }, skip: 1 }),
+    });
+    return rows.map(toUser);
+  }
 
   async create(input: NewUser): Promise<User> {
     const row = await mapDuplicate(() =>

@@ -94,6 +94,8 @@ export interface UserStore {
   /** A new password hash; every session of the account is deleted in the same transaction. @returns false when absent. */
   setPassword(id: string, passwordHash: string): Promise<boolean>;
   count(filter?: UserCountFilter): Promise<number>;
+  /** Registered accounts (no guests) whose email or name contains `query`, newest first, `limit` at most, after the cursor id. */
+  search(query: string, limit: number, after?: string): Promise<User[]>;
   /** Deletes the user with their sessions and rooms (cascade). @returns false when absent. */
   delete(id: string): Promise<boolean>;
   /** Housekeeping: deletes guest accounts created before `olderThan` that hold no session. @returns how many. */

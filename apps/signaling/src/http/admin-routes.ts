@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { parseOrThrow, RoomcastError, SetDisabledBody, SetRoleBody, z, type MailboxResponse, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
+import { AdminUsersQuery, parseOrThrow, RoomcastError, type AdminUsersResponse, SetDisabledBody, SetRoleBody, z, type MailboxResponse, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
 import type { DevMailbox } from '../email/mailer.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
@@ -20,9 +20,25 @@ export interface AdminRouteDeps {
   refusals: () => Record<string, number>;
 }
 
+const USERS_PAGE = 50;
+
 export function adminRoutes({ db, live, sfu, userChanged, endAccount, mailbox, refusals }: AdminRouteDeps): Router {
   const router = Router();
   const userId = (raw: unknown) => parseOrThrow(z.string().min(1).max(64), raw, 'user id');
+
+  router.get(
+    '/users',
+    handle(async (req, res) => {
+      requireRole(res, 'admin');
+      const { q, cursor } = parseOrThrow(AdminUsersQuery, req.query, 'user search');
+      const found = await db.users.search(q, USERS_PAGE + 1, cursor);
+      const page = found.slice(0, USERS_PAGE);
+      res.json({
+        users: page.map((u) => ({ ...userView(u), disabled: u.disabledAt !== null, deleted: u.deletedAt !== null, createdAt: u.createdAt.toISOString() })),
+        next: found.length > USERS_PAGE ? page.at(-1)!.id : null,
+      } satisfies AdminUsersResponse);
+    }),
+  );
 
   router.patch(
     '/users/:id/role',

@@ -1,5 +1,7 @@
 import {
   AccountResponse,
+  AdminUsersResponse,
+  type Role,
   SessionListResponse,
   type AccountUpdateBody,
   type ChangeEmailBody,
@@ -130,6 +132,11 @@ export const accountApi = {
 };
 
 export const adminApi = {
+  users: (q: string, cursor?: string, signal?: AbortSignal) =>
+    checked(AdminUsersResponse, apiRequest('GET', `/api/admin/users?q=${encodeURIComponent(q)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
+  setRole: (id: string, role: Role) => apiRequest<unknown>('PATCH', `/api/admin/users/${encodeURIComponent(id)}/role`, { role }),
+  setDisabled: (id: string, disabled: boolean) => apiRequest<unknown>('PUT', `/api/admin/users/${encodeURIComponent(id)}/disabled`, { disabled }),
+  deleteUser: (id: string) => apiRequest<void>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
   mailbox: (signal?: AbortSignal) => checked(MailboxResponse, apiRequest('GET', '/api/admin/mailbox', undefined, signal)),
 };
 

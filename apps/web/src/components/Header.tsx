@@ -30,7 +30,7 @@ export function Header() {
       </Link>
       <nav aria-label="Main" className="main-nav">
         {user && <NavLink to="/rooms">Rooms</NavLink>}
-        {user?.role === 'admin' && <NavLink to="/admin/mailbox">Mailbox</NavLink>}
+        {user?.role === 'admin' && <NavLink to="/admin" end>Admin</NavLink>}
         {user && <NavLink to="/videos">My videos</NavLink>}
         <NavLink to="/connectivity">Connectivity</NavLink>
       </nav>
