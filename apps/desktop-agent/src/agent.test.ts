@@ -30,7 +30,7 @@ async function account(name: string): Promise<Client> {
 }
 
 function agent(maxUploadBytes?: number): RunningAgent {
-  const a = startAgent({ server: app.url, token: creds.token, index, maxUploadBytes, log: () => {} });
+  const a = startAgent({ server: app.url, token: creds.token, index, maxUploadBytes, log: (l) => process.env.AGENT_LOG && console.error('[agent]', l) });
   agents.push(a);
   return a;
 }

@@ -13,6 +13,8 @@ export interface SessionDeps {
   signal: (signal: Signal) => void;
   /** Sends one relay frame; resolves true once the browser took it. */
   relay: (data: string | Uint8Array) => Promise<boolean>;
+  /** Ends this session at signaling (the listener is told and may open a new one). */
+  end: () => void;
   log: (line: string) => void;
 }
 
@@ -67,7 +69,10 @@ export class AgentSession {
   relay(data: string | Uint8Array | ArrayBuffer): void {
     if (this.#closed) return;
     if (!this.#relayServer) {
-      this.#relayCarrier = new RelayCarrier(this.deps.relay);
+      this.#relayCarrier = new RelayCarrier(this.deps.relay, () => {
+        this.deps.log(`session ${this.id}: a relay frame was lost; ending the session so the listener reopens it`);
+        this.deps.end();
+      });
       this.#relayServer = new PeerServer(this.deps.catalog, this.#relayCarrier, this.deps.limiter, this.id);
       this.deps.log(`session ${this.id}: serving ${this.open.displayName} through the server relay`);
     }
@@ -110,6 +115,7 @@ export class AgentSession {
     });
     pc.onStateChange((state) => {
       if (state === 'connected') this.deps.log(`session ${this.id}: ${this.open.displayName} connected (${this.rung() ?? 'connecting'})`);
+      else if (state === 'failed') this.deps.log(`session ${this.id}: the peer-to-peer link failed (ice ${pc.iceState()})`);
     });
     return pc;
   }

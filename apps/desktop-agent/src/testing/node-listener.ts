@@ -9,6 +9,8 @@ export interface NodeListener {
   socket: Socket;
   /** The rung the listener's bytes arrive on. */
   rung(): LibraryRung;
+  /** libdatachannel's selected candidate pair (null on the server relay). */
+  pair(): unknown;
   /** Resolves with the reason when the server ends the session (revoked, agent gone). */
   closed: Promise<string>;
   close(): void;
@@ -19,7 +21,7 @@ export interface NodeListener {
  * talks to the agent over a node-datachannel data channel (it offers, as the browser does) or
  * over the server relay.
  */
-export async function connectListener(base: string, cookie: string, agentId: string, opts: { relay?: boolean; timeoutMs?: number } = {}): Promise<NodeListener> {
+export async function connectListener(base: string, cookie: string, agentId: string, opts: { relay?: boolean; timeoutMs?: number; /** TURN only (iceTransportPolicy 'relay'), to measure the relay where direct works. */ relayOnly?: boolean } = {}): Promise<NodeListener> {
   const socket = io(`${base}/library`, { transports: ['websocket'], auth: { protocolVersion: PROTOCOL_VERSION }, extraHeaders: { cookie }, reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -40,10 +42,10 @@ export async function connectListener(base: string, cookie: string, agentId: str
       if (parsed.success && parsed.data.sessionId === sessionId) client.receive(parsed.data.data as string | Uint8Array);
       ack({ ok: true, data: {} });
     });
-    return { client, sessionId, socket, rung: () => 'server', closed, close: () => socket.close() };
+    return { client, sessionId, socket, rung: () => 'server', pair: () => null, closed, close: () => socket.close() };
   }
 
-  const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers) });
+  const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers), ...(opts.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}) });
   const signal = (s: unknown) => socket.emit('library:signal', { sessionId, signal: s }, () => {});
   pc.onLocalDescription((sdp, type) => signal({ type, sdp }));
   pc.onLocalCandidate((candidate, mid) => signal({ type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid }));
@@ -62,11 +64,16 @@ export async function connectListener(base: string, cookie: string, agentId: str
       else early.push({ candidate: s.candidate, mid: s.mid! });
     }
   });
+  const states: string[] = [];
+  pc.onStateChange((state) => states.push(state));
   const channel = pc.createDataChannel('library');
   const client = new LibraryClient((text) => channel.sendMessage(text));
   channel.onMessage((message) => client.receive(typeof message === 'string' ? message : new Uint8Array(message as ArrayBuffer)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the data channel did not open')), opts.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the data channel did not open (peer ${pc.state()}, ice ${pc.iceState()}, gathering ${pc.gatheringState()}, signaling ${pc.signalingState()}, remote description ${pc.remoteDescription() ? 'set' : 'missing'}; states ${states.join(' → ')})`)),
+      opts.timeoutMs ?? 15_000,
+    );
     channel.onOpen(() => {
       clearTimeout(timer);
       resolve();
@@ -81,6 +88,7 @@ export async function connectListener(base: string, cookie: string, agentId: str
     sessionId,
     socket,
     rung,
+    pair: () => pc.getSelectedCandidatePair(),
     closed,
     close: () => {
       channel.close();
