@@ -85,7 +85,11 @@ export class AgentSession {
     this.#channelServer?.close();
     this.#relayServer?.close();
     this.#relayCarrier?.close();
-    this.#pc?.close();
+    // Off this call stack: libdatachannel's close can wait on its own threads (it was seen to
+    // block for about a second), and must never run inside one of its callbacks.
+    const pc = this.#pc;
+    this.#pc = null;
+    if (pc) setImmediate(() => pc.close());
   }
 
   #createPeer(): PeerConnection {
