@@ -49,14 +49,17 @@ if (!process.argv.includes('--inside')) {
   const net = createTopology();
   try {
     const self = fileURLToPath(import.meta.url);
-    const run = spawnSync('ip', ['netns', 'exec', net.t, process.execPath, '--conditions=roomcast-source', '--import', 'tsx', self, '--inside', ...args], { stdio: 'inherit', cwd: path.dirname(self) });
+    // Bounded, so the namespace is always torn down here even if the inner run wedges.
+    const run = spawnSync('ip', ['netns', 'exec', net.t, process.execPath, '--conditions=roomcast-source', '--import', 'tsx', self, '--inside', ...args], { stdio: 'inherit', cwd: path.dirname(self), timeout: 330_000, killSignal: 'SIGKILL' });
     process.exitCode = run.status ?? 1;
   } finally {
     net.teardown();
   }
 } else {
-  // Bounded: a stuck path ends the run with its cleanups, never hangs it.
+  // Bounded inside (a stuck path ends the run with its cleanups). libdatachannel's threads were
+  // seen to hold a finished run open: leave once the report is out.
   await inside();
+  process.exit(process.exitCode ?? 0);
 }
 
 async function inside(): Promise<void> {
@@ -102,10 +105,11 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
     const cookie = signup.headers.get('set-cookie')!.split(';')[0]!;
     const made = (await (await fetch(`${server.url}/api/library/agents`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'Bench PC' }) })).json()) as { agentId: string; token: string };
     const index = IndexDb.open(path.join(work, 'index.sqlite'));
-    cleanups.push(() => index.close());
+    cleanups.splice(1, 0, () => index.close());
     await scan(index, [music]);
     const agent = startAgent({ server: server.url, token: made.token, index, maxUploadBytes: undefined, log: () => {} });
-    cleanups.push(() => agent.close());
+    // Closed last (cleanups run in reverse): the real processes go first, whatever the native peers do.
+    cleanups.splice(1, 0, () => agent.close());
     await agent.connected;
     step('agent connected');
 

@@ -15,6 +15,8 @@ export interface AgentOptions {
   signal?: AbortSignal | undefined;
   /** Longest wait between reconnect attempts (socket.io backs off up to it, with jitter). */
   reconnectMaxMs?: number;
+  /** Gather ICE candidates on this address only (tests pin loopback). */
+  bindAddress?: string;
 }
 
 export interface RunningAgent {
@@ -99,6 +101,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
         catalog,
         limiter,
         log: options.log,
+        bindAddress: options.bindAddress,
         signal: (signal) => socket.emit('session:signal', { sessionId: open.sessionId, signal }, () => {}),
         end: () => {
           sessions.get(open.sessionId)?.close();

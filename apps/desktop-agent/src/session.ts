@@ -15,6 +15,8 @@ export interface SessionDeps {
   relay: (data: string | Uint8Array) => Promise<boolean>;
   /** Ends this session at signaling (the listener is told and may open a new one). */
   end: () => void;
+  /** Gather ICE candidates on this address only (tests pin loopback; unset: every interface). */
+  bindAddress?: string | undefined;
   log: (line: string) => void;
 }
 
@@ -30,6 +32,7 @@ export class AgentSession {
   #relayServer: PeerServer | null = null;
   #relayCarrier: RelayCarrier | null = null;
   #closed = false;
+  #earlyRemote: Extract<Signal, { type: 'candidate' }>[] = [];
 
   constructor(
     readonly open: SessionOpen,
@@ -56,13 +59,17 @@ export class AgentSession {
   signal(signal: Signal): void {
     if (this.#closed) return;
     if (signal.type === 'candidate') {
-      // End-of-candidates (empty) needs nothing; a candidate before the offer is dropped.
-      if (signal.candidate && this.#pc) this.#safe(() => this.#pc!.addRemoteCandidate(signal.candidate, signal.mid));
+      // End-of-candidates (empty) needs nothing. A candidate can overtake its offer (libdatachannel
+      // peers report them from another thread): it waits for the offer, a bounded few of them.
+      if (!signal.candidate) return;
+      if (this.#pc) this.#safe(() => this.#pc!.addRemoteCandidate(signal.candidate, signal.mid));
+      else if (this.#earlyRemote.length < 32) this.#earlyRemote.push(signal);
       return;
     }
     if (signal.type !== 'offer') return;
     this.#pc ??= this.#createPeer();
     this.#safe(() => this.#pc!.setRemoteDescription(signal.sdp, 'offer'));
+    for (const c of this.#earlyRemote.splice(0)) this.#safe(() => this.#pc!.addRemoteCandidate(c.candidate, c.mid));
   }
 
   /** A relay frame from the browser: the server rung, started on the first one. */
@@ -93,7 +100,10 @@ export class AgentSession {
   }
 
   #createPeer(): PeerConnection {
-    const pc = new nodeDataChannel.PeerConnection(`roomcast-${this.id}`, { iceServers: toDataChannelIce(this.open.iceServers) });
+    const pc = new nodeDataChannel.PeerConnection(`roomcast-${this.id}`, {
+      iceServers: toDataChannelIce(this.open.iceServers),
+      ...(this.deps.bindAddress ? { bindAddress: this.deps.bindAddress } : {}),
+    });
     // libdatachannel may report a candidate before the answer it belongs to (its callbacks come
     // from different threads): hold candidates until the answer went, or the browser refuses them.
     let described = false;
