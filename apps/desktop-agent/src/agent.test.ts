@@ -30,13 +30,14 @@ async function account(name: string): Promise<Client> {
 }
 
 function agent(maxUploadBytes?: number): RunningAgent {
-  const a = startAgent({ server: app.url, token: creds.token, index, maxUploadBytes, log: () => {} });
+  // Loopback only: tests never send to the machine's other interfaces.
+  const a = startAgent({ server: app.url, token: creds.token, index, maxUploadBytes, bindAddress: '127.0.0.1', log: (l) => process.env.AGENT_LOG && console.error('[agent]', l) });
   agents.push(a);
   return a;
 }
 
 async function listen(c: Client, relay = false): Promise<NodeListener> {
-  const l = await connectListener(app.url, c.cookie, creds.agentId, { relay });
+  const l = await connectListener(app.url, c.cookie, creds.agentId, { relay, bindAddress: '127.0.0.1' });
   listeners.push(l);
   return l;
 }

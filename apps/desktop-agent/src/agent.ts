@@ -15,10 +15,12 @@ export interface AgentOptions {
   signal?: AbortSignal | undefined;
   /** Longest wait between reconnect attempts (socket.io backs off up to it, with jitter). */
   reconnectMaxMs?: number;
+  /** Gather ICE candidates on this address only (tests pin loopback). */
+  bindAddress?: string;
 }
 
 export interface RunningAgent {
-  /** Resolves on the first connection to signaling. */
+  /** Resolves once signaling first registered this agent (browsers can reach it). */
   connected: Promise<void>;
   /** Settles when the agent stops for good: resolves on close(), rejects when unpaired. */
   stopped: Promise<void>;
@@ -65,6 +67,9 @@ export function startAgent(options: AgentOptions): RunningAgent {
 
   socket.on('connect', () => {
     retries = 0;
+  });
+  // Registered, not merely connected: browsers can open sessions on this agent from now on.
+  socket.on('agent:ready', () => {
     options.log(`connected to ${options.server}`);
     markConnected();
   });
@@ -96,7 +101,13 @@ export function startAgent(options: AgentOptions): RunningAgent {
         catalog,
         limiter,
         log: options.log,
+        bindAddress: options.bindAddress,
         signal: (signal) => socket.emit('session:signal', { sessionId: open.sessionId, signal }, () => {}),
+        end: () => {
+          sessions.get(open.sessionId)?.close();
+          sessions.delete(open.sessionId);
+          socket.emit('session:close', { sessionId: open.sessionId }, () => {});
+        },
         relay: async (data) => {
           try {
             const answer = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('session:relay', { sessionId: open.sessionId, data })) as { ok: boolean };

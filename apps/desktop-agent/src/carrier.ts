@@ -18,6 +18,8 @@ export interface Carrier {
 
 /** Past this much queued in the SCTP send buffer, a read waits; it resumes below LOW. */
 const HIGH = 1024 * 1024;
+/** Room kept in the relay window for answers sent without waiting (JSON, a few hundred bytes). */
+const TEXT_MARGIN = 16 * 1024;
 const LOW = 256 * 1024;
 
 export class DataChannelCarrier implements Carrier {
@@ -73,7 +75,11 @@ export class RelayCarrier implements Carrier {
   #waiters: (() => void)[] = [];
   bytesSent = 0;
 
-  constructor(private readonly emit: (data: string | Uint8Array) => Promise<boolean>) {}
+  constructor(
+    private readonly emit: (data: string | Uint8Array) => Promise<boolean>,
+    /** A frame was refused or lost: the stream has a hole, so the session must end (the listener reopens). */
+    private readonly onBroken: () => void = () => {},
+  ) {}
 
   get closed(): boolean {
     return this.#closed;
@@ -93,8 +99,8 @@ export class RelayCarrier implements Carrier {
   }
 
   ready(): Promise<void> {
-    // Room for one more full chunk inside the server's window.
-    if (this.#closed || this.#inFlight + LIMITS.library.chunkBytes + 4 <= LIMITS.library.relayWindowBytes) return Promise.resolve();
+    // Room for one more full chunk inside the server's window, and for a JSON answer besides.
+    if (this.#closed || this.#inFlight + LIMITS.library.chunkBytes + 4 + TEXT_MARGIN <= LIMITS.library.relayWindowBytes) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -105,14 +111,20 @@ export class RelayCarrier implements Carrier {
     void this.emit(data).then(
       (ok) => {
         this.#inFlight -= size;
-        if (!ok) this.close();
+        if (!ok) this.#broken();
         this.#wake();
       },
       () => {
         this.#inFlight -= size;
-        this.close();
+        this.#broken();
       },
     );
+  }
+
+  #broken(): void {
+    if (this.#closed) return;
+    this.close();
+    this.onBroken();
   }
 
   #wake(): void {

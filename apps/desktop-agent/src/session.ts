@@ -6,9 +6,6 @@ import type { FairLimiter } from './fair-limiter.js';
 import { toDataChannelIce } from './ice.js';
 import { PeerServer } from './peer-server.js';
 
-/** Candidates held for an offer that has not come yet; a browser sends a few dozen at most. */
-const MAX_EARLY_CANDIDATES = 64;
-
 export interface SessionDeps {
   catalog: Catalog;
   limiter: FairLimiter;
@@ -16,6 +13,10 @@ export interface SessionDeps {
   signal: (signal: Signal) => void;
   /** Sends one relay frame; resolves true once the browser took it. */
   relay: (data: string | Uint8Array) => Promise<boolean>;
+  /** Ends this session at signaling (the listener is told and may open a new one). */
+  end: () => void;
+  /** Gather ICE candidates on this address only (tests pin loopback; unset: every interface). */
+  bindAddress?: string | undefined;
   log: (line: string) => void;
 }
 
@@ -31,7 +32,7 @@ export class AgentSession {
   #relayServer: PeerServer | null = null;
   #relayCarrier: RelayCarrier | null = null;
   #closed = false;
-  readonly #early: Extract<Signal, { type: 'candidate' }>[] = [];
+  #earlyRemote: Extract<Signal, { type: 'candidate' }>[] = [];
 
   constructor(
     readonly open: SessionOpen,
@@ -58,23 +59,27 @@ export class AgentSession {
   signal(signal: Signal): void {
     if (this.#closed) return;
     if (signal.type === 'candidate') {
-      // End-of-candidates (empty) needs nothing; one that overtook the offer waits for it.
+      // End-of-candidates (empty) needs nothing. A candidate can overtake its offer (libdatachannel
+      // peers report them from another thread): it waits for the offer, a bounded few of them.
       if (!signal.candidate) return;
       if (this.#pc) this.#safe(() => this.#pc!.addRemoteCandidate(signal.candidate, signal.mid));
-      else if (this.#early.length < MAX_EARLY_CANDIDATES) this.#early.push(signal);
+      else if (this.#earlyRemote.length < 32) this.#earlyRemote.push(signal);
       return;
     }
     if (signal.type !== 'offer') return;
     this.#pc ??= this.#createPeer();
     this.#safe(() => this.#pc!.setRemoteDescription(signal.sdp, 'offer'));
-    for (const early of this.#early.splice(0)) this.#safe(() => this.#pc!.addRemoteCandidate(early.candidate, early.mid));
+    for (const c of this.#earlyRemote.splice(0)) this.#safe(() => this.#pc!.addRemoteCandidate(c.candidate, c.mid));
   }
 
   /** A relay frame from the browser: the server rung, started on the first one. */
   relay(data: string | Uint8Array | ArrayBuffer): void {
     if (this.#closed) return;
     if (!this.#relayServer) {
-      this.#relayCarrier = new RelayCarrier(this.deps.relay);
+      this.#relayCarrier = new RelayCarrier(this.deps.relay, () => {
+        this.deps.log(`session ${this.id}: a relay frame was lost; ending the session so the listener reopens it`);
+        this.deps.end();
+      });
       this.#relayServer = new PeerServer(this.deps.catalog, this.#relayCarrier, this.deps.limiter, this.id);
       this.deps.log(`session ${this.id}: serving ${this.open.displayName} through the server relay`);
     }
@@ -87,11 +92,18 @@ export class AgentSession {
     this.#channelServer?.close();
     this.#relayServer?.close();
     this.#relayCarrier?.close();
-    this.#pc?.close();
+    // Off this call stack: libdatachannel's close can wait on its own threads (it was seen to
+    // block for about a second), and must never run inside one of its callbacks.
+    const pc = this.#pc;
+    this.#pc = null;
+    if (pc) setImmediate(() => pc.close());
   }
 
   #createPeer(): PeerConnection {
-    const pc = new nodeDataChannel.PeerConnection(`roomcast-${this.id}`, { iceServers: toDataChannelIce(this.open.iceServers) });
+    const pc = new nodeDataChannel.PeerConnection(`roomcast-${this.id}`, {
+      iceServers: toDataChannelIce(this.open.iceServers),
+      ...(this.deps.bindAddress ? { bindAddress: this.deps.bindAddress } : {}),
+    });
     // libdatachannel may report a candidate before the answer it belongs to (its callbacks come
     // from different threads): hold candidates until the answer went, or the browser refuses them.
     let described = false;
@@ -117,6 +129,7 @@ export class AgentSession {
     });
     pc.onStateChange((state) => {
       if (state === 'connected') this.deps.log(`session ${this.id}: ${this.open.displayName} connected (${this.rung() ?? 'connecting'})`);
+      else if (state === 'failed') this.deps.log(`session ${this.id}: the peer-to-peer link failed (ice ${pc.iceState()})`);
     });
     return pc;
   }

@@ -149,6 +149,8 @@ export const agentEvents = {
   'session:signal': SessionSignal,
   'session:relay': RelayFrame,
   'session:closed': z.object({ sessionId: SessionId, reason: z.string() }),
+  /** The server registered this connection: from now on browsers can reach the agent through it. */
+  'agent:ready': z.object({ agentId: Id }),
   /** The owner unpaired this agent: forget the token and stop. */
   'agent:revoked': z.object({ reason: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

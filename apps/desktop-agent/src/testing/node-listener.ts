@@ -9,6 +9,8 @@ export interface NodeListener {
   socket: Socket;
   /** The rung the listener's bytes arrive on. */
   rung(): LibraryRung;
+  /** libdatachannel's selected candidate pair (null on the server relay). */
+  pair(): unknown;
   /** Resolves with the reason when the server ends the session (revoked, agent gone). */
   closed: Promise<string>;
   close(): void;
@@ -19,7 +21,20 @@ export interface NodeListener {
  * talks to the agent over a node-datachannel data channel (it offers, as the browser does) or
  * over the server relay.
  */
-export async function connectListener(base: string, cookie: string, agentId: string, opts: { relay?: boolean; timeoutMs?: number } = {}): Promise<NodeListener> {
+export async function connectListener(base: string, cookie: string, agentId: string, opts: Parameters<typeof connectOnce>[3] = {}): Promise<NodeListener> {
+  try {
+    return await connectOnce(base, cookie, agentId, opts);
+  } catch (error) {
+    // Known problem: two libdatachannel peers in one process on a CPU-starved machine sometimes
+    // fail their handshake (state failed, ICE closed). A listener would open a new session
+    // (the browser falls back to the relay); the test does once, loudly, so it stays visible.
+    if (opts.relay || !(error instanceof Error) || !error.message.startsWith('the data channel did not open')) throw error;
+    console.warn(`[node-listener] ${error.message}; opening a second session`);
+    return connectOnce(base, cookie, agentId, opts);
+  }
+}
+
+async function connectOnce(base: string, cookie: string, agentId: string, opts: { relay?: boolean; timeoutMs?: number; /** TURN only (iceTransportPolicy 'relay'), to measure the relay where direct works. */ relayOnly?: boolean; /** Gather candidates on this address only. */ bindAddress?: string } = {}): Promise<NodeListener> {
   const socket = io(`${base}/library`, { transports: ['websocket'], auth: { protocolVersion: PROTOCOL_VERSION }, extraHeaders: { cookie }, reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -31,33 +46,41 @@ export async function connectListener(base: string, cookie: string, agentId: str
     throw Object.assign(new Error(opened.error.message), { code: opened.error.code });
   }
   const sessionId: string = opened.data.sessionId;
-  const closed = new Promise<string>((resolve) => socket.on('library:closed', (p: { sessionId: string; reason: string }) => p.sessionId === sessionId && resolve(p.reason)));
+  let onClosed = (_reason: string) => {};
+  const closed = new Promise<string>((resolve) =>
+    socket.on('library:closed', (p: { sessionId: string; reason: string }) => {
+      if (p.sessionId !== sessionId) return;
+      onClosed(p.reason);
+      resolve(p.reason);
+    }),
+  );
 
   if (opts.relay) {
     const client = new LibraryClient((data) => socket.emit('library:relay', { sessionId, data }, () => {}));
+    // A session the server ended fails what is pending, instead of leaving it waiting.
+    onClosed = (reason) => client.detach(reason);
     socket.on('library:relay', (frame: unknown, ack: (r: unknown) => void) => {
       const parsed = libraryEvents['library:relay'].safeParse(frame);
       if (parsed.success && parsed.data.sessionId === sessionId) client.receive(parsed.data.data as string | Uint8Array);
       ack({ ok: true, data: {} });
     });
-    return { client, sessionId, socket, rung: () => 'server', closed, close: () => socket.close() };
+    return { client, sessionId, socket, rung: () => 'server', pair: () => null, closed, close: () => socket.close() };
   }
 
-  const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers) });
+  const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers), ...(opts.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}), ...(opts.bindAddress ? { bindAddress: opts.bindAddress } : {}) });
   const signal = (s: unknown) => socket.emit('library:signal', { sessionId, signal: s }, () => {});
-  // libdatachannel may report a candidate before its offer (the callbacks come from different
-  // threads): candidates wait until the offer went, or the agent would get them first.
-  let offered = false;
-  const mine: unknown[] = [];
+  // libdatachannel may report a candidate before its offer: hold candidates until the offer went.
+  let described = false;
+  const held: unknown[] = [];
   pc.onLocalDescription((sdp, type) => {
     signal({ type, sdp });
-    offered = true;
-    for (const c of mine.splice(0)) signal(c);
+    described = true;
+    for (const c of held.splice(0)) signal(c);
   });
   pc.onLocalCandidate((candidate, mid) => {
     const c = { type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid };
-    if (offered) signal(c);
-    else mine.push(c);
+    if (described) signal(c);
+    else held.push(c);
   });
   // Candidates that arrive before the answer wait for it.
   let answered = false;
@@ -65,26 +88,26 @@ export async function connectListener(base: string, cookie: string, agentId: str
   socket.on('library:signal', (payload: { sessionId: string; signal: { type: string; sdp?: string; candidate?: string; mid?: string } }) => {
     if (payload.sessionId !== sessionId) return;
     const s = payload.signal;
-    // libdatachannel throws from these once the connection is closed (a late candidate): a
-    // listener that is gone has nothing to do with it, and a socket.io handler must not throw.
-    try {
-      if (s.type === 'answer') {
-        pc.setRemoteDescription(s.sdp!, 'answer');
-        answered = true;
-        for (const c of early.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
-      } else if (s.type === 'candidate' && s.candidate) {
-        if (answered) pc.addRemoteCandidate(s.candidate, s.mid!);
-        else early.push({ candidate: s.candidate, mid: s.mid! });
-      }
-    } catch {
-      // ignored on purpose (see above)
+    if (s.type === 'answer') {
+      pc.setRemoteDescription(s.sdp!, 'answer');
+      answered = true;
+      for (const c of early.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
+    } else if (s.type === 'candidate' && s.candidate) {
+      if (answered) pc.addRemoteCandidate(s.candidate, s.mid!);
+      else early.push({ candidate: s.candidate, mid: s.mid! });
     }
   });
+  const states: string[] = [];
+  pc.onStateChange((state) => states.push(state));
   const channel = pc.createDataChannel('library');
   const client = new LibraryClient((text) => channel.sendMessage(text));
+  onClosed = (reason) => client.detach(reason);
   channel.onMessage((message) => client.receive(typeof message === 'string' ? message : new Uint8Array(message as ArrayBuffer)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the data channel did not open')), opts.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the data channel did not open (peer ${pc.state()}, ice ${pc.iceState()}, gathering ${pc.gatheringState()}, signaling ${pc.signalingState()}, remote description ${pc.remoteDescription() ? 'set' : 'missing'}; states ${states.join(' → ')})`)),
+      opts.timeoutMs ?? 15_000,
+    );
     channel.onOpen(() => {
       clearTimeout(timer);
       resolve();
@@ -99,6 +122,7 @@ export async function connectListener(base: string, cookie: string, agentId: str
     sessionId,
     socket,
     rung,
+    pair: () => pc.getSelectedCandidatePair(),
     closed,
     close: () => {
       channel.close();

@@ -76,25 +76,31 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
   };
 
   const endSession = (session: LibrarySession, reason: string, tell: { browser: boolean; agent: boolean; retry?: boolean }) => {
-    inFlight.delete(session.sessionId);
+    inFlight.delete(`${session.sessionId}>library:relay`);
+    inFlight.delete(`${session.sessionId}>session:relay`);
     if (tell.browser) browsers.to(session.browserSocketId).emit('library:closed', { sessionId: session.sessionId, reason, retry: tell.retry ?? false });
     if (tell.agent) agents.to(session.agentSocketId).emit('session:closed', { sessionId: session.sessionId, reason });
   };
 
-  /** Forwards one relay frame and resolves once the far end took it: the window is the back-pressure. */
+  /**
+   * Forwards one relay frame and resolves once the far end took it: the window is the
+   * back-pressure. Each direction has its own window, so a listener's small requests never
+   * eat into the room the agent's chunks were promised.
+   */
   const forwardRelay = async (to: Namespace, socketId: string, event: string, frame: RelayFrame) => {
     const size = typeof frame.data === 'string' ? frame.data.length : frame.data.byteLength;
-    const held = inFlight.get(frame.sessionId) ?? 0;
+    const key = `${frame.sessionId}>${event}`;
+    const held = inFlight.get(key) ?? 0;
     if (held + size > L.relayWindowBytes) throw new RoomcastError('rate_limited', `at most ${L.relayWindowBytes} relay bytes unacknowledged per session; wait for acks`);
-    inFlight.set(frame.sessionId, held + size);
+    inFlight.set(key, held + size);
     try {
       await to.to(socketId).timeout(forwardMs).emitWithAck(event, frame);
     } catch {
       throw new RoomcastError('unavailable', 'the other end did not take the frame in time');
     } finally {
-      const left = (inFlight.get(frame.sessionId) ?? size) - size;
-      if (left > 0) inFlight.set(frame.sessionId, left);
-      else inFlight.delete(frame.sessionId);
+      const left = (inFlight.get(key) ?? size) - size;
+      if (left > 0) inFlight.set(key, left);
+      else inFlight.delete(key);
     }
   };
 
@@ -124,6 +130,7 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
     const ready = presence.connect(agentId, socket.id).then(async (previous) => {
       // One connection per agent: a restarted agent replaces the one the server still holds.
       if (previous) agents.in(previous).disconnectSockets(true);
+      socket.emit('agent:ready', { agentId });
       await announce(agentId, true);
       socketLog.info('agent online');
     });
@@ -146,7 +153,8 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
       },
       'session:close': async ({ sessionId }) => {
         const session = await mine(sessionId);
-        if (await presence.closeSession(sessionId)) endSession(session, 'the agent closed the session', { browser: true, agent: false });
+        // The agent is still there: the listener may open a new session at once.
+        if (await presence.closeSession(sessionId)) endSession(session, 'the agent closed the session', { browser: true, agent: false, retry: true });
         return {};
       },
     }, answerDeps(socketLog));
@@ -201,9 +209,9 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
         if (refused === 'account_cap') throw new RoomcastError('limit_exceeded', `at most ${L.sessionsPerAccount} library connections per account`);
         if (refused === 'agent_cap') throw new RoomcastError('limit_exceeded', `this library serves at most ${L.sessionsPerAgent} connections at once`);
         const open: SessionOpen = { sessionId: session.sessionId, userId: user.id, displayName: user.displayName, iceServers: iceExtras(deps, `agent-${agentId}`).iceServers ?? [], relay };
-        try {
-          await agents.to(agentSocketId).timeout(forwardMs).emitWithAck('session:open', open);
-        } catch {
+        // A broadcast to a socket that just went away resolves with no answers, not an error.
+        const answers = (await agents.to(agentSocketId).timeout(forwardMs).emitWithAck('session:open', open).catch(() => [])) as { ok?: boolean }[];
+        if (!answers.some((a) => a?.ok)) {
           await presence.closeSession(session.sessionId);
           throw new RoomcastError('unavailable', 'the agent did not answer; it may be restarting');
         }

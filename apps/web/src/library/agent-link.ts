@@ -34,6 +34,7 @@ export class AgentLink {
   #markReady!: () => void;
   #cancelWatchdog = () => {};
   #waitingForAgent = false;
+  #reopening = false;
 
   private constructor(
     readonly agentId: string,
@@ -51,15 +52,15 @@ export class AgentLink {
       if (parsed.data.retry) {
         this.#waitingForAgent = true;
         this.#set({ state: 'connecting', rung: null, message: 'Your computer went offline; waiting for it to come back…' });
+        // It may be back already (a restart faster than this event, or a session it ended itself).
+        this.#reopen();
       } else {
         this.#set({ state: 'closed', rung: null, message: `Disconnected: ${parsed.data.reason}.` });
       }
     });
     this.#socket.on('library:presence', (payload: unknown) => {
       const parsed = libraryEvents['library:presence'].safeParse(payload);
-      if (!parsed.success || parsed.data.agentId !== agentId || !parsed.data.online || !this.#waitingForAgent) return;
-      this.#waitingForAgent = false;
-      void this.#start().catch((error: unknown) => this.#fail(error));
+      if (parsed.success && parsed.data.agentId === agentId && parsed.data.online) this.#reopen();
     });
     this.#socket.on('library:relay', (payload: unknown, ack?: (r: unknown) => void) => {
       const parsed = libraryEvents['library:relay'].safeParse(payload);
@@ -95,6 +96,25 @@ export class AgentLink {
     this.#drop('closed');
     this.#socket.close();
     this.#set({ state: 'closed', rung: null, message: 'Disconnected.' });
+  }
+
+  /** Opens a new session if the link waits for its agent; an offline agent keeps it waiting for presence. */
+  #reopen(): void {
+    if (!this.#waitingForAgent || this.#reopening) return;
+    this.#reopening = true;
+    this.#start().then(
+      () => {
+        this.#waitingForAgent = false;
+        this.#reopening = false;
+      },
+      (error: unknown) => {
+        this.#reopening = false;
+        if (!(error instanceof ApiError && error.code === 'unavailable')) {
+          this.#waitingForAgent = false;
+          this.#fail(error);
+        }
+      },
+    );
   }
 
   #rearm(): void {
