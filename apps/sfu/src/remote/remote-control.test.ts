@@ -27,12 +27,15 @@ afterEach(async () => {
 
 describe('RemoteSfuControl', () => {
   it('fails a request that is not answered in time with unavailable, and later answers are ignored', async () => {
-    const silent: WebSocket[] = [];
-    const url = await scripted((ws) => silent.push(ws));
+    let heard: (ws: WebSocket) => void = () => undefined;
+    // The peer holds the request without answering; on a busy machine the client may give up
+    // before the peer has even read it, so the late answer waits for the request to arrive.
+    const received = new Promise<WebSocket>((resolve) => (heard = resolve));
+    const url = await scripted((ws) => heard(ws));
     client = new RemoteSfuControl({ url, secret, requestTimeoutMs: 150 });
     await client.ready();
     await expect(client.request('server.health', {})).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('150 ms') });
-    silent[0]!.send(JSON.stringify({ id: 1, result: { configured: 1, running: 1, degraded: false } }));
+    (await received).send(JSON.stringify({ id: 1, result: { configured: 1, running: 1, degraded: false } }));
     expect(client.connected).toBe(true);
   });
 
