@@ -80,7 +80,11 @@ export const clientRequests = {
   'room:leave': { request: Empty, response: Empty },
   'sfu:createTransport': { request: sfuMethods['transport.create'].params.omit(scope), response: TransportOptions },
   'sfu:connectTransport': { request: sfuMethods['transport.connect'].params.omit(scope), response: Empty },
-  'sfu:restartIce': { request: sfuMethods['transport.restartIce'].params.omit(scope), response: sfuMethods['transport.restartIce'].result },
+  /** New ICE parameters, and fresh TURN credentials: a call that outlives its credentials reconnects through TURN. */
+  'sfu:restartIce': {
+    request: sfuMethods['transport.restartIce'].params.omit(scope),
+    response: sfuMethods['transport.restartIce'].result.extend({ iceServers: TransportOptions.shape.iceServers }),
+  },
   'sfu:produce': { request: sfuMethods['producer.create'].params.omit(scope), response: sfuMethods['producer.create'].result },
   'sfu:pauseProducer': { request: sfuMethods['producer.pause'].params.omit(scope), response: Empty },
   'sfu:resumeProducer': { request: sfuMethods['producer.resume'].params.omit(scope), response: Empty },

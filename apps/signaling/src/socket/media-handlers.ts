@@ -83,7 +83,10 @@ export function registerMediaHandlers(socket: RoomcastSocket, on: Dispatcher, de
     return { ...options, ...iceExtras(deps, socket.data.user.id), ...(consumers ? { consumers } : {}) };
   });
   on.on('sfu:connectTransport', async (req) => sfu.request('transport.connect', { ...req, ...scope(here()) }));
-  on.on('sfu:restartIce', async (req) => sfu.request('transport.restartIce', { ...req, ...scope(here()) }));
+  on.on('sfu:restartIce', async (req) => {
+    const restarted = await sfu.request('transport.restartIce', { ...req, ...scope(here()) });
+    return { ...restarted, iceServers: iceExtras(deps, socket.data.user.id).iceServers };
+  });
 
   on.on('sfu:produce', async (req) => {
     const at = here();

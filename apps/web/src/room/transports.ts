@@ -90,8 +90,11 @@ export async function openTransport(
 async function restartIce(ctx: RoomContext, session: JoinSession, transport: types.Transport): Promise<void> {
   if (session.closed || transport.closed || transport.connectionState !== 'disconnected') return;
   try {
-    const { iceParameters } = await ctx.request('sfu:restartIce', { transportId: transport.id }, { retry: true });
-    if (!session.closed && !transport.closed) await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
+    const { iceParameters, iceServers } = await ctx.request('sfu:restartIce', { transportId: transport.id }, { retry: true });
+    if (session.closed || transport.closed) return;
+    // The credentials handed out at join may have expired by now: the restart uses the new ones.
+    if (iceServers) await transport.updateIceServers({ iceServers: iceServers as RTCIceServer[] });
+    await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
   } catch (error) {
     // The path stays down and the server will not help in place: start over.
     console.warn('[room] ICE restart failed; rejoining', error);
