@@ -37,10 +37,12 @@ export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> =
     host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, 'sfu:produceData', ...MODERATE, ...DJ_AUDIENCE, ...DJ_STUDIO], producers: { audio: 2, video: 0 } },
     member: { requests: [...MEMBERSHIP, ...LISTEN, ...DJ_AUDIENCE], producers: { audio: 0, video: 0 } },
   },
-  // A watch party syncs over its own mesh; SFU voice is off until the party turns it on.
+  // A watch party syncs over its own mesh. Voice rides the mesh while the party is small; a
+  // microphone on the SFU (one each) is allowed only while the party's voice mode is `sfu`,
+  // which the media handlers check against the party's state.
   watch: {
-    host: { requests: [...MEMBERSHIP, ...LISTEN, ...MODERATE, ...PARTY], producers: { audio: 0, video: 0 } },
-    member: { requests: [...MEMBERSHIP, ...LISTEN, ...PARTY], producers: { audio: 0, video: 0 } },
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, ...MODERATE, ...PARTY], producers: { audio: 1, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, ...PARTY], producers: { audio: 1, video: 0 } },
   },
 };
 

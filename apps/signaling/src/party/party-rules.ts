@@ -1,4 +1,4 @@
-import { applyCommand, PARTY, positionAt, RoomcastError, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
+import { applyCommand, PARTY, positionAt, voiceModeFor, RoomcastError, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
 import type { Party } from './party-store.js';
 
 /**
@@ -10,6 +10,7 @@ export const presenceOf = (party: Party): PartyPresence => ({
   hostPeerId: party.hostPeerId,
   controls: party.controls,
   members: [...party.members],
+  voice: voiceModeFor(party.members.length),
 });
 
 export const mayControl = (party: Party, peerId: string): boolean =>

@@ -5,6 +5,7 @@ import type { PartyRoom, PartySnapshot } from '../party/party-room';
 import { PartyChat } from './PartyChat';
 import { PartyMembers } from './PartyMembers';
 import { PartyQueue } from './PartyQueue';
+import { PartyVoice } from './PartyVoice';
 import { RoomError } from './RoomError';
 
 const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
@@ -122,6 +123,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         </label>
       )}
 
+      {party && <PartyVoice room={room} snapshot={snapshot} />}
       {party && <PartyQueue room={room} queue={party.queue} canControl={canControl} playingId={party.video.id} />}
       {party && self && <PartyMembers room={room} snapshot={snapshot} isHost={isHost} />}
       {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} onDelete={isHost ? (id) => void room.deleteChat(id) : undefined} maxLength={PARTY.chatText.max} />}
