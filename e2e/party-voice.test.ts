@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARTY } from '@roomcast/shared';
-import { openDatabase } from '@roomcast/signaling/db';
-import { readyVideo } from '@roomcast/signaling/testing/videos';
 import { launchShared, newPerson, openParticipant, type Participant } from './harness/browser.js';
 import { enterParty, guestIn, startParty } from './harness/party.js';
-import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
+import { startPartyServer, type PartyServer } from './harness/party-server.js';
+import type { RunningRoomcast } from './harness/roomcast.js';
 import { watchTones, type ToneWatch } from './harness/tone-watch.js';
 import { recordPeerConnections } from './harness/webrtc-stats.js';
 
@@ -17,8 +13,8 @@ import { recordPeerConnections } from './harness/webrtc-stats.js';
  * the SFU once a fifth member joins. The two speakers need their own Chromium (the fake
  * microphone's file is per process); the listeners who make the party big share one.
  */
+let party: PartyServer;
 let server: RunningRoomcast;
-let dataDir: string;
 let adminCookie: string;
 let ann: Participant;
 let bob: Participant;
@@ -27,8 +23,8 @@ let videoId: string;
 const watches: ToneWatch[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-party-voice-'));
-  server = await startRoomcast({ env: { DATA_DIR: dataDir } });
+  party = await startPartyServer();
+  server = party.server;
   // The install's first account administers: the SFU's counters are its to read.
   const admin = await fetch(`${server.url}/api/auth/signup`, {
     method: 'POST',
@@ -40,18 +36,12 @@ beforeAll(async () => {
   [ann, bob, shared] = await Promise.all([openParticipant({ toneHz: 440 }), openParticipant({ toneHz: 660 }), launchShared()]);
   await recordPeerConnections(ann.page);
   const annId = await guestIn(ann.page, server.url, 'Ann');
-  const db = await openDatabase(`file:${path.join(dataDir, 'roomcast.db')}`);
-  try {
-    videoId = await readyVideo({ db, config: { dataDir } }, annId, { title: 'Talk over this', seconds: 30 });
-  } finally {
-    await db.close();
-  }
+  videoId = await party.video(annId, { title: 'Talk over this', seconds: 30 });
 });
 afterAll(async () => {
   await Promise.all(watches.map((w) => w.stop().catch(() => undefined)));
   await Promise.all([ann?.close(), bob?.close(), shared?.close()]);
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await party?.stop();
 });
 
 /** Consumers on every SFU worker, as the admin's stats count them. */

@@ -131,6 +131,11 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     if (this.player && party) this.player.setState(party.state, party.video.durationMs / 1000);
   }
 
+  /** The page's video reloaded (another quality): back to the party's position, not 0. */
+  resyncPlayer(): void {
+    this.player?.resync();
+  }
+
   syncStats(): SyncStats | null {
     return this.player?.stats ?? null;
   }
