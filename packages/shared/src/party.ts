@@ -39,7 +39,8 @@ export const PARTY = {
   commandLeadMs: 200,
   /**
    * Voice goes peer to peer (PeerJS media calls over the mesh) up to this many members; past
-   * it, every member's upload would grow with the party, so voice moves to the SFU.
+   * it, every member's upload would grow with the party, so voice moves to the SFU. The
+   * default of PARTY_MESH_VOICE_MAX (each party keeps the value it was created with).
    */
   meshVoiceMax: 4,
 } as const;
@@ -175,7 +176,7 @@ export const VoiceMode = z.enum(['mesh', 'sfu']);
 export type VoiceMode = z.infer<typeof VoiceMode>;
 
 /** The voice mode for a party of `members` (the one rule, for the server and tests). */
-export const voiceModeFor = (members: number): VoiceMode => (members <= PARTY.meshVoiceMax ? 'mesh' : 'sfu');
+export const voiceModeFor = (members: number, meshVoiceMax: number = PARTY.meshVoiceMax): VoiceMode => (members <= meshVoiceMax ? 'mesh' : 'sfu');
 
 /** Who is here, who hosts, who may control, how voice goes: sent whole on every change (parties are small). */
 export const PartyPresence = z.object({

@@ -10,7 +10,7 @@ export const presenceOf = (party: Party): PartyPresence => ({
   hostPeerId: party.hostPeerId,
   controls: party.controls,
   members: [...party.members],
-  voice: voiceModeFor(party.members.length),
+  voice: voiceModeFor(party.members.length, party.meshVoiceMax),
 });
 
 export const mayControl = (party: Party, peerId: string): boolean =>
