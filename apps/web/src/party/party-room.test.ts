@@ -1,7 +1,7 @@
 import { testFakeParameters } from 'mediasoup-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PARTY, SYNC, type MeshMessage, type PartyMember, type PartySnapshot } from '@roomcast/shared';
-import { fail, fakeConnectionDeps, fakeTrack, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
+import { consumerFor, fail, fakeConnectionDeps, fakeTrack, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
 import type { MeshEvents } from './mesh';
 import { PartyRoom, type MeshFactory } from './party-room';
 
@@ -161,10 +161,18 @@ describe('PartyRoom', () => {
     expect(socket.events('sfu:produce')).toHaveLength(1);
     expect(socket.names().indexOf('sfu:produce')).toBeGreaterThan(socket.names().indexOf('sfu:createTransport'));
     expect(state()).toMatchObject({ voiceMode: 'sfu', mic: 'live' });
-    // Back to four: the mesh calls first, then the microphone leaves the SFU.
+    // Bob talks through the SFU.
+    mesh.events!.audio?.({});
+    socket.fire('consumer:new', { consumers: [consumerFor({ producerId: 'bob-mic', peerId: 'bob', kind: 'audio', paused: false })] });
+    await until(state, (s) => s.remoteAudio.length === 1);
+    // Back to four: the mesh calls first; the microphone leaves the SFU only once Bob is heard over the mesh.
     socket.fire('party:presence', { hostPeerId: 'bob', controls: 'host', members: five.slice(0, 4), voice: 'mesh' });
-    await until(() => socket.events('sfu:closeProducer'), (e) => e.length === 1);
+    await until(() => mesh.voice, (v) => v.length === 3);
     expect(mesh.voice[2]).toBe(mic);
+    expect(socket.events('sfu:closeProducer')).toHaveLength(0);
+    expect(state().remoteAudio).toHaveLength(1);
+    mesh.events!.audio?.({ [HOST.meshId]: {} as MediaStream });
+    await until(() => socket.events('sfu:closeProducer'), (e) => e.length === 1);
     expect(state().voiceMode).toBe('mesh');
   });
 });

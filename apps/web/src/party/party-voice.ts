@@ -19,6 +19,9 @@ export type PartyVoiceState = MicSlice & ReceiveState & VoiceSlice;
 
 export const initialVoice = (): PartyVoiceState => ({ ...initialMic(), ...initialReceive(), voiceOn: false, voiceMode: null, meshAudio: {} });
 
+/** Longest a member keeps its SFU microphone after voice went back to the mesh, while the calls connect. */
+const MESH_TAKEOVER_MS = 5_000;
+
 type VoiceStore = StateHost<PartyVoiceState & ConnectionState> & { subscribe(listener: (state: PartyVoiceState) => void): () => void };
 
 /** What voice needs of the party's mesh. */
@@ -132,6 +135,22 @@ export class PartyVoice {
     if (mic === 'pending' || mic === 'unavailable') this.store.update({ mic: 'live', micMessage: null });
     track.enabled = this.store.get().mic === 'live';
     this.mesh?.sendVoice(track);
-    await this.mic.unpublish();
+    // Everyone heard through the SFU is heard over the mesh first: no gap in the conversation.
+    await this.meshCaughtUp();
+    if (this.mode === 'mesh' && this.session === session) await this.mic.unpublish();
+  }
+
+  private meshCaughtUp(): Promise<void> {
+    const done = (s: PartyVoiceState) => Object.keys(s.meshAudio).length >= s.remoteAudio.length;
+    if (done(this.store.get())) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(finish, MESH_TAKEOVER_MS);
+      const off = this.store.subscribe((s) => done(s) && finish());
+    });
   }
 }
