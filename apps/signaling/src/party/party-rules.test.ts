@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PartyMember } from '@roomcast/shared';
 import { PARTY } from '@roomcast/shared';
-import { addChat, addMember, command, editQueue, presenceOf, removeMember, setBuffering } from './party-rules.js';
+import { addChat, addMember, command, editQueue, presenceOf, removeMember, setBuffering, setMeshFailed } from './party-rules.js';
 import type { Party } from './party-store.js';
 
 const member = (n: number): PartyMember => ({ peerId: `p${n}`, userId: `u${n}`, displayName: `M${n}`, meshId: `mesh${n}`.padEnd(16, '0') });
@@ -18,6 +18,12 @@ describe('party rules', () => {
     expect(presenceOf(removeMember(grow(4, 5), 'p5', 0)).voice).toBe('mesh');
     expect(presenceOf(grow(2, 3)).voice).toBe('sfu');
     expect(presenceOf(grow(0, 1)).voice).toBe('sfu');
+    // A member whose peer links failed takes the party's voice to the SFU until they work again or it leaves.
+    const failed = setMeshFailed(grow(4, 3), 'p2', true);
+    expect(presenceOf(failed).voice).toBe('sfu');
+    expect(presenceOf(setMeshFailed(failed, 'p2', false)).voice).toBe('mesh');
+    expect(presenceOf(removeMember(failed, 'p2', 0)).voice).toBe('mesh');
+    expect(setMeshFailed(grow(4, 1), 'stranger', true).meshFailed ?? []).toEqual([]);
   });
 
   it('make the first member host and pass the role to the longest present; the last out pauses', () => {

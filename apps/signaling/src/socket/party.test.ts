@@ -150,6 +150,13 @@ describe('party voice', () => {
     const hostSend = await sendOf(host.socket);
     // Small party: the server carries no voice.
     expect(await ask(host.socket, 'sfu:produce', { transportId: hostSend, kind: 'audio', rtpParameters: opus(31) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Unless a member's peer links failed: then voice goes through the SFU until they work again.
+    const viaSfu = next<PartyPresence>(host.socket, 'party:presence', (p) => p.voice === 'sfu');
+    expect((await ask(host.socket, 'party:meshFailed', { failed: true })).ok).toBe(true);
+    await viaSfu;
+    const viaMesh = next<PartyPresence>(host.socket, 'party:presence', (p) => p.voice === 'mesh');
+    expect((await ask(host.socket, 'party:meshFailed', { failed: false })).ok).toBe(true);
+    await viaMesh;
     const others = [];
     for (let i = 1; i < PARTY.meshVoiceMax; i++) others.push(await join(await quickGuest(app, `Talker ${i}`), roomId));
     expect(others.at(-1)!.joined.data.party.presence.voice).toBe('mesh');

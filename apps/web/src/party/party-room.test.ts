@@ -175,4 +175,15 @@ describe('PartyRoom', () => {
     await until(() => socket.events('sfu:closeProducer'), (e) => e.length === 1);
     expect(state().voiceMode).toBe('mesh');
   });
+
+  it('tells the server when its peer links fail and when they all work again, once each', async () => {
+    const { socket, mesh, state } = setup();
+    await joined(state);
+    mesh.events!.links({ [HOST.meshId]: 'direct', [GUEST.meshId]: 'server' }, {});
+    mesh.events!.links({ [HOST.meshId]: 'server', [GUEST.meshId]: 'server' }, {});
+    await until(() => socket.events('party:meshFailed'), (e) => e.length === 1);
+    mesh.events!.links({ [HOST.meshId]: 'direct', [GUEST.meshId]: 'direct' }, {});
+    await until(() => socket.events('party:meshFailed'), (e) => e.length === 2);
+    expect(socket.events('party:meshFailed').map((e) => e.payload)).toEqual([{ failed: true }, { failed: false }]);
+  });
 });

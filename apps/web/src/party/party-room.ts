@@ -76,6 +76,8 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private serverState: PlaybackState | null = null;
   private readonly seen = new Set<string>();
   private resync: ReturnType<typeof setInterval> | null = null;
+  /** What this member last told the server of its peer links (failed links put voice on the SFU). */
+  private meshFailed = false;
   /** Talking: peer to peer while the party is small, through the SFU past that (the server decides). */
   readonly voice: PartyVoice;
 
@@ -98,6 +100,8 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const part: RoomPart = {
       join: (session, joined) => this.joined(session, joined),
       reset: () => {
+        // A new membership starts with working links, as far as the server knows.
+        this.meshFailed = false;
         this.voice.reset();
         this.dropMesh();
       },
@@ -232,6 +236,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
         // What a member said over a link that is gone goes stale: forget it.
         const memberDrift = Object.fromEntries(Object.entries(this.store.get().memberDrift).filter(([id]) => links[id] === 'direct'));
         this.store.update({ links, meshRungs, memberDrift });
+        this.reportMesh(Object.values(links).includes('server'));
       },
       audio: (meshAudio) => this.store.update({ meshAudio }),
     });
@@ -250,6 +255,13 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     const party = this.store.get().party;
     if (party) this.player?.setState(party.state, party.video.durationMs / 1000);
     this.resync ??= setInterval(() => void this.clock.sync(2).catch(() => undefined), 15_000);
+  }
+
+  /** Tells the server when this member's peer links fail or all work again: voice then moves for everyone. */
+  private reportMesh(failed: boolean): void {
+    if (failed === this.meshFailed) return;
+    this.meshFailed = failed;
+    this.connection.request('party:meshFailed', { failed }, { retry: true }).catch(() => undefined);
   }
 
   private dropMesh(): void {
