@@ -63,7 +63,14 @@ function voicesIn(page: Page, mode: 'mesh' | 'sfu', count: number): Promise<unkn
     },
     { mode, count },
     { timeout: 20_000, polling: 100 },
-  );
+  ).catch(async (error: Error) => {
+    // Say what the page had instead: its voice state and links.
+    const seen = await page.evaluate(() => {
+      const s = (window as unknown as { roomcastParty: { getSnapshot(): Record<string, unknown> } }).roomcastParty.getSnapshot();
+      return JSON.stringify({ voiceMode: s['voiceMode'], voiceOn: s['voiceOn'], mic: s['mic'], micMessage: s['micMessage'], mesh: Object.keys(s['meshAudio'] as object), sfu: (s['remoteAudio'] as unknown[]).length, links: s['links'] });
+    });
+    throw new Error(`${error.message}; the page has ${seen}`);
+  });
 }
 
 /** Starts watching what the page hears and waits until `hz` is heard for 5 frames in a row. */
@@ -92,7 +99,7 @@ function audioPairs(page: Page): Promise<{ local: string; remote: string }[]> {
 }
 
 describe('party voice', () => {
-  it('two members hear each other peer to peer (host/srflx pair, no SFU consumer); with a fifth, voice moves to the SFU and all five hear', async () => {
+  it('two members hear each other peer to peer (host/srflx pair, no SFU consumer; mute silences); with a fifth, voice moves to the SFU and all five hear', async () => {
     const roomId = await startParty(ann.page, videoId);
     await guestIn(bob.page, server.url, 'Bob');
     await Promise.all([enterParty(ann.page, server.url, roomId), enterParty(bob.page, server.url, roomId)]);
@@ -106,6 +113,14 @@ describe('party voice', () => {
     expect(['host', 'srflx']).toContain(pairs[0]!.local);
     expect(['host', 'srflx']).toContain(pairs[0]!.remote);
     expect(await sfuConsumers()).toBe(0);
+    // Ann mutes: Bob hears her tone stop (the capture itself is off), then come back.
+    const bobHears = await watchTones(bob.page, [440]);
+    watches.push(bobHears);
+    await ann.page.getByTestId('party-mute').click();
+    await bobHears.waitFor(440, false, { timeoutMs: 5_000, frames: 5 });
+    await ann.page.getByTestId('party-mute').click();
+    await bobHears.waitFor(440, true, { timeoutMs: 5_000, frames: 5 });
+    await bobHears.stop();
 
     // Three more (listeners with Chromium's default fake microphone): past PARTY.meshVoiceMax.
     const listeners: Page[] = [];

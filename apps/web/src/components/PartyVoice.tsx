@@ -1,17 +1,22 @@
 import { useCallback, useState } from 'react';
+import { usePushToTalk } from '../hooks/usePushToTalk';
+import { keyLabel } from '../lib/ptt-key';
 import type { PartyRoom, PartySnapshot } from '../party/party-room';
+import { PARTY_TALK_KEY } from '../party/shortcuts';
 import { DEFAULT_PLAYBACK } from '../stores/room';
 import { RemoteAudio } from './RemoteAudio';
 
 /**
- * The party's voice, opt-in (opening a party never turns a microphone on): how it travels (peer to peer or through the server, the server's choice
- * for everyone), mute, push-to-talk (a hold button: Space already plays and pauses here), and
- * one <audio> per voice heard, mesh or SFU.
+ * The party's voice, opt-in (opening a party never turns a microphone on): how it travels
+ * (peer to peer or through the server, the server's choice for everyone), mute, push-to-talk
+ * (hold T or the button: Space plays and pauses here), and one <audio> per voice heard.
  */
 export function PartyVoice({ room, snapshot }: { room: PartyRoom; snapshot: PartySnapshot }) {
   const { voiceOn, voiceMode, mic, micMessage, pushToTalk, talking, meshAudio, remoteAudio, party } = snapshot;
   const [blocked, setBlocked] = useState(false);
   const onBlocked = useCallback(() => setBlocked(true), []);
+  const setTalking = useCallback((held: boolean) => room.voice.mic.setTalking(held), [room]);
+  usePushToTalk(voiceOn && pushToTalk, PARTY_TALK_KEY, setTalking);
   const peerOfMesh = (meshId: string) => party?.presence.members.find((m) => m.meshId === meshId)?.peerId ?? meshId;
   const usable = mic === 'live' || mic === 'muted';
   return (
@@ -28,12 +33,12 @@ export function PartyVoice({ room, snapshot }: { room: PartyRoom; snapshot: Part
           type="button"
           className={`button${talking ? ' button-primary' : ''}`}
           disabled={!usable}
-          onPointerDown={() => room.voice.mic.setTalking(true)}
-          onPointerUp={() => room.voice.mic.setTalking(false)}
-          onPointerLeave={() => room.voice.mic.setTalking(false)}
+          onPointerDown={() => setTalking(true)}
+          onPointerUp={() => setTalking(false)}
+          onPointerLeave={() => setTalking(false)}
           data-testid="party-talk"
         >
-          {talking ? 'Talking…' : 'Hold to talk'}
+          {talking ? 'Talking…' : `Hold to talk (or ${keyLabel(PARTY_TALK_KEY)})`}
         </button>
       ) : (
         <button type="button" className="button" disabled={!usable} onClick={() => room.voice.mic.setMuted(mic === 'live')} data-testid="party-mute">
