@@ -210,7 +210,7 @@ export class App {
       }));
       web.use('/api/videos', videoRoutes({ db, files, access: videoAccess }));
       web.use('/api/rooms', roomRoutes({ db, live, closeLive, listLimit: config.roomListLimit }));
-      web.use('/api/parties', partyRoutes({ db, parties, videoAccess, clock, perAccount: PARTIES_PER_ACCOUNT }));
+      web.use('/api/parties', partyRoutes({ db, parties, videoAccess, clock, perAccount: PARTIES_PER_ACCOUNT, meshVoiceMax: config.partyMeshVoiceMax }));
       web.use('/api/channels', channelRoutes({ db, clock }), archiveRoutes({ db, archivesDir: config.archivesDir }));
       const connectivity = { turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, log };
       const selfTest = selfTestRunner(connectivity);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LIMITS, orderTurnUrls } from '@roomcast/shared';
+import { LIMITS, orderTurnUrls, PARTY } from '@roomcast/shared';
 import {
   ConfigError as SfuConfigError,
   remoteSfuConfigFromEnv,
@@ -92,6 +92,8 @@ export const SignalingConfig = z.object({
   roomMaxParticipants: z.coerce.number().int().min(1).max(10_000).default(50),
   /** WATCH_MAX_MEMBERS — people in one watch party (a mesh of peer links: keep it small). */
   watchMaxMembers: z.coerce.number().int().min(1).max(100).default(12),
+  /** PARTY_MESH_VOICE_MAX — a watch party talks peer to peer up to this many members, through the SFU past it (0: always the SFU). */
+  partyMeshVoiceMax: z.coerce.number().int().min(0).max(100).default(PARTY.meshVoiceMax),
   /** DJ_MAX_LISTENERS — people in one DJ channel, the DJ included. */
   djMaxListeners: z.coerce.number().int().min(1).max(100_000).default(500),
   /** DJ_BITRATE_KBPS — the studio's stereo Opus bitrate (music: 128 or more). */
@@ -188,6 +190,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
     roomBanSeconds: env.ROOM_BAN_SECONDS,
     watchMaxMembers: env.WATCH_MAX_MEMBERS,
+    partyMeshVoiceMax: env.PARTY_MESH_VOICE_MAX,
     djMaxListeners: env.DJ_MAX_LISTENERS,
     djBitrateKbps: env.DJ_BITRATE_KBPS,
     djLikesPerMinute: env.DJ_LIKES_PER_MINUTE,

@@ -37,6 +37,12 @@ export const PARTY = {
   effectWindowMs: { past: 2_000, future: 3_000 },
   /** The lead a commanding member gives its command, so every member applies it together. */
   commandLeadMs: 200,
+  /**
+   * Voice goes peer to peer (PeerJS media calls over the mesh) up to this many members; past
+   * it, every member's upload would grow with the party, so voice moves to the SFU. The
+   * default of PARTY_MESH_VOICE_MAX (each party keeps the value it was created with).
+   */
+  meshVoiceMax: 4,
 } as const;
 
 /**
@@ -165,11 +171,19 @@ export const PartyMember = z.object({
 });
 export type PartyMember = z.infer<typeof PartyMember>;
 
-/** Who is here, who hosts, who may control: sent whole on every change (parties are small). */
+/** How the party talks: `mesh` (peer to peer) or `sfu`; the server decides, so all switch together. */
+export const VoiceMode = z.enum(['mesh', 'sfu']);
+export type VoiceMode = z.infer<typeof VoiceMode>;
+
+/** The voice mode for a party of `members` (the one rule, for the server and tests). */
+export const voiceModeFor = (members: number, meshVoiceMax: number = PARTY.meshVoiceMax): VoiceMode => (members <= meshVoiceMax ? 'mesh' : 'sfu');
+
+/** Who is here, who hosts, who may control, how voice goes: sent whole on every change (parties are small). */
 export const PartyPresence = z.object({
   hostPeerId: z.string().nullable(),
   controls: ControlLock,
   members: z.array(PartyMember).max(100),
+  voice: VoiceMode,
 });
 export type PartyPresence = z.infer<typeof PartyPresence>;
 

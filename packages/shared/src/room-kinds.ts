@@ -21,7 +21,7 @@ const LISTEN = ['sfu:createTransport', 'sfu:connectTransport', 'sfu:restartIce',
 const SPEAK = ['sfu:produce', 'sfu:pauseProducer', 'sfu:resumeProducer', 'sfu:closeProducer'] as const;
 const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setModerated'] as const;
 // Party host rights (handover, controls) follow the party's own host, checked by its handlers.
-const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:chat', 'party:deleteChat', 'party:handover', 'party:controls', 'party:queue'] as const;
+const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:meshFailed', 'party:chat', 'party:deleteChat', 'party:handover', 'party:controls', 'party:queue'] as const;
 /** Everyone in a DJ room sees the live state, likes and chats; the studio runs the show. */
 const DJ_AUDIENCE = ['dj:state', 'dj:like', 'dj:chat'] as const;
 const DJ_STUDIO = ['dj:goLive', 'dj:end', 'dj:deleteChat', 'dj:banChat'] as const;
@@ -37,10 +37,12 @@ export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> =
     host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, 'sfu:produceData', ...MODERATE, ...DJ_AUDIENCE, ...DJ_STUDIO], producers: { audio: 2, video: 0 } },
     member: { requests: [...MEMBERSHIP, ...LISTEN, ...DJ_AUDIENCE], producers: { audio: 0, video: 0 } },
   },
-  // A watch party syncs over its own mesh; SFU voice is off until the party turns it on.
+  // A watch party syncs over its own mesh. Voice rides the mesh while the party is small; a
+  // microphone on the SFU (one each) is allowed only while the party's voice mode is `sfu`,
+  // which the media handlers check against the party's state.
   watch: {
-    host: { requests: [...MEMBERSHIP, ...LISTEN, ...MODERATE, ...PARTY], producers: { audio: 0, video: 0 } },
-    member: { requests: [...MEMBERSHIP, ...LISTEN, ...PARTY], producers: { audio: 0, video: 0 } },
+    host: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, ...MODERATE, ...PARTY], producers: { audio: 1, video: 0 } },
+    member: { requests: [...MEMBERSHIP, ...LISTEN, ...SPEAK, ...PARTY], producers: { audio: 1, video: 0 } },
   },
 };
 

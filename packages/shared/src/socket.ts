@@ -109,6 +109,8 @@ export const clientRequests = {
   'party:chat': { request: z.object({ id: MessageId, text: ChatText }), response: z.object({ message: ChatMessage }) },
   /** This member's video is buffering (or ready again): the party waits for it. */
   'party:buffering': { request: z.object({ buffering: z.boolean() }), response: Empty },
+  /** This member cannot reach some member over the mesh (true), or reaches all again: voice then goes through the SFU. */
+  'party:meshFailed': { request: z.object({ failed: z.boolean() }), response: Empty },
   /** The host deletes a chat message for everyone. */
   'party:deleteChat': { request: z.object({ id: MessageId }), response: Empty },
   /** The host gives the role to another member. */

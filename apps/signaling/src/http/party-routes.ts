@@ -15,6 +15,8 @@ export interface PartyRouteDeps {
   clock: Clock;
   /** Parties one account may have open at once. */
   perAccount: number;
+  /** Members up to which a new party talks peer to peer. */
+  meshVoiceMax: number;
 }
 
 const info = (party: Party, name: string, callerId: string): PartyInfo => ({
@@ -30,7 +32,7 @@ const info = (party: Party, name: string, callerId: string): PartyInfo => ({
  * POST /api/parties starts a party (a watch room) from a ready video the caller may watch;
  * GET /api/parties/:id tells anyone signed in what a share link leads to before they join.
  */
-export function partyRoutes({ db, parties, videoAccess, clock, perAccount }: PartyRouteDeps): Router {
+export function partyRoutes({ db, parties, videoAccess, clock, perAccount, meshVoiceMax }: PartyRouteDeps): Router {
   const router = Router();
 
   router.post(
@@ -52,6 +54,7 @@ export function partyRoutes({ db, parties, videoAccess, clock, perAccount }: Par
         videoTitle: video.title,
         durationS: video.durationMs / 1000,
         hostPeerId: null,
+        meshVoiceMax,
         controls: 'host',
         state: { videoId: video.id, paused: true, rate: 1, position: 0, at: clock(), seq: 0 },
         members: [],

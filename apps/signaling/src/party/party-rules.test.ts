@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { PartyMember } from '@roomcast/shared';
 import { PARTY } from '@roomcast/shared';
-import { addChat, addMember, command, editQueue, removeMember, setBuffering } from './party-rules.js';
+import { addChat, addMember, command, editQueue, presenceOf, removeMember, setBuffering, setMeshFailed } from './party-rules.js';
 import type { Party } from './party-store.js';
 
 const member = (n: number): PartyMember => ({ peerId: `p${n}`, userId: `u${n}`, displayName: `M${n}`, meshId: `mesh${n}`.padEnd(16, '0') });
 const empty: Party = {
-  roomId: 'r', creatorId: 'u1', pinHash: null, videoId: 'v', videoTitle: 'V', durationS: 60, hostPeerId: null, controls: 'host',
+  roomId: 'r', creatorId: 'u1', pinHash: null, videoId: 'v', videoTitle: 'V', durationS: 60, hostPeerId: null, meshVoiceMax: 4, controls: 'host',
   state: { videoId: 'v', paused: false, rate: 1, position: 5, at: 0, seq: 0 }, members: [], queue: [], chat: [],
 };
 
 describe('party rules', () => {
+  it('put voice on the SFU past the party\'s own mesh limit (0: always), and back as members leave', () => {
+    const grow = (max: number, n: number) => Array.from({ length: n }, (_, i) => member(i + 1)).reduce((p, m) => addMember(p, m), { ...empty, meshVoiceMax: max });
+    expect(presenceOf(grow(4, 4)).voice).toBe('mesh');
+    expect(presenceOf(grow(4, 5)).voice).toBe('sfu');
+    expect(presenceOf(removeMember(grow(4, 5), 'p5', 0)).voice).toBe('mesh');
+    expect(presenceOf(grow(2, 3)).voice).toBe('sfu');
+    expect(presenceOf(grow(0, 1)).voice).toBe('sfu');
+    // A member whose peer links failed takes the party's voice to the SFU until they work again or it leaves.
+    const failed = setMeshFailed(grow(4, 3), 'p2', true);
+    expect(presenceOf(failed).voice).toBe('sfu');
+    expect(presenceOf(setMeshFailed(failed, 'p2', false)).voice).toBe('mesh');
+    expect(presenceOf(removeMember(failed, 'p2', 0)).voice).toBe('mesh');
+    expect(setMeshFailed(grow(4, 1), 'stranger', true).meshFailed ?? []).toEqual([]);
+  });
+
   it('make the first member host and pass the role to the longest present; the last out pauses', () => {
     let party = [1, 2, 3].reduce((p, n) => addMember(p, member(n)), empty);
     expect(party.hostPeerId).toBe('p1');

@@ -1,4 +1,4 @@
-import { applyCommand, PARTY, positionAt, RoomcastError, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
+import { applyCommand, PARTY, positionAt, voiceModeFor, RoomcastError, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
 import type { Party } from './party-store.js';
 
 /**
@@ -10,6 +10,7 @@ export const presenceOf = (party: Party): PartyPresence => ({
   hostPeerId: party.hostPeerId,
   controls: party.controls,
   members: [...party.members],
+  voice: party.meshFailed?.length ? 'sfu' : voiceModeFor(party.members.length, party.meshVoiceMax),
 });
 
 export const mayControl = (party: Party, peerId: string): boolean =>
@@ -33,12 +34,21 @@ export function removeMember(party: Party, peerId: string, now: number): Party {
   if (!party.members.some((m) => m.peerId === peerId)) return party;
   // Nobody waits for someone who left.
   party = setBuffering(party, peerId, false, now);
+  party = setMeshFailed(party, peerId, false);
   const members = party.members.filter((m) => m.peerId !== peerId);
   const hostPeerId = party.hostPeerId === peerId ? (members[0]?.peerId ?? null) : party.hostPeerId;
   const state = members.length === 0 && !party.state.paused
     ? { ...party.state, paused: true, position: positionAt(party.state, now), at: now, seq: party.state.seq + 1 }
     : party.state;
   return { ...party, members, hostPeerId, state };
+}
+
+/** A member's peer links failed (or all work again): voice takes the SFU while anyone's have. */
+export function setMeshFailed(party: Party, peerId: string, failed: boolean): Party {
+  const now = party.meshFailed ?? [];
+  if (now.includes(peerId) === failed) return party;
+  if (failed && !party.members.some((m) => m.peerId === peerId)) return party;
+  return { ...party, meshFailed: failed ? [...now, peerId] : now.filter((p) => p !== peerId) };
 }
 
 /** Play, pause, seek or rate from a member with control rights; a seek lands inside the video. */

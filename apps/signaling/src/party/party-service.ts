@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { playableView, type VideoStore } from '../videos/video-store.js';
 import { RoomcastError, type PartySnapshot, type PeerView, type PlayableVideo } from '@roomcast/shared';
 import type { Clock } from '../rooms/clock.js';
-import { addMember, removeMember } from './party-rules.js';
+import { addMember, presenceOf, removeMember } from './party-rules.js';
 import type { Party, PartyStore } from './party-store.js';
 import { pinMatches, type PinGuard } from './pin-guard.js';
 
@@ -53,7 +53,7 @@ export class PartyService {
     const snapshot: PartySnapshot = {
       video,
       state: party.state,
-      presence: { hostPeerId: party.hostPeerId, controls: party.controls, members: [...party.members] },
+      presence: presenceOf(party),
       queue: [...party.queue],
       chat: [...party.chat],
       meshId,

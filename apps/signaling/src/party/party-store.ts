@@ -16,6 +16,10 @@ export interface Party {
   /** The video's length in seconds: seeks land inside it. */
   readonly durationS: number;
   readonly hostPeerId: string | null;
+  /** Voice is peer to peer up to this many members, on the SFU past it (PARTY_MESH_VOICE_MAX). */
+  readonly meshVoiceMax: number;
+  /** Members whose peer links to someone failed: while any has, voice goes through the SFU. */
+  readonly meshFailed?: readonly string[];
   readonly controls: ControlLock;
   readonly state: PlaybackState;
   /** In join order: the role passes to the longest present. */

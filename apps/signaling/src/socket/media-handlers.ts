@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { LIMITS, roomRule, RoomcastError, type ConsumerOptions, type ProducerInfo, type SfuControl } from '@roomcast/shared';
 import { iceExtras } from '../auth/ice-config.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
+import type { PartyStore } from '../party/party-store.js';
+import { presenceOf } from '../party/party-rules.js';
 import type { LiveRoomStore, PeerPatch } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { Dispatcher } from './dispatch.js';
@@ -16,6 +18,8 @@ export interface MediaDeps {
   turn: TurnSettings | undefined;
   /** Handed to clients with every transport (ICE_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number | undefined;
+  /** Watch parties: a member may put a microphone on the SFU only while the party's voice is there. */
+  party?: { parties: PartyStore };
 }
 
 /**
@@ -93,6 +97,10 @@ export function registerMediaHandlers(socket: RoomcastSocket, on: Dispatcher, de
     const user = socket.data.user;
     const max = roomRule(at.kind, roomRole(user, at)).producers[req.kind];
     if (max === 0) throw new RoomcastError('forbidden', `you cannot publish ${req.kind} in this ${at.kind} room`);
+    if (at.kind === 'watch') {
+      const party = await deps.party?.parties.get(at.roomId);
+      if (!party || presenceOf(party).voice !== 'sfu') throw new RoomcastError('forbidden', 'this party talks peer to peer; the server carries voice only for larger parties');
+    }
     const mine = (await live.room(at.roomId))?.producers.filter((p) => p.peerId === at.peerId && p.kind === req.kind).length ?? 0;
     if (mine >= max) throw new RoomcastError('limit_exceeded', `at most ${max} ${req.kind} producer(s) per person in this room`);
     const result = await sfu.request('producer.create', { ...req, ...scope(at) });

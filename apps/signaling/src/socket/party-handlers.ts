@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { clampEffect, PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
-import { addChat, command, deleteChat, editQueue, handOver, presenceOf, setBuffering, setControls, startVideo } from '../party/party-rules.js';
+import { addChat, command, deleteChat, editQueue, handOver, presenceOf, setBuffering, setControls, setMeshFailed, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { Clock } from '../rooms/clock.js';
 import { playableVideo, type VideoAccess } from '../videos/video-store.js';
@@ -58,6 +58,15 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
       const before = await parties.get(at.roomId);
       const next = await parties.update(at.roomId, (p) => setBuffering(p, at.peerId, buffering, clock()));
       if (next.state.seq !== before?.state.seq) room(at.roomId).emit('party:state', next.state);
+      return {};
+    });
+
+    on.on('party:meshFailed', async ({ failed }) => {
+      const at = here();
+      const before = await parties.get(at.roomId);
+      const next = await parties.update(at.roomId, (p) => setMeshFailed(p, at.peerId, failed));
+      // Only a change of voice mode is news for the others.
+      if (!before || presenceOf(before).voice !== presenceOf(next).voice) room(at.roomId).emit('party:presence', presenceOf(next));
       return {};
     });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PARTY, type PartyPresence, type PlaybackState } from '@roomcast/shared';
+import { opus } from '../testing/media.js';
 import { ask, Client, quickGuest, startTestApp, type TestSocket } from '../testing/test-app.js';
 import { readyVideo } from '../testing/videos.js';
 
@@ -133,6 +134,45 @@ describe('a party', () => {
     const eli = await join(await quickGuest(app, 'Eli'), roomId);
     expect(eli.joined.data.party.chat).toEqual([]);
     for (const s of [host.socket, cid.socket, late.socket, eli.socket]) s.close();
+  });
+});
+
+describe('party voice', () => {
+  it('is peer to peer up to PARTY.meshVoiceMax members and on the SFU past it (one microphone each), for everyone at once', async () => {
+    // Its own creator (parties per account are capped).
+    const starter = await quickGuest(app, 'Voice host');
+    const starterId = (await starter.call('GET', '/api/auth/me')).json.user.id as string;
+    const ownVideo = await readyVideo(app, starterId, { seconds: 2 });
+    const roomId = (await starter.call('POST', '/api/parties', { videoId: ownVideo })).json.party.roomId as string;
+    const host = await join(starter, roomId);
+    expect(host.joined.data.party.presence.voice).toBe('mesh');
+    const sendOf = async (socket: TestSocket) => (await ask(socket, 'sfu:createTransport', { direction: 'send' })).data.id as string;
+    const hostSend = await sendOf(host.socket);
+    // Small party: the server carries no voice.
+    expect(await ask(host.socket, 'sfu:produce', { transportId: hostSend, kind: 'audio', rtpParameters: opus(31) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Unless a member's peer links failed: then voice goes through the SFU until they work again.
+    const viaSfu = next<PartyPresence>(host.socket, 'party:presence', (p) => p.voice === 'sfu');
+    expect((await ask(host.socket, 'party:meshFailed', { failed: true })).ok).toBe(true);
+    await viaSfu;
+    const viaMesh = next<PartyPresence>(host.socket, 'party:presence', (p) => p.voice === 'mesh');
+    expect((await ask(host.socket, 'party:meshFailed', { failed: false })).ok).toBe(true);
+    await viaMesh;
+    const others = [];
+    for (let i = 1; i < PARTY.meshVoiceMax; i++) others.push(await join(await quickGuest(app, `Talker ${i}`), roomId));
+    expect(others.at(-1)!.joined.data.party.presence.voice).toBe('mesh');
+    // One more: everyone is told voice moved to the SFU, and may now put one microphone there.
+    const moved = next<PartyPresence>(host.socket, 'party:presence', (p) => p.voice === 'sfu');
+    const fifth = await join(await quickGuest(app, 'Fifth'), roomId);
+    expect(fifth.joined.data.party.presence.voice).toBe('sfu');
+    await moved;
+    const mic = await ask(host.socket, 'sfu:produce', { transportId: hostSend, kind: 'audio', rtpParameters: opus(32) });
+    expect(mic.ok).toBe(true);
+    expect(await ask(host.socket, 'sfu:produce', { transportId: hostSend, kind: 'audio', rtpParameters: opus(33) })).toMatchObject({ ok: false, error: { code: 'limit_exceeded' } });
+    // Back to four: back to the mesh for everyone.
+    const back = next<PartyPresence>(host.socket, 'party:presence', (p) => p.voice === 'mesh');
+    fifth.socket.close();
+    expect((await back).members).toHaveLength(PARTY.meshVoiceMax);
+    for (const s of [host.socket, ...others.map((o) => o.socket)]) s.close();
   });
 });
 

@@ -80,7 +80,7 @@ describe('a DJ channel', () => {
 });
 
 describe('a watch party', () => {
-  it('has no SFU microphone yet, and holds WATCH_MAX_MEMBERS people', async () => {
+  it('has no SFU microphone while its voice is peer to peer, and holds WATCH_MAX_MEMBERS people', async () => {
     const roomId = await newRoom('watch');
     const host = await owner.socket();
     await ask(host, 'room:join', { roomId });

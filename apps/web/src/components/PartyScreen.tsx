@@ -1,10 +1,14 @@
 import { PARTY, positionAt } from '@roomcast/shared';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { usePartyShortcuts } from '../hooks/usePartyShortcuts';
 import type { PartyRoom, PartySnapshot } from '../party/party-room';
+import { chooseRendition, showSubtitle } from '../party/player-media';
 import { PartyChat } from './PartyChat';
 import { PartyMembers } from './PartyMembers';
 import { PartyQueue } from './PartyQueue';
+import { PartyViewerOptions } from './PartyViewerOptions';
+import { PartyVoice } from './PartyVoice';
+import { SeekPreview } from './SeekPreview';
 import { RoomError } from './RoomError';
 
 const RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
@@ -14,7 +18,20 @@ const clockText = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 
 /** The party: the player on the shared clock, controls for whoever may use them, members, chat. */
 export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: PartySnapshot }) {
   const { status, message, error, party, self, notice } = snapshot;
-  const attach = useCallback((el: HTMLVideoElement | null) => room.attachVideo(el), [room]);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const attach = useCallback(
+    (el: HTMLVideoElement | null) => {
+      videoRef.current = el;
+      room.attachVideo(el);
+    },
+    [room],
+  );
+  // This viewer's own quality and subtitles.
+  const [renditionUrl, setRenditionUrl] = useState<string | null>(null);
+  const [subtitleId, setSubtitleId] = useState<string | null>(null);
+  useEffect(() => {
+    if (videoRef.current) showSubtitle(videoRef.current.textTracks, subtitleId);
+  }, [subtitleId]);
   const [position, setPosition] = useState(0);
   const canControl = room.mayControl();
   const isHost = !!party && !!self && party.presence.hostPeerId === self.peerId;
@@ -27,7 +44,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
   }, [party, room]);
 
   const durationS = party ? party.video.durationMs / 1000 : 0;
-  const source = party?.video.renditions[0];
+  const source = party ? chooseRendition(party.video.renditions, renditionUrl) : undefined;
   return (
     <section className="room party" aria-labelledby="party-title">
       <div className="room-head">
@@ -56,7 +73,16 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
           preload="auto"
           data-testid="party-video"
           aria-label={party.video.title}
-        />
+          // A new source (another quality) loads at 0: back to the party's position, subtitles kept.
+          onLoadedMetadata={(e) => {
+            room.resyncPlayer();
+            showSubtitle(e.currentTarget.textTracks, subtitleId);
+          }}
+        >
+          {party.video.subtitles.map((sub) => (
+            <track key={sub.id} id={sub.id} kind="subtitles" src={sub.url} srcLang={sub.lang} label={sub.label} />
+          ))}
+        </video>
       )}
 
       {party?.state.waitingFor?.length ? (
@@ -78,17 +104,19 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
               Pause
             </button>
           )}
-          <input
-            type="range"
-            min={0}
-            max={durationS}
-            step={0.1}
-            value={Math.min(position, durationS)}
-            disabled={!canControl}
-            aria-label="Seek"
-            onChange={(e) => void room.command({ action: 'seek', position: Number(e.target.value) })}
-            data-testid="party-seek"
-          />
+          <SeekPreview thumbnailsUrl={party.video.thumbnailsUrl} durationS={durationS}>
+            <input
+              type="range"
+              min={0}
+              max={durationS}
+              step={0.1}
+              value={Math.min(position, durationS)}
+              disabled={!canControl}
+              aria-label="Seek"
+              onChange={(e) => void room.command({ action: 'seek', position: Number(e.target.value) })}
+              data-testid="party-seek"
+            />
+          </SeekPreview>
           <span className="small muted" data-testid="party-position">
             {clockText(position)} / {clockText(durationS)}
           </span>
@@ -110,6 +138,10 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         </div>
       )}
 
+      {party && (
+        <PartyViewerOptions video={party.video} renditionUrl={source?.url} onRendition={setRenditionUrl} subtitleId={subtitleId} onSubtitle={setSubtitleId} />
+      )}
+
       {party && isHost && (
         <label className="check">
           <input
@@ -122,6 +154,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         </label>
       )}
 
+      {party && <PartyVoice room={room} snapshot={snapshot} />}
       {party && <PartyQueue room={room} queue={party.queue} canControl={canControl} playingId={party.video.id} />}
       {party && self && <PartyMembers room={room} snapshot={snapshot} isHost={isHost} />}
       {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} onDelete={isHost ? (id) => void room.deleteChat(id) : undefined} maxLength={PARTY.chatText.max} />}

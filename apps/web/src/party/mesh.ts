@@ -1,6 +1,7 @@
 import { parseMeshMessage, type IceServer, type LinkRung, type MeshMessage, type PartyMember } from '@roomcast/shared';
 import { orderIceServers, rungFromStats } from '../media/connectivity';
 import { Peer, type DataConnection } from 'peerjs';
+import { MeshVoice } from './mesh-voice';
 
 /**
  * How this member reaches another: `direct` over a PeerJS data channel, `connecting`, or
@@ -12,6 +13,8 @@ export interface MeshEvents {
   message(fromMeshId: string, message: MeshMessage): void;
   /** Each link's state, and for open ones the rung it connected on (direct or through a relay). */
   links(links: Record<string, MeshLink>, rungs: Record<string, LinkRung>): void;
+  /** Each member's voice over the mesh (peer-to-peer voice), by mesh id. */
+  audio?(streams: Record<string, MediaStream>): void;
 }
 
 /** How long a link may take to open before it counts as failed (the server path carries on). */
@@ -36,6 +39,7 @@ export class PartyMesh {
   /** PeerJS drops what is sent before its own signalling socket opens: dial only after. */
   private ready = false;
   private readonly attempts = new Map<string, number>();
+  private readonly voice: MeshVoice;
 
   constructor(
     private readonly selfId: string,
@@ -53,6 +57,7 @@ export class PartyMesh {
       // Never PeerJS's public defaults: only our own TURN (or none, on a LAN).
       config: { iceServers: orderIceServers(iceServers) },
     });
+    this.voice = new MeshVoice(this.peer, selfId, () => this.ready, (streams) => !this.closed && events.audio?.(streams));
     this.peer.on('connection', (conn) => {
       if (this.cut || !this.members.has(conn.peer)) return conn.close();
       this.adopt(conn);
@@ -60,6 +65,7 @@ export class PartyMesh {
     this.peer.on('open', () => {
       this.ready = true;
       for (const id of this.members) if (this.links[id] === 'connecting' && !this.conns.has(id) && this.selfId < id) this.dial(id);
+      this.voice.opened();
     });
     this.peer.on('error', (error) => console.debug('[party mesh]', error.type, error.message));
   }
@@ -67,6 +73,7 @@ export class PartyMesh {
   /** The server's member list changed: dial newcomers we lead, drop those who left. */
   setMembers(members: readonly PartyMember[]): void {
     this.members = new Set(members.map((m) => m.meshId).filter((id) => id !== this.selfId));
+    this.voice.setMembers(this.members);
     for (const id of [...this.conns.keys()]) if (!this.members.has(id)) this.drop(id);
     for (const id of Object.keys(this.links)) if (!this.members.has(id)) delete this.links[id];
     for (const id of this.members) {
@@ -97,8 +104,14 @@ export class PartyMesh {
     this.report();
   }
 
+  /** Talks to every member over the mesh with this capture, or stops (null: voice went to the SFU). */
+  sendVoice(track: MediaStreamTrack | null): void {
+    this.voice.send(track ? new MediaStream([track]) : null);
+  }
+
   close(): void {
     if (this.closed) return;
+    this.voice.close();
     this.closed = true;
     this.peer.destroy();
   }

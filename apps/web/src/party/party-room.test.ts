@@ -1,6 +1,7 @@
+import { testFakeParameters } from 'mediasoup-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PARTY, SYNC, type MeshMessage, type PartyMember, type PartySnapshot } from '@roomcast/shared';
-import { fail, fakeConnectionDeps, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
+import { consumerFor, fail, fakeConnectionDeps, fakeTrack, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
 import type { MeshEvents } from './mesh';
 import { PartyRoom, type MeshFactory } from './party-room';
 
@@ -15,7 +16,7 @@ function snapshot(): PartySnapshot {
   return {
     video: { id: 'v1', title: 'Clip', durationMs: 60_000, width: 320, height: 180, posterUrl: null, thumbnailsUrl: null, renditions: [], subtitles: [] },
     state: { videoId: 'v1', paused: true, rate: 1, position: 0, at: 1_000, seq: 3 },
-    presence: { hostPeerId: 'bob', controls: 'host', members: [HOST, ME, GUEST] },
+    presence: { hostPeerId: 'bob', controls: 'host', members: [HOST, ME, GUEST], voice: 'mesh' },
     queue: [],
     chat: [],
     meshId: ME.meshId,
@@ -32,23 +33,25 @@ function setup(pin?: string) {
   const socket = new FakeSocket();
   socket.room = { ...socket.room, kind: 'watch' };
   socket.script.set('room:join', () =>
-    ok({ room: socket.room, self: peer('me'), peers: [peer('bob'), peer('cy')], producers: [], routerRtpCapabilities: {}, moderated: false, activeSpeakerId: null, party: snapshot() }),
+    ok({ room: socket.room, self: peer('me'), peers: [peer('bob'), peer('cy')], producers: [], routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities(), moderated: false, activeSpeakerId: null, party: snapshot() }),
   );
   socket.script.set('party:time', () => ok({ serverTime: Date.now() }));
-  const mesh = { members: [] as string[][], sent: [] as MeshMessage[], events: null as MeshEvents | null, closed: 0 };
+  const mesh = { members: [] as string[][], sent: [] as MeshMessage[], events: null as MeshEvents | null, closed: 0, voice: [] as (MediaStreamTrack | null)[] };
   const factory: MeshFactory = (_self, _ice, events) => {
     mesh.events = events;
     return {
       setMembers: (members) => void mesh.members.push(members.map((m) => m.peerId)),
       broadcast: (message) => (mesh.sent.push(message), []),
       cutLinks: () => undefined,
+      sendVoice: (track) => void mesh.voice.push(track),
       close: () => void mesh.closed++,
     };
   };
-  const room = new PartyRoom('r1', pin, fakeConnectionDeps(socket), factory);
+  const mic = fakeTrack();
+  const room = new PartyRoom('r1', pin, { ...fakeConnectionDeps(socket), getMicrophone: async () => mic }, factory);
   rooms.push(room);
   room.start();
-  return { room, socket, mesh, state: () => room.getSnapshot() };
+  return { room, socket, mesh, mic, state: () => room.getSnapshot() };
 }
 
 const joined = (get: () => ReturnType<PartyRoom['getSnapshot']>) => until(get, (s) => s.status === 'connected' && s.clockRttMs !== null);
@@ -128,5 +131,59 @@ describe('PartyRoom', () => {
     const s = await until(state, (x) => x.status === 'failed');
     expect(s.message).toBe('wrong PIN');
     expect(socket.events('room:join')).toHaveLength(1);
+  });
+
+  it('talks over the mesh while the party is small, moves to the SFU when the server says so (hanging up the mesh only then), and back; mute disables the capture', async () => {
+    const { room, socket, mesh, mic, state } = setup();
+    await joined(state);
+    // Opt-in: nothing is captured or sent until the person joins the voice chat.
+    expect(state()).toMatchObject({ voiceOn: false, voiceMode: 'mesh', mic: 'pending' });
+    expect(mesh.voice).toEqual([]);
+    room.voice.join();
+    // Small party: the capture goes to the mesh, nothing to the SFU.
+    await until(() => mesh.voice, (v) => v.length === 1);
+    expect(mesh.voice[0]).toBe(mic);
+    expect(state()).toMatchObject({ voiceMode: 'mesh', mic: 'live' });
+    expect(socket.events('sfu:produce')).toHaveLength(0);
+    // Mute disables the capture (silence on every call); unmute enables it again.
+    room.voice.mic.setMuted(true);
+    expect([state().mic, mic.enabled]).toEqual(['muted', false]);
+    room.voice.mic.setMuted(false);
+    expect([state().mic, mic.enabled]).toEqual(['live', true]);
+    // What members say over the mesh is shown.
+    mesh.events!.audio?.({ [GUEST.meshId]: {} as MediaStream });
+    expect(Object.keys(state().meshAudio)).toEqual([GUEST.meshId]);
+    // A fifth member: the server moves voice to the SFU; the microphone is produced, then the mesh hangs up.
+    const five = [HOST, ME, GUEST, member('dee', 'm4'), member('eve', 'm5')];
+    socket.fire('party:presence', { hostPeerId: 'bob', controls: 'host', members: five, voice: 'sfu' });
+    await until(() => mesh.voice, (v) => v.length === 2);
+    expect(mesh.voice[1]).toBeNull();
+    expect(socket.events('sfu:produce')).toHaveLength(1);
+    expect(socket.names().indexOf('sfu:produce')).toBeGreaterThan(socket.names().indexOf('sfu:createTransport'));
+    expect(state()).toMatchObject({ voiceMode: 'sfu', mic: 'live' });
+    // Bob talks through the SFU.
+    mesh.events!.audio?.({});
+    socket.fire('consumer:new', { consumers: [consumerFor({ producerId: 'bob-mic', peerId: 'bob', kind: 'audio', paused: false })] });
+    await until(state, (s) => s.remoteAudio.length === 1);
+    // Back to four: the mesh calls first; the microphone leaves the SFU only once Bob is heard over the mesh.
+    socket.fire('party:presence', { hostPeerId: 'bob', controls: 'host', members: five.slice(0, 4), voice: 'mesh' });
+    await until(() => mesh.voice, (v) => v.length === 3);
+    expect(mesh.voice[2]).toBe(mic);
+    expect(socket.events('sfu:closeProducer')).toHaveLength(0);
+    expect(state().remoteAudio).toHaveLength(1);
+    mesh.events!.audio?.({ [HOST.meshId]: {} as MediaStream });
+    await until(() => socket.events('sfu:closeProducer'), (e) => e.length === 1);
+    expect(state().voiceMode).toBe('mesh');
+  });
+
+  it('tells the server when its peer links fail and when they all work again, once each', async () => {
+    const { socket, mesh, state } = setup();
+    await joined(state);
+    mesh.events!.links({ [HOST.meshId]: 'direct', [GUEST.meshId]: 'server' }, {});
+    mesh.events!.links({ [HOST.meshId]: 'server', [GUEST.meshId]: 'server' }, {});
+    await until(() => socket.events('party:meshFailed'), (e) => e.length === 1);
+    mesh.events!.links({ [HOST.meshId]: 'direct', [GUEST.meshId]: 'direct' }, {});
+    await until(() => socket.events('party:meshFailed'), (e) => e.length === 2);
+    expect(socket.events('party:meshFailed').map((e) => e.payload)).toEqual([{ failed: true }, { failed: false }]);
   });
 });

@@ -16,8 +16,9 @@ import {
   type QueueOp,
 } from '@roomcast/shared';
 import type { ApiError } from '../api/errors';
-import { browserConnectionDeps } from '../room/browser-deps';
+import { browserConnectionDeps, browserMicDeps } from '../room/browser-deps';
 import type { ConnectionDeps } from '../room/connection';
+import type { MicDeps } from '../room/mic-part';
 import type { JoinSession } from '../room/join-session';
 import { initialConnection } from '../room/membership';
 import { RoomUse } from '../room/room-use';
@@ -25,6 +26,7 @@ import { initialLinks } from '../room/transports';
 import type { ConnectionState, LinkState, RoomPart } from '../room/types';
 import { PartyClock } from './clock';
 import { PartyMesh, type MeshEvents, type MeshLink } from './mesh';
+import { initialVoice, PartyVoice, type PartyVoiceState } from './party-voice';
 import { PlayerSync, type SyncStats } from './player-sync';
 
 export interface PartyView {
@@ -46,12 +48,12 @@ export interface PartyState {
   clockRttMs: number | null;
 }
 
-export type PartySnapshot = ConnectionState & LinkState & PartyState;
+export type PartySnapshot = ConnectionState & LinkState & PartyState & PartyVoiceState;
 
 export type PartyAction = { action: 'play' } | { action: 'pause' } | { action: 'seek'; position: number } | { action: 'rate'; rate: number };
 
 /** What the room needs of its mesh (the PeerJS one in a browser, a fake in unit tests). */
-export type Mesh = Pick<PartyMesh, 'setMembers' | 'broadcast' | 'cutLinks' | 'close'>;
+export type Mesh = Pick<PartyMesh, 'setMembers' | 'broadcast' | 'cutLinks' | 'sendVoice' | 'close'>;
 export type MeshFactory = (selfId: string, iceServers: IceServer[], events: MeshEvents) => Mesh;
 const peerMesh: MeshFactory = (selfId, iceServers, events) => new PartyMesh(selfId, iceServers, events);
 
@@ -74,23 +76,39 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private serverState: PlaybackState | null = null;
   private readonly seen = new Set<string>();
   private resync: ReturnType<typeof setInterval> | null = null;
+  /** What this member last told the server of its peer links (failed links put voice on the SFU). */
+  private meshFailed = false;
+  /** Talking: peer to peer while the party is small, through the SFU past that (the server decides). */
+  readonly voice: PartyVoice;
 
   constructor(
     roomId: string,
     pin: string | undefined,
-    deps: ConnectionDeps = { ...browserConnectionDeps, earlyJoin: undefined },
+    deps: ConnectionDeps & MicDeps = { ...browserConnectionDeps, ...browserMicDeps, earlyJoin: undefined },
     private readonly meshFactory: MeshFactory = peerMesh,
   ) {
-    super(roomId, { ...initialConnection(), ...initialLinks(), party: null, links: {}, meshRungs: {}, memberDrift: {}, clockRttMs: null }, deps, {
+    const initial = { ...initialConnection(), ...initialLinks(), ...initialVoice(), party: null, links: {}, meshRungs: {}, memberDrift: {}, clockRttMs: null };
+    super(roomId, initial, deps, {
+      // SFU voice (a larger party) consumes on a receive transport made with the device's capabilities.
+      consume: true,
       joinExtras: () => (pin ? { pin } : {}),
       // PIN refusals and lockouts are the person's to act on: show the server's words, no retries.
       joinRefusal: (error: ApiError) => (/PIN/.test(error.message) ? error.message : undefined),
     });
     this.clock = new PartyClock(() => this.connection.request('party:time', {}));
+    this.voice = new PartyVoice(this.connection, this.store, deps);
     const part: RoomPart = {
       join: (session, joined) => this.joined(session, joined),
-      reset: () => this.dropMesh(),
-      close: () => this.dropMesh(),
+      reset: () => {
+        // A new membership starts with working links, as far as the server knows.
+        this.meshFailed = false;
+        this.voice.reset();
+        this.dropMesh();
+      },
+      close: () => {
+        this.voice.close();
+        this.dropMesh();
+      },
     };
     this.connection.use(part);
     this.connection.on('party:state', (state) => this.accept(state, true));
@@ -115,6 +133,11 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.player = video ? new PlayerSync(video, () => this.clock.serverNow(), stall) : null;
     const party = this.store.get().party;
     if (this.player && party) this.player.setState(party.state, party.video.durationMs / 1000);
+  }
+
+  /** The page's video reloaded (another quality): back to the party's position, not 0. */
+  resyncPlayer(): void {
+    this.player?.resync();
   }
 
   syncStats(): SyncStats | null {
@@ -213,7 +236,9 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
         // What a member said over a link that is gone goes stale: forget it.
         const memberDrift = Object.fromEntries(Object.entries(this.store.get().memberDrift).filter(([id]) => links[id] === 'direct'));
         this.store.update({ links, meshRungs, memberDrift });
+        this.reportMesh(Object.values(links).includes('server'));
       },
+      audio: (meshAudio) => this.store.update({ meshAudio }),
     });
     this.mesh = mesh;
     // Every 2 s the others learn how far this player is from the clock (their presence list shows it).
@@ -223,12 +248,20 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       mesh.close();
     });
     mesh.setMembers(snap.presence.members);
+    this.voice.start(session, joined, mesh);
     // The clock first, then the state again on the better clock; repeated now and then.
     await session.guard(this.clock.sync());
     this.store.update({ clockRttMs: this.clock.rttMs });
     const party = this.store.get().party;
     if (party) this.player?.setState(party.state, party.video.durationMs / 1000);
     this.resync ??= setInterval(() => void this.clock.sync(2).catch(() => undefined), 15_000);
+  }
+
+  /** Tells the server when this member's peer links fail or all work again: voice then moves for everyone. */
+  private reportMesh(failed: boolean): void {
+    if (failed === this.meshFailed) return;
+    this.meshFailed = failed;
+    this.connection.request('party:meshFailed', { failed }, { retry: true }).catch(() => undefined);
   }
 
   private dropMesh(): void {
@@ -245,6 +278,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private setPresence(presence: PartyPresence): void {
     this.patchParty({ presence });
     this.mesh?.setMembers(presence.members);
+    this.voice.setMode(presence.voice);
   }
 
   /**

@@ -60,8 +60,13 @@ export class PlayerSync {
     document.removeEventListener('visibilitychange', this.onVisible);
   }
 
+  /** Puts the element where the party is now (its source changed: another quality reloads at 0). */
+  resync(): void {
+    if (this.state) this.apply(this.state);
+  }
+
   private readonly onVisible = () => {
-    if (document.visibilityState === 'visible' && this.state) this.apply(this.state);
+    if (document.visibilityState === 'visible') this.resync();
   };
 
   private expected(state: PlaybackState): number {

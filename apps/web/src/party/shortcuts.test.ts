@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SEEK_STEP_S, shortcutAction } from './shortcuts';
+import { PARTY_TALK_KEY, SEEK_STEP_S, shortcutAction } from './shortcuts';
 
 describe('party shortcuts', () => {
   const at = (position: number, paused = false) => ({ paused, position, durationS: 60 });
@@ -11,5 +11,7 @@ describe('party shortcuts', () => {
     expect(shortcutAction('ArrowLeft', at(2))).toEqual({ action: 'seek', position: 0 });
     expect(shortcutAction('KeyL', at(58))).toEqual({ action: 'seek', position: 60 });
     expect(shortcutAction('KeyA', at(3))).toBeUndefined();
+    // The talk key is never a playback shortcut.
+    expect(shortcutAction(PARTY_TALK_KEY, at(3))).toBeUndefined();
   });
 });

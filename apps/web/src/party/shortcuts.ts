@@ -1,5 +1,8 @@
 import type { PartyAction } from './party-room';
 
+/** The party's push-to-talk key (Space plays and pauses here): held, the microphone is open. */
+export const PARTY_TALK_KEY = 'KeyT';
+
 /** Seconds one arrow key moves the party. */
 export const SEEK_STEP_S = 5;
 

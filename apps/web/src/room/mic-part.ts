@@ -89,6 +89,21 @@ export class MicPart implements RoomPart {
     this.track?.then((track) => track.stop(), () => undefined);
   }
 
+  /** The capture (asked for now if not yet): a watch party's peer-to-peer voice sends it too. */
+  capture(): Promise<MediaStreamTrack> {
+    this.connected();
+    return this.track!;
+  }
+
+  /** Takes the microphone off the SFU (the capture stays): a watch party's voice went peer to peer. */
+  async unpublish(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    if (!producer || producer.closed) return;
+    producer.close();
+    await this.ctx.request('sfu:closeProducer', { producerId: producer.id }, { retry: true }).catch(() => undefined);
+  }
+
   reset(): void {
     this.producer = null;
   }
