@@ -37,7 +37,7 @@ function query(route: RouteEntry): fc.Arbitrary<string> {
   const fromSchema = route.query ? messageFor(route.query) : fc.constant(undefined);
   const pairs = fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })), { maxLength: 4 });
   return fc.oneof(
-    fromSchema.map((v) => (v && typeof v === 'object' ? new URLSearchParams(Object.entries(v).map(([k, x]) => [k, typeof x === 'object' ? JSON.stringify(x) : String(x)])).toString() : '')),
+    fromSchema.map((v) => (v && typeof v === 'object' ? new URLSearchParams(Object.entries(v).map(([k, x]): [string, string] => [k, typeof x === 'object' ? String(JSON.stringify(x)) : String(x)])).toString() : '')),
     pairs.map((p) => new URLSearchParams(p).toString()),
     fc.constantFrom('', 'a[b][c][d]=1', 'limit=1e309&offset=-1', '__proto__[x]=1', '%', 'x=%ZZ', `q=${'a'.repeat(10_000)}`),
   );
@@ -46,19 +46,21 @@ function query(route: RouteEntry): fc.Arbitrary<string> {
 const JSON_TYPE = 'application/json';
 
 /** A body: the route's schema (valid-shaped or mutated) as JSON, or text that is not what it claims. */
-function body(route: RouteEntry): fc.Arbitrary<{ body: Buffer | string | undefined; headers: Record<string, string> }> {
+type Payload = { body: Buffer | string | undefined; headers: Record<string, string> };
+
+function body(route: RouteEntry): fc.Arbitrary<Payload> {
   const json = route.body ? messageFor(route.body) : garbage;
   return fc.oneof(
-    { weight: 6, arbitrary: json.map((v) => ({ body: JSON.stringify(v) ?? 'null', headers: { 'content-type': JSON_TYPE } })) },
-    { weight: 1, arbitrary: fc.constant({ body: undefined, headers: {} }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }).map((s) => ({ body: s, headers: { 'content-type': JSON_TYPE } })) },
+    { weight: 6, arbitrary: json.map((v): Payload => ({ body: JSON.stringify(v) ?? 'null', headers: { 'content-type': JSON_TYPE } })) },
+    { weight: 1, arbitrary: fc.constant<Payload>({ body: undefined, headers: {} }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }).map((s): Payload => ({ body: s, headers: { 'content-type': JSON_TYPE } })) },
     {
       weight: 1,
-      arbitrary: fc.tuple(json, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/offset+octet-stream', '', 'application/json; charset=utf-16')).map(([v, type]) => ({ body: JSON.stringify(v) ?? '', headers: { 'content-type': type } })),
+      arbitrary: fc.tuple(json, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/offset+octet-stream', '', 'application/json; charset=utf-16')).map(([v, type]): Payload => ({ body: JSON.stringify(v) ?? '', headers: { 'content-type': type } })),
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom(
+      arbitrary: fc.constantFrom<Payload>(
         { body: 'x'.repeat(LIMITS.httpBodyBytes + 10), headers: { 'content-type': JSON_TYPE } },
         { body: gzipSync(Buffer.alloc(2_000_000, 0x20)), headers: { 'content-type': JSON_TYPE, 'content-encoding': 'gzip' } },
         { body: '{"a":1}', headers: { 'content-type': JSON_TYPE, 'content-encoding': 'gzip' } },
