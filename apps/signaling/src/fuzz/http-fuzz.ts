@@ -96,7 +96,8 @@ export function httpMessages(route: RouteEntry, realIds: readonly string[], sess
 export async function judgeResponse(route: RouteEntry, res: Response): Promise<string | undefined> {
   const text = await res.text();
   if (res.status >= 500) return `status ${res.status}: ${text.slice(0, 300)}`;
-  if (res.status < 400 || route.foreign) return undefined;
+  // 431: Node's HTTP parser refuses a request line and headers over 16 KiB before any handler runs.
+  if (res.status < 400 || route.foreign || res.status === 431) return undefined;
   let parsed: ReturnType<typeof HttpError.safeParse>;
   try {
     parsed = HttpError.safeParse(JSON.parse(text));
