@@ -154,6 +154,21 @@ export const ChatWire = z.discriminatedUnion('type', [
 ]);
 export type ChatWire = z.infer<typeof ChatWire>;
 
+/** Parses a chat data-channel message (text or bytes), refusing anything too big before it is decoded. */
+export function parseChatWire(raw: unknown): ChatWire | undefined {
+  const text = typeof raw === 'string' ? raw : raw instanceof ArrayBuffer || ArrayBuffer.isView(raw) ? raw : undefined;
+  // The cap is in characters; as UTF-8 bytes a character takes up to 4.
+  if (text === undefined || (typeof text === 'string' ? text.length : text.byteLength / 4) > LIMITS.dj.chatWireBytes) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof text === 'string' ? text : new TextDecoder().decode(text as ArrayBuffer));
+  } catch {
+    return undefined;
+  }
+  const parsed = ChatWire.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** What a page needs once in a DJ room: the channel's live state and where its chat arrives. */
 export const DjState = z.object({
   live: BroadcastView.nullable(),

@@ -16,8 +16,9 @@ type Spec = { request: z.ZodType; response: z.ZodType };
 
 /**
  * Registers every request of a namespace's table: validated, rate-limited, answered with an
- * `Ack` (success or a typed error) and never thrown at the client. Unknown events get a
- * `protocol:error`. The library namespaces' counterpart of socket/dispatch.ts (which also
+ * `Ack` (success or a typed error) and never thrown at the client. Unknown events get an
+ * `unknown_event` refusal: in their ack when they carry one, else as a `protocol:error`.
+ * The library namespaces' counterpart of socket/dispatch.ts (which also
  * carries the room rules these namespaces do not have).
  */
 export function answerAll<T extends Record<string, Spec>>(
@@ -54,10 +55,13 @@ export function answerAll<T extends Record<string, Spec>>(
       }
     }) as (...args: unknown[]) => void);
   }
-  socket.onAny((event: unknown) => {
+  socket.onAny((event: unknown, ...args: unknown[]) => {
     if (typeof event === 'string' && Object.hasOwn(table, event)) return;
     const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;
-    const d = deps(name);
-    socket.emit('protocol:error', { event: name, error: fail(name, d, new RoomcastError('unknown_event', `unknown event "${name}"`)) });
+    const error = { ok: false, error: fail(name, deps(name), new RoomcastError('unknown_event', `unknown event "${name}"`)) };
+    // A client that asked with an ack waits for it: answer there, or it would hang until its timeout.
+    const ack = args.at(-1);
+    if (typeof ack === 'function') (ack as (response: unknown) => void)(error);
+    else socket.emit('protocol:error', { event: name, error: error.error });
   });
 }

@@ -114,6 +114,8 @@ describe('library: pairing, presence, sessions', () => {
     const unknown = next(intruder, 'protocol:error');
     intruder.emit('library:whatever', {});
     expect((await unknown).error.code).toBe('unknown_event');
+    // With an ack, the refusal comes in the ack (found by the fuzzer: it used to hang until the client's timeout).
+    expect(await ask(intruder, 'library:whatever', {})).toMatchObject({ ok: false, error: { code: 'unknown_event' } });
 
     // The browser leaves: the agent is told its session ended.
     const closed = next(agent, 'session:closed');

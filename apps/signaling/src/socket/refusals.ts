@@ -3,19 +3,22 @@ import type { ErrorCode } from '@roomcast/shared';
 
 /**
  * Refused requests are counted, not logged one by one: one connection must not be able to
- * fill a disk. Each connection's first refusal of each code is logged with its context; the
- * rest are summed into one summary line at most once per interval.
+ * fill a disk. Each connection's first refusal of each code is logged with its context, up to
+ * `detailsPerInterval` lines in all (a client that opens a new connection per bad request would
+ * otherwise get a line each); the rest are summed into one summary line at most once per interval.
  */
 export class RefusalLog {
   readonly #totals = new Map<ErrorCode, number>();
   readonly #unlogged = new Map<ErrorCode, number>();
   readonly #seen = new Map<string, Set<ErrorCode>>();
   #lastSummary: number;
+  #detailed = 0;
 
   constructor(
     private readonly log: Logger,
     private readonly intervalMs = 60_000,
     private readonly clock: () => number = Date.now,
+    private readonly detailsPerInterval = 20,
   ) {
     this.#lastSummary = clock();
   }
@@ -24,8 +27,9 @@ export class RefusalLog {
     this.#totals.set(code, (this.#totals.get(code) ?? 0) + 1);
     let seen = this.#seen.get(socketId);
     if (!seen) this.#seen.set(socketId, (seen = new Set()));
-    if (!seen.has(code)) {
+    if (!seen.has(code) && this.#detailed < this.detailsPerInterval) {
       seen.add(code);
+      this.#detailed++;
       this.log.info({ ...context, socketId, code }, 'socket request refused');
       return;
     }
@@ -36,6 +40,7 @@ export class RefusalLog {
   /** Logs what was refused without a line of its own since the last summary. */
   flush(): void {
     this.#lastSummary = this.clock();
+    this.#detailed = 0;
     if (this.#unlogged.size === 0) return;
     this.log.info({ refused: Object.fromEntries(this.#unlogged) }, 'socket requests refused (summary)');
     this.#unlogged.clear();

@@ -1,4 +1,4 @@
-import { ChatWire, type BroadcastView, type ChatMessageView, type DjCounts } from '@roomcast/shared';
+import { parseChatWire, type BroadcastView, type ChatMessageView, type DjCounts } from '@roomcast/shared';
 import { toApiError } from '../api/errors';
 import type { DataPart } from './data-part';
 import type { JoinSession } from './join-session';
@@ -99,20 +99,14 @@ export class DjPart implements RoomPart {
 
   /** Data-channel messages are checked like any other input: a bad one is dropped. */
   private onChat(raw: unknown): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw as ArrayBuffer));
-    } catch {
-      return;
-    }
-    const wire = ChatWire.safeParse(parsed);
-    if (!wire.success) return;
+    const wire = parseChatWire(raw);
+    if (!wire) return;
     const chat = this.store.get().chat;
-    if (wire.data.type === 'delete') {
-      const id = wire.data.id;
+    if (wire.type === 'delete') {
+      const id = wire.id;
       this.store.update({ chat: chat.filter((m) => m.id !== id) });
-    } else if (!chat.some((m) => m.id === (wire.data as { message: ChatMessageView }).message.id)) {
-      this.store.update({ chat: [...chat, wire.data.message].slice(-CHAT_KEPT) });
+    } else if (!chat.some((m) => m.id === wire.message.id)) {
+      this.store.update({ chat: [...chat, wire.message].slice(-CHAT_KEPT) });
     }
   }
 }
