@@ -1,5 +1,10 @@
 import {
+  AccountUpdateBody,
+  AdminUsersQuery,
   ArchiveEditBody,
+  ChangeEmailBody,
+  ChangePasswordBody,
+  DeleteAccountBody,
   ChannelBody,
   ConfirmEmailBody,
   CreateAgentBody,
@@ -89,10 +94,22 @@ export const ROUTES: readonly RouteEntry[] = [
   { method: 'PATCH', path: '/api/channels/:handle/archives/:id', body: ArchiveEditBody },
   { method: 'DELETE', path: '/api/channels/:handle/archives/:id' },
   { method: 'GET', path: '/api/channels/:handle/archives/:id/audio' },
+  { method: 'GET', path: '/api/channels/:handle/archives/:id/chat' },
   // connectivity-routes.ts
   { method: 'GET', path: '/api/ice-servers' },
   { method: 'GET', path: '/api/connectivity/self-test' },
+  // account-routes.ts
+  { method: 'PATCH', path: '/api/account', body: AccountUpdateBody },
+  { method: 'PUT', path: '/api/account/email', body: ChangeEmailBody, hashes: true },
+  { method: 'PUT', path: '/api/account/password', body: ChangePasswordBody, hashes: true },
+  { method: 'GET', path: '/api/account/sessions' },
+  { method: 'DELETE', path: '/api/account/sessions/:id' },
+  { method: 'POST', path: '/api/account/signout-everywhere', body: Empty },
+  { method: 'GET', path: '/api/account/export' },
+  { method: 'DELETE', path: '/api/account', body: DeleteAccountBody, hashes: true },
   // admin-routes.ts
+  { method: 'GET', path: '/api/admin/users', query: AdminUsersQuery },
+  { method: 'DELETE', path: '/api/admin/users/:id' },
   { method: 'PATCH', path: '/api/admin/users/:id/role', body: SetRoleBody },
   { method: 'PUT', path: '/api/admin/users/:id/disabled', body: SetDisabledBody },
   { method: 'GET', path: '/api/admin/mailbox' },
