@@ -130,7 +130,8 @@ describe('agent ↔ listener', () => {
     const l = await listen(friend);
     const long = await trackByTitle(l, 'Long Tone');
     let received = 0;
-    const reading = l.client.read(long.id, 0, 1_000_000, (chunk) => (received += chunk.byteLength));
+    // Settled into a value at once: the revoke may reject it before the test asks how it ended.
+    const reading = l.client.read(long.id, 0, 1_000_000, (chunk) => (received += chunk.byteLength)).then(() => 'completed', (error: unknown) => error);
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => received > 0 && (clearInterval(poll), resolve()), 20);
     });
@@ -138,7 +139,7 @@ describe('agent ↔ listener', () => {
     expect((await owner.call('DELETE', `/api/library/agents/${creds.agentId}/grants/${friendId}`)).status).toBe(204);
     expect(await l.closed).toMatch(/stopped sharing/);
     l.client.detach('revoked');
-    await expect(reading).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await reading).toMatchObject({ code: 'unavailable' });
     await expect.poll(() => a.sessions().length).toBe(0);
     expect(received).toBeLessThan(1_000_000);
   });

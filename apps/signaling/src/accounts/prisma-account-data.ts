@@ -5,12 +5,13 @@ export class PrismaAccountData implements AccountData {
   constructor(private readonly prisma: Client) {}
 
   async anonymise(userId: string, now = new Date()): Promise<boolean> {
-    const { count } = await this.prisma.user.updateMany({
-      where: { id: userId, deletedAt: null },
-      data: { displayName: DELETED_NAME, email: null, passwordHash: null, emailConfirmedAt: null, role: 'listener', deletedAt: now },
-    });
-    if (!count) return false;
-    await this.prisma.$transaction([
+    // One transaction: never an anonymised account with sessions left, nor the reverse. For an
+    // account already deleted the rest finds nothing left to do.
+    const [anonymised] = await this.prisma.$transaction([
+      this.prisma.user.updateMany({
+        where: { id: userId, deletedAt: null },
+        data: { displayName: DELETED_NAME, email: null, passwordHash: null, emailConfirmedAt: null, role: 'listener', deletedAt: now },
+      }),
       this.prisma.session.deleteMany({ where: { userId } }),
       this.prisma.emailToken.deleteMany({ where: { userId } }),
       this.prisma.libraryAgent.deleteMany({ where: { ownerId: userId } }),
@@ -18,7 +19,7 @@ export class PrismaAccountData implements AccountData {
       this.prisma.chatMessage.updateMany({ where: { userId }, data: { displayName: DELETED_NAME } }),
       this.prisma.room.updateMany({ where: { ownerId: userId, closedAt: null }, data: { closedAt: now } }),
     ]);
-    return true;
+    return anonymised.count > 0;
   }
 
   async purgeDeleted(before: Date): Promise<number> {

@@ -267,7 +267,7 @@ export class PrismaSessionStore implements SessionStore {
 
   async findValidByTokenHash(tokenHash: string, now = new Date()): Promise<SessionWithUser | null> {
     const row = await this.prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
-    if (!row || row.expiresAt.getTime() <= now.getTime() || row.user.disabledAt) return null;
+    if (!row || row.expiresAt.getTime() <= now.getTime() || row.user.disabledAt || row.user.deletedAt) return null;
     const { user, ...session } = row;
     return { session: toSession(session), user: toUser(user) };
   }
