@@ -64,6 +64,7 @@ export function accountRoutes({ db, sessions, links, userChanged, endAccount, en
     if (!updated) throw notFound('account');
     await userChanged(updated);
     const base = links.linkBase(req);
+    // The change stands even if the mail does not go: the banner offers to send the link again.
     if (base) await links.sendConfirmation(updated, base).catch(() => undefined);
     res.json({ user: userView(updated) } satisfies AccountResponse);
   }));
