@@ -58,8 +58,25 @@ async function sampleRounds(pages: Page[], ms: number): Promise<VideoSample[][]>
 /** Every round's pairwise drifts. */
 const sampleFor = async (pages: Page[], ms: number): Promise<number[]> => (await sampleRounds(pages, ms)).flatMap((round) => pairwiseDriftMs(round));
 
-/** Lets a command take effect and the members settle (a seek is a real fetch and decode). */
-const settle = () => new Promise((r) => setTimeout(r, 1_500));
+/**
+ * Waits until a command has taken effect everywhere: every element has data at its position (a
+ * seek is a real fetch and decode), none is seeking, all agree on playing or paused, and no two
+ * are more than 100 ms apart. Bounded: the party must get there within 10 s.
+ */
+async function settle(pages: Page[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const states = await Promise.all(pages.map((page) => page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!;
+      return { ready: v.readyState >= 3 && !v.seeking, sample: { t: performance.timeOrigin + performance.now(), currentTime: v.currentTime, paused: v.paused, rate: v.playbackRate } };
+    })));
+    const agreed = states.every((s) => s.ready && s.sample.paused === states[0]!.sample.paused);
+    if (agreed && Math.max(0, ...pairwiseDriftMs(states.map((s) => s.sample))) <= 100) return;
+    if (Date.now() > deadline) throw new Error(`the party did not settle: ${JSON.stringify(states)}`);
+    // Looks again at the host's next frame.
+    await pages[0]!.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  }
+}
 
 describe('a watch party', () => {
   it('keeps four members within 50 ms (p95) through play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat reaches all as text and the host deletes it everywhere', async () => {
@@ -87,19 +104,19 @@ describe('a watch party', () => {
 
     const rounds: VideoSample[][] = [];
     await host.getByTestId('party-play').click();
-    await settle();
+    await settle(members);
     rounds.push(...(await sampleRounds(members, 4_000)));
     // Each member tells the others how far it is from the clock; the presence list shows it.
     await host.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="party-member-link"]')).every((el) => / ms off$/.test(el.textContent ?? '')));
     await host.getByTestId('party-pause').click();
-    await settle();
+    await settle(members);
     rounds.push(...(await sampleRounds(members, 1_500)));
     await partyCommand(host, { action: 'seek', position: 20 });
     await host.getByTestId('party-play').click();
-    await settle();
+    await settle(members);
     rounds.push(...(await sampleRounds(members, 3_000)));
     await host.getByTestId('party-rate').selectOption('1.5');
-    await settle();
+    await settle(members);
     rounds.push(...(await sampleRounds(members, 3_000)));
 
     const drifts = rounds.flatMap((round) => pairwiseDriftMs(round));
@@ -154,7 +171,7 @@ describe('a watch party', () => {
 
     await host.getByTestId('party-play').click();
     await cut.waitForFunction(() => !document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!.paused);
-    await settle();
+    await settle([host, cut]);
     const [drift] = pairwiseDriftMs([await sampleVideo(host), await sampleVideo(cut)]);
     expect(drift).toBeLessThanOrEqual(50);
     await cut.getByTestId('chat-input').fill('still here');
@@ -170,7 +187,7 @@ describe('a watch party', () => {
     await guestIn(ann, server.url, 'Ann');
     await enterParty(ann, server.url, roomId);
     await host.getByTestId('party-play').click();
-    await settle();
+    await settle([host, ann]);
 
     // Slow's video requests are held until released: its element cannot play.
     const slow = await newPerson(browser);
@@ -206,7 +223,7 @@ describe('a watch party', () => {
         return v.currentSrc.includes(id) && !v.paused && v.readyState >= 3;
       }, nextVideoId, { timeout: 15_000 });
     }
-    await settle();
+    await settle(members);
     const afterNext = await sampleFor(members, 1_000);
     expect(percentile(afterNext, 95)).toBeLessThanOrEqual(100);
     for (const page of [ann, slow]) await page.context().close();
