@@ -16,6 +16,7 @@ import {
   PairBody,
   PasswordResetBody,
   PasswordResetRequestBody,
+  RoomKind,
   RenameVideoBody,
   ScheduleBody,
   SetDisabledBody,
@@ -44,7 +45,7 @@ export interface RouteEntry {
 }
 
 const Empty = z.object({});
-const KindQuery = z.object({ kind: z.enum(['voice', 'watch', 'dj']) });
+const KindQuery = z.object({ kind: RoomKind });
 
 export const ROUTES: readonly RouteEntry[] = [
   { method: 'GET', path: '/healthz' },
