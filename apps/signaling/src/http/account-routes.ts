@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import {
   AccountUpdateBody,
   ChangeEmailBody,
@@ -83,7 +83,7 @@ export function accountRoutes({ db, sessions, links, userChanged, endAccount, en
 
   router.get('/sessions', handle(async (req, res) => {
     const user = requireUser(res);
-    const current = currentSessionKey(req);
+    const current = sessionKey(req.headers.cookie);
     const list = await db.sessions.listForUser(user.id);
     res.json({
       sessions: list.map((s) => ({ id: s.id, device: s.device, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(), current: s.tokenHash === current })),
@@ -126,5 +126,3 @@ export function accountRoutes({ db, sessions, links, userChanged, endAccount, en
 
   return router;
 }
-
-const currentSessionKey = (req: Request) => sessionKey(req.headers.cookie);
