@@ -40,7 +40,7 @@ import { MemoryLiveStore } from './rooms/memory-live-store.js';
 import { MemoryModerationStore } from './rooms/memory-moderation-store.js';
 import type { ModerationStore } from './rooms/moderation-store.js';
 import { openSfu, type SfuHandle } from './sfu-link.js';
-import { createSocketServer, type SocketLayer } from './socket/server.js';
+import { createSocketServer, SOCKET_IO_PATH, type SocketLayer } from './socket/server.js';
 import { MemorySocketRegistry, type SocketRegistry } from './socket/socket-registry.js';
 import type { RoomcastIo } from './socket/types.js';
 import { openTranscodeQueue } from './videos/open-queue.js';
@@ -55,6 +55,7 @@ import { MemoryPartyStore } from './party/memory-party-store.js';
 import type { PartyStore } from './party/party-store.js';
 import { PartyService } from './party/party-service.js';
 import { mountPeerServer, type PeerMesh } from './party/peer-server.js';
+import { refuseUnclaimedUpgrades } from './http/upgrades.js';
 import { MemoryPinGuard } from './party/pin-guard.js';
 import { partyRoutes } from './http/party-routes.js';
 
@@ -233,8 +234,9 @@ export class App {
         onRevoked: async (agentId, userId) => library?.revoked(agentId, userId),
       }));
       web.use('/api', (_req, _res, next) => next(notFound('API route')));
-      mesh = mountPeerServer(web, server, { sessions, parties, origin: config, log });
-      party.onMeshGone = (meshId) => mesh?.disconnect(meshId);
+      const peerMesh = mountPeerServer(web, server, { sessions, parties, origin: config, log });
+      mesh = peerMesh;
+      party.onMeshGone = (meshId) => peerMesh.disconnect(meshId);
       web.use(webApp(config.webDist));
       web.use(errorHandler(log));
 
@@ -242,6 +244,7 @@ export class App {
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
         djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
+      refuseUnclaimedUpgrades(server, (pathname) => pathname === SOCKET_IO_PATH || peerMesh.claims(pathname));
       library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });
       const idleMs = config.roomIdleHours * 3_600_000;
       // A DJ channel's room lives as long as its channel, however long nobody listens.

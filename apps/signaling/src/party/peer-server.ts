@@ -22,6 +22,8 @@ export interface PeerServerDeps {
 }
 
 export interface PeerMesh {
+  /** Whether an upgrade request's path is the PeerJS WebSocket's. */
+  claims(pathname: string): boolean;
   /** Closes a member's PeerJS connection (it left its party). */
   disconnect(meshId: string): void;
   close(): void;
@@ -79,6 +81,7 @@ export function mountPeerServer(web: Express, server: Server, deps: PeerServerDe
   web.use(PEER_PATH, peer as unknown as Express);
 
   return {
+    claims: (pathname) => wss !== undefined && pathname === wsPath,
     disconnect(meshId) {
       open.get(meshId)?.close();
     },

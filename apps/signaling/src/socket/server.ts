@@ -73,11 +73,16 @@ function refusal(error: ErrorBody): Error & { data: ErrorBody } {
   return Object.assign(new Error(error.code), { data: error });
 }
 
+/** Where socket.io's requests and upgrades arrive (its default path, as the clients use it). */
+export const SOCKET_IO_PATH = '/socket.io/';
+
 export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): SocketLayer {
   const { log, live, sfu, registry } = deps;
   const io: RoomcastIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: LIMITS.socketMessageBytes,
+    // Stray upgrades are refused by http/upgrades.ts; engine.io's own refusal would cut the PeerJS one mid-authentication.
+    destroyUpgrade: false,
     // Same-origin only: the session cookie must not ride a cross-site socket.
     cors: { origin: false },
     allowRequest: deps.allowRequest,

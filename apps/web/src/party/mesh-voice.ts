@@ -1,4 +1,5 @@
 import type { MediaConnection, Peer } from 'peerjs';
+import { EarlyArrivals } from './early-arrivals';
 
 /** Calls of one pair before it is left silent (the other may have been slow to get its microphone). */
 const MAX_CALLS = 3;
@@ -7,7 +8,8 @@ const RECALL_MS = 1_000;
 /**
  * A small party's voice: one PeerJS media call per pair of members, beside the data channel,
  * on the same Peer (so the same ICE servers and short-lived TURN credentials). As with data
- * links, the smaller mesh id calls. Only members on the server's list are called or answered;
+ * links, the smaller mesh id calls. Only members on the server's list are called or answered
+ * (a call from someone the list does not have yet is held a moment);
  * a call that comes before our microphone is ready is answered once it is. `send(null)`
  * hangs up every call (voice moved to the SFU).
  */
@@ -18,6 +20,7 @@ export class MeshVoice {
   private readonly waiting = new Map<string, MediaConnection>();
   private readonly attempts = new Map<string, number>();
   private readonly remote: Record<string, MediaStream> = {};
+  private readonly early = new EarlyArrivals<MediaConnection>((call) => this.received(call));
   private closed = false;
 
   constructor(
@@ -28,13 +31,18 @@ export class MeshVoice {
     private readonly onAudio: (streams: Record<string, MediaStream>) => void,
   ) {
     peer.on('call', (call) => {
-      if (this.closed || !this.members.has(call.peer)) return call.close();
-      if (this.stream) this.answer(call);
-      else {
-        this.waiting.get(call.peer)?.close();
-        this.waiting.set(call.peer, call);
-      }
+      if (this.closed) return call.close();
+      if (!this.members.has(call.peer)) return this.early.hold(call);
+      this.received(call);
     });
+  }
+
+  private received(call: MediaConnection): void {
+    if (this.stream) this.answer(call);
+    else {
+      this.waiting.get(call.peer)?.close();
+      this.waiting.set(call.peer, call);
+    }
   }
 
   /** Starts (a capture) or stops (null) talking to every member over the mesh. */
@@ -57,6 +65,7 @@ export class MeshVoice {
   setMembers(ids: Iterable<string>): void {
     this.members = new Set(ids);
     for (const id of [...this.calls.keys(), ...this.waiting.keys()]) if (!this.members.has(id)) this.hangUp(id);
+    this.early.membersChanged(this.members);
     this.callAll();
   }
 
@@ -68,6 +77,7 @@ export class MeshVoice {
   close(): void {
     if (this.closed) return;
     this.send(null);
+    this.early.close();
     this.closed = true;
   }
 

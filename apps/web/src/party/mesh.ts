@@ -1,6 +1,7 @@
 import { parseMeshMessage, type IceServer, type LinkRung, type MeshMessage, type PartyMember } from '@roomcast/shared';
 import { orderIceServers, rungFromStats } from '../media/connectivity';
 import { Peer, type DataConnection } from 'peerjs';
+import { EarlyArrivals } from './early-arrivals';
 import { MeshVoice } from './mesh-voice';
 
 /**
@@ -17,10 +18,17 @@ export interface MeshEvents {
   audio?(streams: Record<string, MediaStream>): void;
 }
 
-/** How long a link may take to open before it counts as failed (the server path carries on). */
+/** How long one dial may take to open before it counts as failed. */
 const OPEN_TIMEOUT_MS = 5_000;
 /** Dials of one link before it is left to the server path. */
 const MAX_DIALS = 3;
+const REDIAL_MS = 1_000;
+/**
+ * How long a link may be `connecting` before both sides leave it to the server path. Both
+ * sides keep the same deadline, so the answering side does not report a failure (and move the
+ * party's voice to the SFU) while the dialling side still has dials left.
+ */
+const LINK_DEADLINE_MS = MAX_DIALS * (OPEN_TIMEOUT_MS + REDIAL_MS);
 
 /**
  * The party's PeerJS mesh: one data channel per pair of members. The member with the smaller
@@ -39,6 +47,8 @@ export class PartyMesh {
   /** PeerJS drops what is sent before its own signalling socket opens: dial only after. */
   private ready = false;
   private readonly attempts = new Map<string, number>();
+  private readonly deadlines = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly early = new EarlyArrivals<DataConnection>((conn) => this.adopt(conn));
   private readonly voice: MeshVoice;
 
   constructor(
@@ -59,7 +69,8 @@ export class PartyMesh {
     });
     this.voice = new MeshVoice(this.peer, selfId, () => this.ready, (streams) => !this.closed && events.audio?.(streams));
     this.peer.on('connection', (conn) => {
-      if (this.cut || !this.members.has(conn.peer)) return conn.close();
+      if (this.cut) return conn.close();
+      if (!this.members.has(conn.peer)) return this.early.hold(conn);
       this.adopt(conn);
     });
     this.peer.on('open', () => {
@@ -75,12 +86,20 @@ export class PartyMesh {
     this.members = new Set(members.map((m) => m.meshId).filter((id) => id !== this.selfId));
     this.voice.setMembers(this.members);
     for (const id of [...this.conns.keys()]) if (!this.members.has(id)) this.drop(id);
-    for (const id of Object.keys(this.links)) if (!this.members.has(id)) delete this.links[id];
+    for (const id of Object.keys(this.links)) {
+      if (this.members.has(id)) continue;
+      delete this.links[id];
+      this.clearDeadline(id);
+    }
     for (const id of this.members) {
       if (this.links[id]) continue;
-      this.links[id] = this.cut ? 'server' : 'connecting';
-      if (!this.cut && this.ready && this.selfId < id) this.dial(id);
+      if (this.cut) this.links[id] = 'server';
+      else {
+        this.connecting(id);
+        if (this.ready && this.selfId < id) this.dial(id);
+      }
     }
+    this.early.membersChanged(this.members);
     this.report();
   }
 
@@ -99,6 +118,8 @@ export class PartyMesh {
   /** Cuts every data channel (a failed network, or a test): everything goes through the server. */
   cutLinks(): void {
     this.cut = true;
+    this.early.close();
+    for (const id of [...this.deadlines.keys()]) this.clearDeadline(id);
     for (const id of [...this.conns.keys()]) this.drop(id);
     for (const id of this.members) this.links[id] = 'server';
     this.report();
@@ -113,6 +134,8 @@ export class PartyMesh {
     if (this.closed) return;
     this.voice.close();
     this.closed = true;
+    this.early.close();
+    for (const id of [...this.deadlines.keys()]) this.clearDeadline(id);
     this.peer.destroy();
   }
 
@@ -135,6 +158,9 @@ export class PartyMesh {
       clearTimeout(timer);
       if (this.conns.get(id) !== conn || this.cut) return;
       this.links[id] = 'direct';
+      this.clearDeadline(id);
+      // A link that drops later gets its full set of dials again.
+      this.attempts.delete(id);
       this.report();
       // Which rung the channel took, from the selected candidate pair.
       void conn.peerConnection?.getStats().then((report) => {
@@ -156,12 +182,39 @@ export class PartyMesh {
     delete this.rungs[id];
     conn.close();
     if (!this.members.has(id)) return this.report();
-    // The dialling side tries again a few times (the other may have been slow to register).
-    if (!this.cut && this.selfId < id && (this.attempts.get(id) ?? 0) < MAX_DIALS) {
-      this.links[id] = 'connecting';
-      setTimeout(() => !this.closed && !this.cut && this.members.has(id) && !this.conns.has(id) && this.dial(id), 1_000);
-    } else this.links[id] = 'server';
+    if (this.cut) this.links[id] = 'server';
+    else if (this.selfId > id) {
+      // The dialling side will try again: wait for it (until the link's deadline).
+      this.connecting(id);
+    } else if ((this.attempts.get(id) ?? 0) < MAX_DIALS) {
+      // The other may have been slow to register: dial again shortly.
+      this.connecting(id);
+      setTimeout(() => !this.closed && !this.cut && this.members.has(id) && !this.conns.has(id) && this.dial(id), REDIAL_MS);
+    } else this.giveUp(id);
     this.report();
+  }
+
+  /** Marks a link as connecting; it is left to the server path if it is not open by its deadline. */
+  private connecting(id: string): void {
+    this.links[id] = 'connecting';
+    if (this.deadlines.has(id)) return;
+    this.deadlines.set(id, setTimeout(() => {
+      this.deadlines.delete(id);
+      if (this.closed || this.links[id] !== 'connecting') return;
+      this.giveUp(id);
+      this.report();
+    }, LINK_DEADLINE_MS));
+  }
+
+  private giveUp(id: string): void {
+    this.clearDeadline(id);
+    this.drop(id);
+    this.links[id] = 'server';
+  }
+
+  private clearDeadline(id: string): void {
+    clearTimeout(this.deadlines.get(id));
+    this.deadlines.delete(id);
   }
 
   private drop(id: string): void {
