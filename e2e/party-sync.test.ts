@@ -30,7 +30,7 @@ beforeAll(async () => {
   // What the upload side would leave: a ready video with one mp4 rendition on disk.
   const db = await openDatabase(`file:${path.join(dataDir, 'roomcast.db')}`);
   try {
-    videoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Test pattern', seconds: 60 });
+    videoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Test pattern', seconds: 90 });
     nextVideoId = await readyVideo({ db, config: { dataDir } }, hostId, { title: 'Encore', seconds: 30 });
   } finally {
     await db.close();
@@ -79,7 +79,7 @@ async function settle(pages: Page[]): Promise<void> {
 }
 
 describe('a watch party', () => {
-  it('keeps four members within 50 ms (p95) through play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat reaches all as text and the host deletes it everywhere', async () => {
+  it('keeps four members within 50 ms (p95) over 60 s of play, pause, seek and a rate change (one CPU-throttled 4×, within 100 ms); a late joiner catches up within 3 s; chat and reactions reach all, chat as text, and the host deletes it everywhere', async () => {
     const roomId = await startParty(host, videoId);
     await enterParty(host, server.url, roomId);
     const members = [host];
@@ -102,22 +102,27 @@ describe('a watch party', () => {
     const cy = members[3]!;
     await (await cy.context().newCDPSession(cy)).send('Emulation.setCPUThrottlingRate', { rate: 4 });
 
+    // 60 s of samples across the host's play, pause, seek, rate change and a seek at that rate.
     const rounds: VideoSample[][] = [];
     await host.getByTestId('party-play').click();
     await settle(members);
-    rounds.push(...(await sampleRounds(members, 4_000)));
+    rounds.push(...(await sampleRounds(members, 15_000)));
     // Each member tells the others how far it is from the clock; the presence list shows it.
     await host.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="party-member-link"]')).every((el) => / ms off$/.test(el.textContent ?? '')));
     await host.getByTestId('party-pause').click();
     await settle(members);
-    rounds.push(...(await sampleRounds(members, 1_500)));
+    rounds.push(...(await sampleRounds(members, 5_000)));
     await partyCommand(host, { action: 'seek', position: 20 });
     await host.getByTestId('party-play').click();
     await settle(members);
-    rounds.push(...(await sampleRounds(members, 3_000)));
+    rounds.push(...(await sampleRounds(members, 15_000)));
     await host.getByTestId('party-rate').selectOption('1.5');
     await settle(members);
-    rounds.push(...(await sampleRounds(members, 3_000)));
+    rounds.push(...(await sampleRounds(members, 12_000)));
+    // The video is 90 s long: at 1.5× from 10 s, the last window ends well before it.
+    await partyCommand(host, { action: 'seek', position: 10 });
+    await settle(members);
+    rounds.push(...(await sampleRounds(members, 13_000)));
 
     const drifts = rounds.flatMap((round) => pairwiseDriftMs(round));
     const throttled = rounds.flatMap((round) => round.slice(0, 3).flatMap((other) => pairwiseDriftMs([other, round[3]!])));
@@ -154,6 +159,12 @@ describe('a watch party', () => {
       await page.waitForFunction((text) => Array.from(document.querySelectorAll('[data-testid="chat-message"] .chat-text')).some((el) => el.textContent === text), html);
       expect(await page.evaluate(() => ({ xss: (window as unknown as { __xss?: number }).__xss, tags: document.querySelectorAll('.chat-log b, .chat-log img').length }))).toEqual({ xss: undefined, tags: 0 });
     }
+    // Cy reacts through the picker: the count reaches every page, pressed on Cy's own.
+    await members[3]!.getByTestId('chat-react').first().click();
+    await members[3]!.locator('[data-testid="chat-react-pick"][data-emoji="🎉"]').first().click();
+    for (const page of members) await page.waitForFunction(() => document.querySelector('[data-testid="chat-reaction"][data-emoji="🎉"]')?.getAttribute('data-count') === '1');
+    expect(await members[3]!.locator('[data-testid="chat-reaction"][data-emoji="🎉"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await host.locator('[data-testid="chat-reaction"][data-emoji="🎉"]').getAttribute('aria-pressed')).toBe('false');
     // The host deletes it: gone from every page.
     await host.getByTestId('chat-delete').first().click();
     for (const page of members) await page.waitForFunction(() => document.querySelectorAll('[data-testid="chat-message"]').length === 0);

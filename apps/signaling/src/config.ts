@@ -91,7 +91,7 @@ export const SignalingConfig = z.object({
   /** ROOM_MAX_PARTICIPANTS — people in one room at once; the next one is told the room is full. */
   roomMaxParticipants: z.coerce.number().int().min(1).max(10_000).default(50),
   /** WATCH_MAX_MEMBERS — people in one watch party (a mesh of peer links: keep it small). */
-  watchMaxMembers: z.coerce.number().int().min(1).max(100).default(12),
+  watchMaxMembers: z.coerce.number().int().min(1).max(PARTY.maxMembers).default(12),
   /** PARTY_MESH_VOICE_MAX — a watch party talks peer to peer up to this many members, through the SFU past it (0: always the SFU). */
   partyMeshVoiceMax: z.coerce.number().int().min(0).max(100).default(PARTY.meshVoiceMax),
   /** DJ_MAX_LISTENERS — people in one DJ channel, the DJ included. */

@@ -23,6 +23,12 @@ export const PARTY = {
   chatText: { min: 1, max: 500 },
   /** Chat messages the server keeps for late joiners. */
   chatTail: 100,
+  /** The reactions a chat message can get: a fixed set, so a reaction is a choice and never more text. */
+  reactions: ['👍', '❤️', '😂', '😮', '👏', '🎉'],
+  /** Reactions one person may add or remove per 10 s. */
+  reactionsPer10s: 30,
+  /** The ceiling of WATCH_MAX_MEMBERS (members of one party). */
+  maxMembers: 100,
   /** Videos waiting in one party's queue. */
   queue: 50,
   /** Largest data-channel message, checked before parsing. */
@@ -148,6 +154,13 @@ export const ChatText = z
   .min(PARTY.chatText.min, 'say something')
   .max(PARTY.chatText.max, `chat messages are at most ${PARTY.chatText.max} characters`);
 
+export const Reaction = z.enum(PARTY.reactions);
+export type Reaction = z.infer<typeof Reaction>;
+
+/** Who reacted to a message with what: user ids (so a rejoin keeps one's reactions) per reaction. */
+export const ChatReactions = z.partialRecord(Reaction, z.array(Id).max(PARTY.maxMembers));
+export type ChatReactions = z.infer<typeof ChatReactions>;
+
 /** A chat message as everyone sees it; the author is the server's word, never the sender's. */
 export const ChatMessage = z.object({
   id: MessageId,
@@ -156,8 +169,18 @@ export const ChatMessage = z.object({
   text: z.string().max(PARTY.chatText.max),
   /** Server epoch ms. */
   at: ServerTime,
+  reactions: ChatReactions.optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** One person's reaction added (`on`) or taken back: the rule the server and every page apply. */
+export function withReaction(reactions: ChatReactions | undefined, emoji: Reaction, userId: string, on: boolean): ChatReactions {
+  const by = reactions?.[emoji] ?? [];
+  if (by.includes(userId) === on) return reactions ?? {};
+  const next = on ? [...by, userId] : by.filter((id) => id !== userId);
+  const { [emoji]: _, ...others } = reactions ?? {};
+  return next.length ? { ...others, [emoji]: next } : others;
+}
 
 /** Who may play, pause, seek and change the rate. */
 export const ControlLock = z.enum(['host', 'everyone']);
@@ -182,7 +205,7 @@ export const voiceModeFor = (members: number, meshVoiceMax: number = PARTY.meshV
 export const PartyPresence = z.object({
   hostPeerId: z.string().nullable(),
   controls: ControlLock,
-  members: z.array(PartyMember).max(100),
+  members: z.array(PartyMember).max(PARTY.maxMembers),
   voice: VoiceMode,
 });
 export type PartyPresence = z.infer<typeof PartyPresence>;
@@ -252,6 +275,7 @@ export const MeshMessage = z.discriminatedUnion('type', [
   /** `seq`: the state the sender applied it to; a receiver at another state waits for the server's copy. */
   z.object({ type: z.literal('command'), command: PartyCommand, seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('chat'), id: MessageId, text: ChatText, at: ServerTime }),
+  z.object({ type: z.literal('react'), id: MessageId, emoji: Reaction, on: z.boolean() }),
   /** How far this member's player is from the party clock (ms; null: not measured), for the others' presence list. */
   z.object({ type: z.literal('status'), driftMs: z.number().min(-1e7).max(1e7).nullable() }),
   /** Round-trip probe: how the UI knows the link is alive. */

@@ -21,7 +21,7 @@ const LISTEN = ['sfu:createTransport', 'sfu:connectTransport', 'sfu:restartIce',
 const SPEAK = ['sfu:produce', 'sfu:pauseProducer', 'sfu:resumeProducer', 'sfu:closeProducer'] as const;
 const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setModerated'] as const;
 // Party host rights (handover, controls) follow the party's own host, checked by its handlers.
-const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:meshFailed', 'party:chat', 'party:deleteChat', 'party:handover', 'party:controls', 'party:queue'] as const;
+const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:meshFailed', 'party:chat', 'party:react', 'party:deleteChat', 'party:handover', 'party:controls', 'party:queue'] as const;
 /** Everyone in a DJ room sees the live state, likes and chats; the studio runs the show. */
 const DJ_AUDIENCE = ['dj:state', 'dj:like', 'dj:chat'] as const;
 const DJ_STUDIO = ['dj:goLive', 'dj:end', 'dj:deleteChat', 'dj:banChat'] as const;

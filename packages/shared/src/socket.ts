@@ -5,7 +5,7 @@ import { ErrorBody } from './errors.js';
 import { RoomView, UserView } from './http.js';
 import { LIMITS } from './limits.js';
 import { VideoProgressEvent } from './videos.js';
-import { ChatMessage, ChatText, ControlLock, MessageId, PartyCommand, PartyPin, PartyPresence, PartySnapshot, PartyVideoEvent, PlaybackState, QueueItem, QueueOp, ServerTime } from './party.js';
+import { ChatMessage, ChatReactions, ChatText, ControlLock, MessageId, PartyCommand, PartyPin, PartyPresence, PartySnapshot, PartyVideoEvent, PlaybackState, QueueItem, QueueOp, Reaction, ServerTime } from './party.js';
 import { sfuMethods, ConsumerOptions, DataConsumerOptions, IceServer, MediaKind, SfuTransportOptions } from './sfu.js';
 
 /**
@@ -113,6 +113,8 @@ export const clientRequests = {
   'party:meshFailed': { request: z.object({ failed: z.boolean() }), response: Empty },
   /** The host deletes a chat message for everyone. */
   'party:deleteChat': { request: z.object({ id: MessageId }), response: Empty },
+  /** Adds (`on`) or takes back one's reaction to a chat message; answers the message's reactions. */
+  'party:react': { request: z.object({ id: MessageId, emoji: Reaction, on: z.boolean() }), response: z.object({ reactions: ChatReactions }) },
   /** The host gives the role to another member. */
   'party:handover': { request: z.object({ peerId: Id }), response: Empty },
   /** The host locks playback controls to itself or opens them to everyone. */
@@ -164,6 +166,7 @@ export const serverEvents = {
   'party:presence': PartyPresence,
   'party:chat': ChatMessage,
   'party:chatDeleted': z.object({ id: MessageId }),
+  'party:reactions': z.object({ id: MessageId, reactions: ChatReactions }),
   'party:queue': z.object({ queue: z.array(QueueItem) }),
   /** The party moved on to another video (queue `next`). */
   'party:video': PartyVideoEvent,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PartyMember } from '@roomcast/shared';
 import { PARTY } from '@roomcast/shared';
-import { addChat, addMember, command, editQueue, presenceOf, removeMember, setBuffering, setMeshFailed } from './party-rules.js';
+import { addChat, addMember, command, editQueue, presenceOf, react, removeMember, setBuffering, setMeshFailed } from './party-rules.js';
 import type { Party } from './party-store.js';
 
 const member = (n: number): PartyMember => ({ peerId: `p${n}`, userId: `u${n}`, displayName: `M${n}`, meshId: `mesh${n}`.padEnd(16, '0') });
@@ -54,6 +54,19 @@ describe('party rules', () => {
     for (const id of ['a', 'b', 'c']) party = editQueue(party, 'p1', { op: 'add', videoId: id }, { videoId: id, title: id });
     party = editQueue(party, 'p1', { op: 'move', videoId: 'c', index: 0 });
     expect(party.queue.map((q) => q.videoId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('count each person\'s reaction once per emoji, by user (a rejoin under a new peer id takes it back), only on messages in the tail', () => {
+    let party = [1, 2].reduce((p, n) => addMember(p, member(n)), empty);
+    party = addChat(party, { id: 'chat-0001', peerId: 'p1', displayName: 'M1', text: 'hi', at: 1 });
+    party = react(react(party, 'p1', 'chat-0001', '👍', true), 'p2', 'chat-0001', '👍', true);
+    expect(react(party, 'p2', 'chat-0001', '👍', true).chat[0]!.reactions).toEqual({ '👍': ['u1', 'u2'] });
+    party = react(party, 'p2', 'chat-0001', '🎉', true);
+    const rejoined = addMember(removeMember(party, 'p2', 0), { ...member(2), peerId: 'p9' });
+    expect(react(rejoined, 'p9', 'chat-0001', '👍', false).chat[0]!.reactions).toEqual({ '👍': ['u1'], '🎉': ['u2'] });
+    expect(react(react(party, 'p2', 'chat-0001', '🎉', false), 'p1', 'chat-0001', '👍', false).chat[0]!.reactions).toEqual({ '👍': ['u2'] });
+    expect(() => react(party, 'stranger', 'chat-0001', '👍', true)).toThrow('not in this party');
+    expect(() => react(party, 'p1', 'chat-gone1', '👍', true)).toThrow('no longer in the chat');
   });
 });
 

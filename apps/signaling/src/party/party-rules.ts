@@ -1,4 +1,4 @@
-import { applyCommand, PARTY, positionAt, voiceModeFor, RoomcastError, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
+import { applyCommand, PARTY, positionAt, voiceModeFor, withReaction, RoomcastError, type Reaction, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
 import type { Party } from './party-store.js';
 
 /**
@@ -74,6 +74,14 @@ export function setControls(party: Party, byPeerId: string, controls: ControlLoc
 export function addChat(party: Party, message: ChatMessage): Party {
   if (party.chat.some((m) => m.id === message.id)) return party;
   return { ...party, chat: [...party.chat, message].slice(-PARTY.chatTail) };
+}
+
+/** A member's reaction to a message in the tail, added or taken back (by user, so a rejoin keeps it). */
+export function react(party: Party, peerId: string, id: string, emoji: Reaction, on: boolean): Party {
+  const member = party.members.find((m) => m.peerId === peerId);
+  if (!member) throw new RoomcastError('not_in_room', 'you are not in this party');
+  if (!party.chat.some((m) => m.id === id)) throw new RoomcastError('not_found', 'that message is no longer in the chat');
+  return { ...party, chat: party.chat.map((m) => (m.id === id ? { ...m, reactions: withReaction(m.reactions, emoji, member.userId, on) } : m)) };
 }
 
 /** The host removes a message from the tail (everyone's pages drop it on the event). */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { clampEffect, PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
-import { addChat, command, deleteChat, editQueue, handOver, presenceOf, setBuffering, setControls, setMeshFailed, startVideo } from '../party/party-rules.js';
+import { addChat, command, deleteChat, editQueue, handOver, presenceOf, react, setBuffering, setControls, setMeshFailed, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { Clock } from '../rooms/clock.js';
 import { playableVideo, type VideoAccess } from '../videos/video-store.js';
@@ -31,6 +31,7 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
   const { party, clock } = deps;
   const parties = party.parties;
   const chatLimiter = new RateLimiterMemory({ points: CHAT_PER_10S, duration: 10 });
+  const reactionLimiter = new RateLimiterMemory({ points: PARTY.reactionsPer10s, duration: 10 });
 
   return (socket, on) => {
     const here = () => {
@@ -83,6 +84,19 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
       // A repeated id (the page retried) is answered, not said twice.
       if (!before?.chat.some((m) => m.id === id)) room(at.roomId).emit('party:chat', message);
       return { message };
+    });
+
+    on.on('party:react', async ({ id, emoji, on: add }) => {
+      const at = here();
+      try {
+        await reactionLimiter.consume(socket.data.user.id);
+      } catch {
+        throw new RoomcastError('rate_limited', `at most ${PARTY.reactionsPer10s} reactions per 10 seconds`);
+      }
+      const next = await parties.update(at.roomId, (p) => react(p, at.peerId, id, emoji, add));
+      const reactions = next.chat.find((m) => m.id === id)?.reactions ?? {};
+      room(at.roomId).emit('party:reactions', { id, reactions });
+      return { reactions };
     });
 
     on.on('party:deleteChat', async ({ id }) => {

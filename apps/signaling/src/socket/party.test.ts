@@ -114,7 +114,7 @@ describe('a party', () => {
     host.socket.close();
   });
 
-  it('relays chat to everyone as sent (rendering is the page\'s), keeps the tail for late joiners, ignores a repeated id; the host deletes a message everywhere', async () => {
+  it('relays chat and reactions to everyone as sent (rendering is the page\'s), keeps the tail for late joiners, ignores a repeated id; the host deletes a message everywhere', async () => {
     const roomId = (openRoom = await createParty());
     const host = await join(owner, roomId);
     const cid = await join(await quickGuest(app, 'Cid'), roomId);
@@ -124,8 +124,16 @@ describe('a party', () => {
     expect(await heard).toMatchObject({ text: html, displayName: 'Host', peerId: host.joined.data.self.peerId });
     expect((await ask(host.socket, 'party:chat', { id: 'chat-0001', text: html })).ok).toBe(true);
     expect(await ask(host.socket, 'party:chat', { id: 'chat-0002', text: 'x'.repeat(PARTY.chatText.max + 1) })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // Reactions: everyone hears the message's new reactions; one per person and emoji; a set, not text.
+    const cidId = cid.joined.data.self.userId as string;
+    const reacted = next<{ id: string; reactions: object }>(host.socket, 'party:reactions');
+    expect((await ask(cid.socket, 'party:react', { id: 'chat-0001', emoji: '🎉', on: true })).data).toEqual({ reactions: { '🎉': [cidId] } });
+    expect(await reacted).toEqual({ id: 'chat-0001', reactions: { '🎉': [cidId] } });
+    expect((await ask(cid.socket, 'party:react', { id: 'chat-0001', emoji: '🎉', on: true })).data).toEqual({ reactions: { '🎉': [cidId] } });
+    expect(await ask(cid.socket, 'party:react', { id: 'chat-0001', emoji: '<b>', on: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await ask(cid.socket, 'party:react', { id: 'chat-none1', emoji: '👍', on: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const late = await join(await quickGuest(app, 'Dee'), roomId);
-    expect(late.joined.data.party.chat.map((m: { id: string }) => m.id)).toEqual(['chat-0001']);
+    expect(late.joined.data.party.chat.map((m: { id: string; reactions: object }) => [m.id, m.reactions])).toEqual([['chat-0001', { '🎉': [cidId] }]]);
     // Only the host deletes, for everyone and for later joiners too.
     expect(await ask(cid.socket, 'party:deleteChat', { id: 'chat-0001' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const gone = next<{ id: string }>(late.socket, 'party:chatDeleted');

@@ -1,8 +1,18 @@
-import type { ChatMessage } from '@roomcast/shared';
+import { PARTY, type ChatMessage, type Reaction } from '@roomcast/shared';
 import { useState, type FormEvent } from 'react';
 
+interface PartyChatProps {
+  chat: ChatMessage[];
+  /** Whose reactions are "mine" (pressed). */
+  selfUserId: string | undefined;
+  onSend: (text: string) => void;
+  onReact: (id: string, emoji: Reaction) => void;
+  onDelete: ((id: string) => void) | undefined;
+  maxLength: number;
+}
+
 /** The party's chat. Text is rendered as text (React escapes it): markup in a message stays inert. */
-export function PartyChat({ chat, onSend, onDelete, maxLength }: { chat: ChatMessage[]; onSend: (text: string) => void; onDelete: ((id: string) => void) | undefined; maxLength: number }) {
+export function PartyChat({ chat, selfUserId, onSend, onReact, onDelete, maxLength }: PartyChatProps) {
   const [text, setText] = useState('');
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -23,6 +33,7 @@ export function PartyChat({ chat, onSend, onDelete, maxLength }: { chat: ChatMes
                 Delete
               </button>
             )}
+            <Reactions message={m} selfUserId={selfUserId} onReact={(emoji) => onReact(m.id, emoji)} />
           </li>
         ))}
       </ol>
@@ -33,5 +44,34 @@ export function PartyChat({ chat, onSend, onDelete, maxLength }: { chat: ChatMes
         </button>
       </form>
     </section>
+  );
+}
+
+/** A message's reactions with their counts (pressed: mine), and the picker for adding one. */
+function Reactions({ message, selfUserId, onReact }: { message: ChatMessage; selfUserId: string | undefined; onReact: (emoji: Reaction) => void }) {
+  const given = PARTY.reactions.filter((emoji) => (message.reactions?.[emoji]?.length ?? 0) > 0);
+  return (
+    <span className="chat-reactions">
+      {given.map((emoji) => {
+        const by = message.reactions?.[emoji] ?? [];
+        const mine = selfUserId !== undefined && by.includes(selfUserId);
+        return (
+          <button key={emoji} type="button" className="chat-reaction" aria-pressed={mine} onClick={() => onReact(emoji)} aria-label={`${emoji} ${by.length}${mine ? ', yours' : ''}`} data-testid="chat-reaction" data-emoji={emoji} data-count={by.length}>
+            {emoji} {by.length}
+          </button>
+        );
+      })}
+      <details className="chat-react-picker">
+        <summary aria-label={`React to ${message.displayName}'s message`} data-testid="chat-react">☺</summary>
+        {PARTY.reactions.map((emoji) => (
+          <button key={emoji} type="button" className="chat-reaction" onClick={(e) => {
+            onReact(emoji);
+            e.currentTarget.closest('details')?.removeAttribute('open');
+          }} aria-label={`React ${emoji}`} data-testid="chat-react-pick" data-emoji={emoji}>
+            {emoji}
+          </button>
+        ))}
+      </details>
+    </span>
   );
 }

@@ -157,7 +157,10 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
       {party && <PartyVoice room={room} snapshot={snapshot} />}
       {party && <PartyQueue room={room} queue={party.queue} canControl={canControl} playingId={party.video.id} />}
       {party && self && <PartyMembers room={room} snapshot={snapshot} isHost={isHost} />}
-      {party && <PartyChat chat={party.chat} onSend={(text) => void room.chat(text)} onDelete={isHost ? (id) => void room.deleteChat(id) : undefined} maxLength={PARTY.chatText.max} />}
+      {party && (
+        <PartyChat chat={party.chat} selfUserId={self?.userId} onSend={(text) => void room.chat(text)} onReact={(id, emoji) => void room.react(id, emoji)}
+          onDelete={isHost ? (id) => void room.deleteChat(id) : undefined} maxLength={PARTY.chatText.max} />
+      )}
     </section>
   );
 }

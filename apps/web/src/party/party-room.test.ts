@@ -125,6 +125,25 @@ describe('PartyRoom', () => {
     expect(state().party?.chat).toEqual([{ id: 'chat-00001', peerId: 'cy', displayName: 'cy', text: '<b>hi</b>', at: 5 }]);
   });
 
+  it('reacts at once, over the mesh and through the server (whose answer counts); takes mesh reactions from members only', async () => {
+    const { room, socket, mesh, state } = setup();
+    await joined(state);
+    socket.fire('party:chat', { id: 'chat-00001', peerId: 'cy', displayName: 'cy', text: 'hi', at: 6 });
+    socket.script.set('party:react', () => ok({ reactions: { '👍': ['u-me', 'u-bob'] } }));
+    const me = state().self!.userId;
+    const asked = room.react('chat-00001', '👍');
+    expect(state().party?.chat[0]?.reactions).toEqual({ '👍': [me] });
+    expect(mesh.sent).toContainEqual({ type: 'react', id: 'chat-00001', emoji: '👍', on: true });
+    await asked;
+    expect(socket.events('party:react').map((e) => e.payload)).toEqual([{ id: 'chat-00001', emoji: '👍', on: true }]);
+    expect(state().party?.chat[0]?.reactions).toEqual({ '👍': ['u-me', 'u-bob'] });
+    mesh.events!.message(GUEST.meshId, { type: 'react', id: 'chat-00001', emoji: '🎉', on: true });
+    mesh.events!.message('stranger00000000', { type: 'react', id: 'chat-00001', emoji: '😂', on: true });
+    expect(state().party?.chat[0]?.reactions).toEqual({ '👍': ['u-me', 'u-bob'], '🎉': ['u-cy'] });
+    socket.fire('party:reactions', { id: 'chat-00001', reactions: {} });
+    expect(state().party?.chat[0]?.reactions).toEqual({});
+  });
+
   it('ends at once with the server\'s words on a wrong PIN, without retrying', async () => {
     const { socket, state } = setup('0000');
     socket.script.set('room:join', () => fail('forbidden', 'wrong PIN'));

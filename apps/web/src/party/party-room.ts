@@ -2,7 +2,9 @@ import {
   applyCommand,
   clampEffect,
   PARTY,
+  withReaction,
   type ChatMessage,
+  type ChatReactions,
   type ControlLock,
   type IceServer,
   type LinkRung,
@@ -14,6 +16,7 @@ import {
   type PlaybackState,
   type QueueItem,
   type QueueOp,
+  type Reaction,
 } from '@roomcast/shared';
 import type { ApiError } from '../api/errors';
 import { browserConnectionDeps, browserMicDeps } from '../room/browser-deps';
@@ -119,6 +122,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       const party = this.store.get().party;
       if (party) this.patchParty({ chat: party.chat.filter((m) => m.id !== id) });
     });
+    this.connection.on('party:reactions', ({ id, reactions }) => this.setReactions(id, reactions));
     this.connection.on('party:queue', ({ queue }) => this.patchParty({ queue }));
     this.connection.on('party:video', ({ video, state, queue }) => {
       this.patchParty({ video, queue });
@@ -175,6 +179,22 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       this.addChat(message);
     } catch (error) {
       this.connection.notify(`Message not sent: ${(error as Error).message}`);
+    }
+  }
+
+  /** Adds this person's reaction to a message, or takes it back if it is there: at once here, over the mesh and through the server. */
+  async react(id: string, emoji: Reaction): Promise<void> {
+    const { party, self } = this.store.get();
+    const message = party?.chat.find((m) => m.id === id);
+    if (!message || !self) return;
+    const on = !(message.reactions?.[emoji] ?? []).includes(self.userId);
+    this.setReactions(id, withReaction(message.reactions, emoji, self.userId, on));
+    this.mesh?.broadcast({ type: 'react', id, emoji, on });
+    try {
+      const { reactions } = await this.connection.request('party:react', { id, emoji, on });
+      this.setReactions(id, reactions);
+    } catch (error) {
+      this.connection.notify(`Reaction not sent: ${(error as Error).message}`);
     }
   }
 
@@ -305,6 +325,11 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.patchParty({ chat: [...party.chat, message].slice(-PARTY.chatTail) });
   }
 
+  private setReactions(id: string, reactions: ChatReactions): void {
+    const party = this.store.get().party;
+    if (party?.chat.some((m) => m.id === id)) this.patchParty({ chat: party.chat.map((m) => (m.id === id ? { ...m, reactions } : m)) });
+  }
+
   /** A mesh message: only from a member on the server's list; commands only from controllers. */
   private onMesh(fromMeshId: string, message: MeshMessage): void {
     const party = this.store.get().party;
@@ -316,6 +341,10 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
       if (this.seen.has(message.id)) return;
       this.remember(message.id);
       this.addChat({ id: message.id, peerId: member.peerId, displayName: member.displayName, text: message.text, at: message.at });
+    } else if (message.type === 'react') {
+      // The early copy; the server's `party:reactions` then says what counts.
+      const target = party.chat.find((m) => m.id === message.id);
+      if (target) this.setReactions(message.id, withReaction(target.reactions, message.emoji, member.userId, message.on));
     } else if (message.type === 'command') {
       const { presence, state } = party;
       const allowed = presence.controls === 'everyone' || presence.hostPeerId === member.peerId;
