@@ -76,4 +76,37 @@ describe('the party player', () => {
     expect(sprite.status()).toBe(200);
     expect(sprite.headers()['content-type']).toMatch(/image\/jpeg/);
   });
+
+  it('gives each viewer volume, mute and full screen (buttons and keys) without touching the others, and fits a 360 px phone', async () => {
+    const roomId = await startParty(host, videoId);
+    await enterParty(host, server.url, roomId);
+    await bea.setViewportSize({ width: 360, height: 740 });
+    await enterParty(bea, server.url, roomId);
+    const sound = (page: Page) => page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!;
+      return { volume: v.volume, muted: v.muted };
+    });
+
+    await bea.getByTestId('party-volume').fill('0.4');
+    await bea.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!.volume === 0.4);
+    // The page's keys, not the slider's own: nothing focused.
+    await bea.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await bea.keyboard.press('ArrowDown');
+    await bea.waitForFunction(() => Math.abs(document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!.volume - 0.3) < 0.001);
+    await bea.keyboard.press('KeyM');
+    await bea.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid="party-video"]')!.muted);
+    expect(await sound(host)).toEqual({ volume: 1, muted: false });
+    // Remembered on this device: a reload keeps the volume.
+    await enterParty(bea, server.url, roomId);
+    expect((await sound(bea)).volume).toBeCloseTo(0.3, 5);
+
+    await bea.getByTestId('party-fullscreen').click();
+    await bea.waitForFunction(() => document.fullscreenElement?.classList.contains('party-stage') === true);
+    await bea.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await bea.keyboard.press('KeyF');
+    await bea.waitForFunction(() => document.fullscreenElement === null);
+
+    // At 360 px nothing sticks out sideways: no horizontal scrolling.
+    expect(await bea.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
 });

@@ -1,6 +1,7 @@
 import { PARTY, positionAt } from '@roomcast/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { usePartyShortcuts } from '../hooks/usePartyShortcuts';
+import { useViewerPlayback } from '../hooks/useViewerPlayback';
 import type { PartyRoom, PartySnapshot } from '../party/party-room';
 import { chooseRendition, showSubtitle } from '../party/player-media';
 import { PartyChat } from './PartyChat';
@@ -35,7 +36,11 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
   const [position, setPosition] = useState(0);
   const canControl = room.mayControl();
   const isHost = !!party && !!self && party.presence.hostPeerId === self.peerId;
-  usePartyShortcuts(room, canControl);
+  const stageRef = useRef<HTMLDivElement | null>(null);
+  const durationS = party ? party.video.durationMs / 1000 : 0;
+  const source = party ? chooseRendition(party.video.renditions, renditionUrl) : undefined;
+  const viewer = useViewerPlayback(videoRef, stageRef, source?.url);
+  usePartyShortcuts(room, canControl, viewer.apply);
 
   // The position the seek bar shows follows the party clock, not the element's own jitter.
   useEffect(() => {
@@ -43,8 +48,6 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
     return () => clearInterval(timer);
   }, [party, room]);
 
-  const durationS = party ? party.video.durationMs / 1000 : 0;
-  const source = party ? chooseRendition(party.video.renditions, renditionUrl) : undefined;
   return (
     <section className="room party" aria-labelledby="party-title">
       <div className="room-head">
@@ -63,6 +66,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         </p>
       )}
 
+      <div className="party-stage" ref={stageRef}>
       {party && source && (
         <video
           ref={attach}
@@ -130,13 +134,31 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
               ))}
             </select>
           </label>
+          <button type="button" className="button button-small" onClick={viewer.toggleMute} aria-pressed={viewer.muted} data-testid="party-sound">
+            {viewer.muted ? 'Unmute' : 'Mute'}
+          </button>
+          <input
+            type="range"
+            className="party-volume"
+            min={0}
+            max={1}
+            step={0.05}
+            value={viewer.muted ? 0 : viewer.volume}
+            aria-label="Volume"
+            onChange={(e) => viewer.setVolume(Number(e.target.value))}
+            data-testid="party-volume"
+          />
+          <button type="button" className="button button-small" onClick={viewer.toggleFullscreen} aria-pressed={viewer.fullscreen} data-testid="party-fullscreen">
+            {viewer.fullscreen ? 'Exit full screen' : 'Full screen'}
+          </button>
           {canControl ? (
-            <span className="small muted">Keys: Space play/pause · ← → 5 s</span>
+            <span className="small muted">Keys: Space play/pause · ← → 5 s · ↑ ↓ volume · M mute · F full screen</span>
           ) : (
-            <span className="small muted">The host has the controls.</span>
+            <span className="small muted">The host has the controls. Keys: ↑ ↓ volume · M mute · F full screen</span>
           )}
         </div>
       )}
+      </div>
 
       {party && (
         <PartyViewerOptions video={party.video} renditionUrl={source?.url} onRendition={setRenditionUrl} subtitleId={subtitleId} onSubtitle={setSubtitleId} />

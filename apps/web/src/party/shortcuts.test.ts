@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PARTY_TALK_KEY, SEEK_STEP_S, shortcutAction } from './shortcuts';
+import { PARTY_TALK_KEY, SEEK_STEP_S, shortcutAction, viewerShortcut, VOLUME_STEP } from './shortcuts';
 
 describe('party shortcuts', () => {
   const at = (position: number, paused = false) => ({ paused, position, durationS: 60 });
@@ -13,5 +13,14 @@ describe('party shortcuts', () => {
     expect(shortcutAction('KeyA', at(3))).toBeUndefined();
     // The talk key is never a playback shortcut.
     expect(shortcutAction(PARTY_TALK_KEY, at(3))).toBeUndefined();
+  });
+
+  it('give every viewer mute, fullscreen and volume keys that never touch the party', () => {
+    expect(viewerShortcut('KeyM')).toEqual({ kind: 'mute' });
+    expect(viewerShortcut('KeyF')).toEqual({ kind: 'fullscreen' });
+    expect(viewerShortcut('ArrowUp')).toEqual({ kind: 'volume', by: VOLUME_STEP });
+    expect(viewerShortcut('ArrowDown')).toEqual({ kind: 'volume', by: -VOLUME_STEP });
+    for (const code of ['KeyM', 'KeyF', 'ArrowUp', 'ArrowDown']) expect(shortcutAction(code, at(3))).toBeUndefined();
+    for (const code of ['Space', 'ArrowLeft', PARTY_TALK_KEY]) expect(viewerShortcut(code)).toBeUndefined();
   });
 });

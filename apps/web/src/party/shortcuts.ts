@@ -28,3 +28,25 @@ export function shortcutAction(code: string, party: { paused: boolean; position:
       return undefined;
   }
 }
+
+/** What a key does for this viewer alone, whoever has the party's controls. */
+export type ViewerAction = { kind: 'mute' } | { kind: 'fullscreen' } | { kind: 'volume'; by: number };
+
+/** Volume one arrow key changes. */
+export const VOLUME_STEP = 0.1;
+
+/** The viewer's own keys: M mutes, F toggles fullscreen, ↑ and ↓ change the volume. Undefined: not ours. */
+export function viewerShortcut(code: string): ViewerAction | undefined {
+  switch (code) {
+    case 'KeyM':
+      return { kind: 'mute' };
+    case 'KeyF':
+      return { kind: 'fullscreen' };
+    case 'ArrowUp':
+      return { kind: 'volume', by: VOLUME_STEP };
+    case 'ArrowDown':
+      return { kind: 'volume', by: -VOLUME_STEP };
+    default:
+      return undefined;
+  }
+}
