@@ -35,6 +35,7 @@ beforeAll(async () => {
   adminCookie = admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   [ann, bob, shared] = await Promise.all([openParticipant({ toneHz: 440 }), openParticipant({ toneHz: 660 }), launchShared()]);
   await recordPeerConnections(ann.page);
+  for (const page of [ann.page, bob.page]) recordMeshLog(page);
   const annId = await guestIn(ann.page, server.url, 'Ann');
   videoId = await party.video(annId, { title: 'Talk over this', seconds: 30 });
 });
@@ -48,6 +49,14 @@ afterAll(async () => {
 async function sfuConsumers(): Promise<number> {
   const stats = await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: adminCookie } }).then((r) => r.json());
   return (stats.sfu.workers as { consumers: number }[]).reduce((sum, w) => sum + w.consumers, 0);
+}
+
+/** Each page's mesh errors (PeerJS's, as the mesh logs them): what a failure message shows. */
+const meshLog = new WeakMap<Page, string[]>();
+function recordMeshLog(page: Page): void {
+  const lines: string[] = [];
+  meshLog.set(page, lines);
+  page.on('console', (message) => message.text().startsWith('[party mesh]') && lines.push(message.text()));
 }
 
 /** Waits until the page talks in `mode` and plays `count` voices that way (and none the other way). */
@@ -69,7 +78,7 @@ function voicesIn(page: Page, mode: 'mesh' | 'sfu', count: number): Promise<unkn
       const s = (window as unknown as { roomcastParty: { getSnapshot(): Record<string, unknown> } }).roomcastParty.getSnapshot();
       return JSON.stringify({ voiceMode: s['voiceMode'], voiceOn: s['voiceOn'], mic: s['mic'], micMessage: s['micMessage'], mesh: Object.keys(s['meshAudio'] as object), sfu: (s['remoteAudio'] as unknown[]).length, links: s['links'] });
     });
-    throw new Error(`${error.message}; the page has ${seen}`);
+    throw new Error(`${error.message}; the page has ${seen}; its mesh said ${JSON.stringify(meshLog.get(page)?.slice(-10) ?? [])}`);
   });
 }
 
@@ -126,6 +135,7 @@ describe('party voice', () => {
     const listeners: Page[] = [];
     for (const name of ['Cy', 'Dee', 'Eve']) {
       const page = await newPerson(shared);
+      recordMeshLog(page);
       await guestIn(page, server.url, name);
       listeners.push(page);
     }

@@ -182,6 +182,7 @@ export class PartyMesh {
     delete this.rungs[id];
     conn.close();
     if (!this.members.has(id)) return this.report();
+    console.debug('[party mesh]', 'link failed', id, `dial ${this.attempts.get(id) ?? 0}`);
     if (this.cut) this.links[id] = 'server';
     else if (this.selfId > id) {
       // The dialling side will try again: wait for it (until the link's deadline).
@@ -207,6 +208,7 @@ export class PartyMesh {
   }
 
   private giveUp(id: string): void {
+    console.debug('[party mesh]', 'link left to the server', id);
     this.clearDeadline(id);
     this.drop(id);
     this.links[id] = 'server';
