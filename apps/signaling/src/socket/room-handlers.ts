@@ -12,7 +12,8 @@ import type { PartyService } from '../party/party-service.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
 import { leaveRoom, type MembershipListener } from './leave.js';
-import { channel, roomRole, type RoomcastSocket } from './types.js';
+import { enforce, mayEnterRoom, roomRole } from '../auth/policy.js';
+import { channel, type RoomcastSocket } from './types.js';
 
 export interface RoomDeps {
   db: Database;
@@ -50,9 +51,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
     const room = await db.rooms.findById(roomId);
     if (!room || room.closedAt) throw new RoomcastError('not_found', 'room not found');
     const moderation = await deps.moderation.view(roomId, user.id);
-    if (moderation.bannedUntil !== undefined) {
-      throw new RoomcastError('banned', `you were removed from this room; you can rejoin after ${new Date(moderation.bannedUntil).toISOString()}`);
-    }
+    enforce(mayEnterRoom(moderation));
     if (room.kind === 'watch') await deps.party.admit(roomId, user.id, pin);
     await leaveRoom(socket, deps);
     present();
