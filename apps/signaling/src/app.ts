@@ -37,7 +37,6 @@ import { attachLibrarySockets, type LibrarySockets } from './library/sockets.js'
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
 import { MemoryLiveStore } from './rooms/memory-live-store.js';
-import { MemoryModerationStore } from './rooms/memory-moderation-store.js';
 import type { ModerationStore } from './rooms/moderation-store.js';
 import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, type SocketLayer } from './socket/server.js';
@@ -131,7 +130,8 @@ export class App {
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
       const clock = options.clock ?? systemClock;
       const live = options.live ?? new MemoryLiveStore(clock);
-      const moderation = options.moderation ?? new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
+      // In the database, so a ban outlives a restart.
+      const moderation = options.moderation ?? db.moderation(config.roomBanSeconds * 1000, clock);
       const registry = options.registry ?? new MemorySocketRegistry();
       const parties = options.parties ?? new MemoryPartyStore();
       const party = new PartyService({ parties, pins: new MemoryPinGuard(clock), videos: db.videos, clock });
