@@ -24,6 +24,7 @@ import { healthRoutes, sfuReadiness } from './http/health-routes.js';
 import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
+import { JoinLimit } from './limits/join-limit.js';
 import { limitersFor, type Limiters } from './limits/limiters.js';
 import { archiveRoutes } from './dj/archive-routes.js';
 import { channelRoutes } from './dj/channel-routes.js';
@@ -240,6 +241,7 @@ export class App {
 
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
+        joins: new JoinLimit(limiters, { perAccountPerMinute: config.joinsPerMinute, perAddressPerMinute: config.joinsPerIpPerMinute }), trustProxy: config.trustProxy,
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
         djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
       library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });

@@ -85,7 +85,7 @@ beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   process.on('uncaughtException', onUnhandled);
   app = await startTestApp(
-    { SOCKET_RATE_LIMIT: '1000000', AUTH_RATE_LIMIT: '1000000', GUESTS_PER_IP_PER_HOUR: '1000000', SIGNIN_FAILURES_PER_IP_PER_HOUR: '1000000', LOG_LEVEL: 'info' },
+    { SOCKET_RATE_LIMIT: '1000000', AUTH_RATE_LIMIT: '1000000', GUESTS_PER_IP_PER_HOUR: '1000000', SIGNIN_FAILURES_PER_IP_PER_HOUR: '1000000', JOINS_PER_MINUTE: '1000000', JOINS_PER_IP_PER_MINUTE: '1000000', LOG_LEVEL: 'info' },
     { log: pino({ level: 'info' }, logStream) },
   );
 }, 60_000);

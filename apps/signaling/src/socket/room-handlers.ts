@@ -29,6 +29,8 @@ export interface RoomDeps {
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
   onMembership?: MembershipListener | undefined;
+  /** Spends one join of the connection's account and address (throws rate_limited with the wait). */
+  takeJoin: () => Promise<void>;
 }
 
 const newPeerId = (): string => randomBytes(9).toString('base64url');
@@ -48,6 +50,7 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
   on.on('room:join', async ({ roomId, pin }) => {
     if (!deps.accepting()) throw new RoomcastError('unavailable', 'the server is restarting; try again in a moment');
     const user = socket.data.user;
+    await deps.takeJoin();
     const room = await db.rooms.findById(roomId);
     if (!room || room.closedAt) throw new RoomcastError('not_found', 'room not found');
     const moderation = await deps.moderation.view(roomId, user.id);
