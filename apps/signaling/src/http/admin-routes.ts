@@ -1,11 +1,12 @@
 import { Router } from 'express';
-import { AdminUsersQuery, parseOrThrow, RoomcastError, type AdminUsersResponse, SetDisabledBody, SetRoleBody, z, type MailboxResponse, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
+import { AdminRoomsQuery, AdminUsersQuery, parseOrThrow, type AdminRoomsResponse, type AdminStatsResponse, RoomcastError, type AdminUsersResponse, SetDisabledBody, SetRoleBody, z, type MailboxResponse, type SetDisabledResponse, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
 import type { DevMailbox } from '../email/mailer.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import { enforce, mayAdminister, mayAdministerAccount } from '../auth/policy.js';
 import { handle, requireAllowed, userView } from './context.js';
 import { notFound } from './errors.js';
+import { roomView } from './room-routes.js';
 
 export interface AdminRouteDeps {
   db: Database;
@@ -22,6 +23,8 @@ export interface AdminRouteDeps {
 }
 
 const USERS_PAGE = 50;
+/** Open rooms the admin page lists at most (the busiest first). */
+const ROOMS_LISTED = 200;
 
 export function adminRoutes({ db, live, sfu, userChanged, endAccount, mailbox, refusals }: AdminRouteDeps): Router {
   const router = Router();
@@ -97,7 +100,29 @@ export function adminRoutes({ db, live, sfu, userChanged, endAccount, mailbox, r
     handle(async (_req, res) => {
       requireAllowed(res, mayAdminister);
       const [stats, liveStats, users] = await Promise.all([sfu.request('server.stats', {}), live.stats(), db.users.count()]);
-      res.json({ sfu: stats, live: liveStats, users, refused: refusals() });
+      res.json({ sfu: stats, live: liveStats, users, refused: refusals() } satisfies AdminStatsResponse);
+    }),
+  );
+
+  /** Open rooms with who is in them now, the busiest first; closing one is DELETE /api/rooms/:id (admins may). */
+  router.get(
+    '/rooms',
+    handle(async (req, res) => {
+      requireAllowed(res, mayAdminister);
+      const { kind } = parseOrThrow(AdminRoomsQuery, req.query, 'room filter');
+      const rooms = await db.rooms.listOpen({ limit: ROOMS_LISTED, ...(kind && { kind }) });
+      const [lives, owners] = await Promise.all([
+        Promise.all(rooms.map((r) => live.room(r.id))),
+        Promise.all([...new Set(rooms.map((r) => r.ownerId))].map((id) => db.users.findById(id))),
+      ]);
+      const names = new Map(owners.flatMap((u) => (u ? [[u.id, u.displayName] as const] : [])));
+      const views = rooms.map((room, i) => {
+        const people = (lives[i]?.peers ?? []).map(({ view: { peerId, userId, displayName, isGuest, mic } }) => ({ peerId, userId, displayName, isGuest, mic }));
+        return { ...roomView(room, people.length), ownerName: names.get(room.ownerId) ?? 'deleted user', people };
+      });
+      // Stable: among rooms as busy, the newest stays first.
+      views.sort((a, b) => b.participants - a.participants);
+      res.json({ rooms: views } satisfies AdminRoomsResponse);
     }),
   );
 

@@ -76,7 +76,7 @@ export function roomRoutes({ db, live, closeLive, listLimit }: RoomRouteDeps): R
         throw new RoomcastError('conflict', "this is a DJ channel's room: it lives as long as the channel");
       }
       await db.rooms.close(room.id);
-      await closeLive(room.id, 'the room was closed by its owner');
+      await closeLive(room.id, room.ownerId === user.id ? 'the room was closed by its owner' : 'the room was closed by an administrator');
       res.status(204).end();
     }),
   );
