@@ -125,7 +125,8 @@ export const SignalingConfig = z.object({
   /** TURN_SECRET_PREVIOUS or TURN_SECRET_PREVIOUS_FILE — the secret being rotated out; nothing is signed with it. */
   turnSecretPrevious: z.string().optional(),
   /** TURN_CREDENTIAL_TTL — seconds a TURN credential stays valid. */
-  turnCredentialTtl: z.coerce.number().int().min(60).default(3600),
+  // Seconds, not minutes, are allowed so a test can watch a call outlive its credentials.
+  turnCredentialTtl: z.coerce.number().int().min(5).default(3600),
   /** ICE_CONNECT_TIMEOUT_MS — how long a client waits for a link to connect before saying it could not. */
   iceConnectTimeoutMs: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   /** TURN_SELF_TEST — probe every TURN URL at start and log the result. */
