@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => app?.cleanup());
 
 describe('the admin user list', () => {
-  it('finds accounts by email or name and pages through them; shows disabled and deleted; refuses non-admins', async () => {
+  it('finds accounts by email or name and pages through them; shows disabled and deleted; refuses non-admins', { timeout: 30_000 }, async () => {
     const ids: string[] = [];
     // Straight into the store: 55 argon2 hashes would only slow the test down.
     for (let i = 0; i < 55; i++) ids.push((await app.db.users.create({ email: `member${i}@example.org`, displayName: `Member ${i}` })).id);
@@ -45,9 +45,10 @@ describe('the admin user list', () => {
 });
 
 describe('the admin room list and server stats', () => {
-  it('lists open rooms with who is in them, busiest first; shows the stats; an admin closes someone else’s room; refuses non-admins', async () => {
+  it('lists open rooms with who is in them, busiest first; shows the stats; an admin closes someone else’s room; refuses non-admins', { timeout: 30_000 }, async () => {
     const owner = new Client(app.url);
-    await owner.call('POST', '/api/auth/signup', { email: 'host@example.org', password: 'hosting a busy room', displayName: 'Hostess' });
+    const signedUp = await owner.call('POST', '/api/auth/signup', { email: 'hostess@example.org', password: 'a crowded voice room', displayName: 'Hostess' });
+    expect(signedUp.status, JSON.stringify(signedUp.json)).toBe(201);
     const quiet = (await owner.call('POST', '/api/rooms', { name: 'Quiet' })).json.room.id as string;
     const busy = (await owner.call('POST', '/api/rooms', { name: 'Busy' })).json.room.id as string;
     const [ann, ben] = await Promise.all([quickGuest(app, 'Ann'), quickGuest(app, 'Ben')]);

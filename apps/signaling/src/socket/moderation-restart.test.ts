@@ -8,7 +8,7 @@ import { ask, Client, startTestApp } from '../testing/test-app.js';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'roomcast-moderation-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-it('a ban, a moderator’s mute and the moderated flag survive a restart of the app', async () => {
+it('a ban, a moderator’s mute and the moderated flag survive a restart of the app', { timeout: 60_000 }, async () => {
   const env = { DATA_DIR: dataDir, ROOM_BAN_SECONDS: '600' };
   let roomId: string;
   let bannedUntil: string;
