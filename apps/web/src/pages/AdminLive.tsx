@@ -1,50 +1,32 @@
 import type { AdminRoomView, AdminStatsResponse } from '@roomcast/shared';
-import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { adminApi, roomsApi } from '../api/http';
-import { toApiError } from '../api/errors';
 import { Alert } from '../components/Alert';
+import { useLoaded } from '../hooks/useLoaded';
 
 /** Where a room's page is, by kind (a DJ room is reached through its channel, which the list does not know). */
 const roomPath = (room: AdminRoomView) => (room.kind === 'watch' ? `/party/${room.id}` : room.kind === 'voice' ? `/r/${room.id}` : null);
 
+const fetchLive = async (signal?: AbortSignal): Promise<{ stats: AdminStatsResponse; rooms: AdminRoomView[] }> => {
+  const [stats, { rooms }] = await Promise.all([adminApi.stats(signal), adminApi.rooms(signal)]);
+  return { stats, rooms };
+};
+
 /** The server now, for an administrator: media workers and live counts, open rooms and who is in them; closes a room. */
 export function AdminLive() {
-  const [stats, setStats] = useState<AdminStatsResponse | null>(null);
-  const [rooms, setRooms] = useState<AdminRoomView[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { value, error, reload, change } = useLoaded(fetchLive);
+  const stats = value?.stats ?? null;
+  const rooms = value?.rooms ?? [];
 
-  const load = useCallback(async (signal?: AbortSignal) => {
-    try {
-      const [s, r] = await Promise.all([adminApi.stats(signal), adminApi.rooms(signal)]);
-      setStats(s);
-      setRooms(r.rooms);
-      setError(null);
-    } catch (raw) {
-      if (!signal?.aborted) setError(toApiError(raw).message);
-    }
-  }, []);
-  useEffect(() => {
-    const abort = new AbortController();
-    void load(abort.signal);
-    return () => abort.abort();
-  }, [load]);
-
-  async function close(room: AdminRoomView) {
-    if (!window.confirm(`Close “${room.name}”? ${room.participants} people in it will be told.`)) return;
-    try {
-      await roomsApi.close(room.id);
-      await load();
-    } catch (raw) {
-      setError(toApiError(raw).message);
-    }
+  function close(room: AdminRoomView) {
+    if (window.confirm(`Close “${room.name}”? ${room.participants} people in it will be told.`)) void change(() => roomsApi.close(room.id));
   }
 
   const refused = stats ? Object.entries(stats.refused).sort(([, a], [, b]) => b - a) : [];
   return (
     <>
       <h2>Server</h2>
-      <button type="button" className="button button-quiet" onClick={() => void load()} data-testid="admin-refresh">Refresh</button>
+      <button type="button" className="button button-quiet" onClick={() => void reload()} data-testid="admin-refresh">Refresh</button>
       {error && <Alert>{error}</Alert>}
       {stats && (
         <div data-testid="admin-stats">
@@ -85,7 +67,7 @@ export function AdminLive() {
                   {room.people.length > 0 && `: ${room.people.map((p) => `${p.displayName}${p.isGuest ? ' (guest)' : ''}`).join(', ')}`}
                 </td>
                 <td className="admin-actions">
-                  <button type="button" className="button button-danger" onClick={() => void close(room)} aria-label={`Close ${room.name}`}>Close</button>
+                  <button type="button" className="button button-danger" onClick={() => close(room)} aria-label={`Close ${room.name}`}>Close</button>
                 </td>
               </tr>
             );
