@@ -92,6 +92,19 @@ describe('email in the app', () => {
     await lou.getByText('disabled', { exact: true }).waitFor();
     expect(await page.getByTestId('admin-user').count()).toBe(1);
 
+    // The server part of the page: its figures, and the open rooms, one of which the admin closes.
+    const created = await page.request.post(`${server.url}/api/rooms`, { data: { name: 'Closing soon' }, headers: { origin: server.url } });
+    expect(created.status()).toBe(201);
+    await page.getByTestId('admin-refresh').click();
+    await expect.poll(() => page.getByTestId('stat-users').textContent()).toBe('2');
+    expect(await page.getByTestId('admin-worker').count()).toBeGreaterThan(0);
+    const room = page.getByTestId('admin-room').filter({ hasText: 'Closing soon' });
+    await room.waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await room.getByRole('button', { name: 'Close Closing soon' }).click();
+    await room.waitFor({ state: 'detached' });
+    expect(person.cspViolations).toEqual([]);
+
     await page.goto(`${server.url}/account`);
     await page.getByTestId('account-delete-password').fill('a fresh memorable phrase');
     await page.getByTestId('account-delete-sure').check();

@@ -24,6 +24,7 @@ import { healthRoutes, sfuReadiness } from './http/health-routes.js';
 import { allowSocketRequest } from './http/origin.js';
 import { roomRoutes } from './http/room-routes.js';
 import { webApp } from './http/static.js';
+import { JoinLimit } from './limits/join-limit.js';
 import { limitersFor, type Limiters } from './limits/limiters.js';
 import { archiveRoutes } from './dj/archive-routes.js';
 import { channelRoutes } from './dj/channel-routes.js';
@@ -37,7 +38,6 @@ import { attachLibrarySockets, type LibrarySockets } from './library/sockets.js'
 import { IdleRoomSweep } from './rooms/idle-sweep.js';
 import type { LiveRoomStore } from './rooms/live-store.js';
 import { MemoryLiveStore } from './rooms/memory-live-store.js';
-import { MemoryModerationStore } from './rooms/memory-moderation-store.js';
 import type { ModerationStore } from './rooms/moderation-store.js';
 import { openSfu, type SfuHandle } from './sfu-link.js';
 import { createSocketServer, SOCKET_IO_PATH, type SocketLayer } from './socket/server.js';
@@ -132,7 +132,8 @@ export class App {
       if (options.wrapSfu) sfu = options.wrapSfu(sfu);
       const clock = options.clock ?? systemClock;
       const live = options.live ?? new MemoryLiveStore(clock);
-      const moderation = options.moderation ?? new MemoryModerationStore(config.roomBanSeconds * 1000, clock);
+      // In the database, so a ban outlives a restart.
+      const moderation = options.moderation ?? db.moderation(config.roomBanSeconds * 1000, clock);
       const registry = options.registry ?? new MemorySocketRegistry();
       const parties = options.parties ?? new MemoryPartyStore();
       const party = new PartyService({ parties, pins: new MemoryPinGuard(clock), videos: db.videos, clock });
@@ -242,6 +243,7 @@ export class App {
 
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
+        joins: new JoinLimit(limiters, { perAccountPerMinute: config.joinsPerMinute, perAddressPerMinute: config.joinsPerIpPerMinute }), trustProxy: config.trustProxy,
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
         djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
       refuseUnclaimedUpgrades(server, (pathname) => pathname === SOCKET_IO_PATH || peerMesh.claims(pathname));

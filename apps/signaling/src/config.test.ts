@@ -31,8 +31,9 @@ describe('TURN configuration', () => {
     expect(JSON.stringify({ ...config, turn: undefined })).not.toMatch(/current|previous/);
   });
 
-  it('refuses a TTL under a minute and a connect timeout under a second', () => {
-    expect(() => configFromEnv({ TURN_CREDENTIAL_TTL: '10' })).toThrow();
+  it('refuses a TTL under 5 seconds and a connect timeout under a second', () => {
+    expect(() => configFromEnv({ TURN_CREDENTIAL_TTL: '4' })).toThrow();
+    expect(configFromEnv({ TURN_CREDENTIAL_TTL: '5' }).turnCredentialTtl).toBe(5);
     expect(() => configFromEnv({ ICE_CONNECT_TIMEOUT_MS: '10' })).toThrow();
   });
 });

@@ -86,6 +86,10 @@ export const SignalingConfig = z.object({
   accountPurgeDays: z.coerce.number().min(0).default(30),
   /** SWEEP_INTERVAL_MINUTES — how often expired sessions and stale guest accounts are pruned. */
   sweepIntervalMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+  /** JOINS_PER_MINUTE — room joins one account may make per minute; more are refused with the wait. */
+  joinsPerMinute: z.coerce.number().int().min(1).default(30),
+  /** JOINS_PER_IP_PER_MINUTE — room joins from one client address per minute, whichever accounts. */
+  joinsPerIpPerMinute: z.coerce.number().int().min(1).default(300),
   /** SOCKET_RATE_LIMIT — socket.io events per connection per second before it is told to slow down. */
   socketRateLimit: z.coerce.number().int().positive().default(100),
   /** ROOM_MAX_PARTICIPANTS — people in one room at once; the next one is told the room is full. */
@@ -121,7 +125,8 @@ export const SignalingConfig = z.object({
   /** TURN_SECRET_PREVIOUS or TURN_SECRET_PREVIOUS_FILE — the secret being rotated out; nothing is signed with it. */
   turnSecretPrevious: z.string().optional(),
   /** TURN_CREDENTIAL_TTL — seconds a TURN credential stays valid. */
-  turnCredentialTtl: z.coerce.number().int().min(60).default(3600),
+  // Seconds, not minutes, are allowed so a test can watch a call outlive its credentials.
+  turnCredentialTtl: z.coerce.number().int().min(5).default(3600),
   /** ICE_CONNECT_TIMEOUT_MS — how long a client waits for a link to connect before saying it could not. */
   iceConnectTimeoutMs: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   /** TURN_SELF_TEST — probe every TURN URL at start and log the result. */
@@ -186,6 +191,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     guestRetentionHours: env.GUEST_RETENTION_HOURS,
     sweepIntervalMinutes: env.SWEEP_INTERVAL_MINUTES,
     accountPurgeDays: env.ACCOUNT_PURGE_DAYS,
+    joinsPerMinute: env.JOINS_PER_MINUTE,
+    joinsPerIpPerMinute: env.JOINS_PER_IP_PER_MINUTE,
     socketRateLimit: env.SOCKET_RATE_LIMIT,
     roomMaxParticipants: env.ROOM_MAX_PARTICIPANTS,
     roomBanSeconds: env.ROOM_BAN_SECONDS,

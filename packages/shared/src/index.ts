@@ -16,3 +16,4 @@ export * from './library.js';
 export * from './library-client.js';
 export * from './dj.js';
 export * from './account.js';
+export * from './admin.js';

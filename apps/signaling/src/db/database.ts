@@ -13,6 +13,7 @@ import { PrismaTranscodeJobStore } from '../videos/prisma-transcode-jobs.js';
 import { PrismaChannelStore } from '../dj/prisma-channel-store.js';
 import { PrismaVideoStore } from '../videos/prisma-video-store.js';
 import { PrismaLibraryStore } from '../library/prisma-library-store.js';
+import { PrismaModerationStore } from '../rooms/prisma-moderation-store.js';
 
 export type ParsedDatabaseUrl =
   | { provider: 'sqlite'; /** absolute file path */ path: string }
@@ -156,6 +157,7 @@ export async function openDatabase(url: string, log?: DbLogger, options: OpenDat
       transcodeJobs: new PrismaTranscodeJobStore(prisma),
       library: new PrismaLibraryStore(prisma),
       channels: new PrismaChannelStore(prisma),
+      moderation: (banMs, clock) => new PrismaModerationStore(prisma, banMs, clock),
       appliedMigrations,
       async ping() {
         // Prisma would silently reconnect after $disconnect(); a closed database is not ready.

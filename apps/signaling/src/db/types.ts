@@ -11,6 +11,8 @@ import type { LibraryStore } from '../library/library-store.js';
 import type { ChannelStore } from '../dj/channel-store.js';
 import type { VideoStore } from '../videos/video-store.js';
 import type { TranscodeJobStore } from '../videos/transcode-jobs.js';
+import type { Clock } from '../rooms/clock.js';
+import type { ModerationStore } from '../rooms/moderation-store.js';
 
 // The value sets come from the wire protocol, so the database and the API cannot drift apart.
 export const USER_ROLES = Role.options;
@@ -211,6 +213,8 @@ export interface Database {
   readonly library: LibraryStore;
   /** Live DJ channels, broadcasts and chat: dj/channel-store.ts. */
   readonly channels: ChannelStore;
+  /** Room moderation (bans of `banMs`, moderator mutes, the moderated flag) kept here: rooms/moderation-store.ts. */
+  moderation(banMs: number, clock?: Clock): ModerationStore;
   /** Migrations this open applied (empty when the schema was already up to date). */
   readonly appliedMigrations: readonly string[];
   /** Resolves when the database answers a trivial query (for /readyz); rejects otherwise. */

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type Response } from 'express';
-import { ArchiveEditBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError } from '@roomcast/shared';
+import { ArchiveEditBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
+import { allowed, enforce, mayManageArchives, maySeeArchive } from '../auth/policy.js';
 import { currentUser, handle, requireUser } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import { broadcastView, chatView, type Broadcast, type Channel } from './channel-store.js';
@@ -20,7 +21,6 @@ export interface ArchiveRouteDeps {
  */
 export function archiveRoutes({ db, archivesDir }: ArchiveRouteDeps): Router {
   const router = Router();
-  const owns = (res: Response, channel: Channel) => currentUser(res)?.id === channel.ownerId;
 
   const channelOf = async (raw: unknown): Promise<Channel> => {
     const channel = await db.channels.findByHandle(parseOrThrow(ChannelHandle, raw, 'channel handle'));
@@ -31,19 +31,18 @@ export function archiveRoutes({ db, archivesDir }: ArchiveRouteDeps): Router {
   const archiveOf = async (res: Response, channel: Channel, rawId: unknown): Promise<Broadcast> => {
     const broadcast = await db.channels.findBroadcast(parseOrThrow(Id, rawId, 'archive id'));
     if (!broadcast || broadcast.channelId !== channel.id || !broadcast.archiveFile) throw notFound('archive');
-    if (!broadcast.published && !owns(res, channel)) throw notFound('archive');
+    if (!maySeeArchive(currentUser(res), channel, broadcast)) throw notFound('archive');
     return broadcast;
   };
   const ownerOnly = (res: Response, channel: Channel) => {
-    requireUser(res);
-    if (!owns(res, channel)) throw new RoomcastError('forbidden', 'only the channel owner manages its archives');
+    enforce(mayManageArchives(requireUser(res), channel));
   };
 
   router.get(
     '/:handle/archives',
     handle(async (req, res) => {
       const channel = await channelOf(req.params.handle);
-      const page = await db.channels.archives(channel.id, owns(res, channel), parseOrThrow(PageQuery, req.query, 'page'));
+      const page = await db.channels.archives(channel.id, allowed(mayManageArchives(currentUser(res), channel)), parseOrThrow(PageQuery, req.query, 'page'));
       res.json({ broadcasts: page.items.map(broadcastView), next: page.next });
     }),
   );

@@ -3,7 +3,8 @@ import ical from 'ical-generator';
 import { ChannelBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError, ScheduleBody, type BroadcastPage } from '@roomcast/shared';
 import { DuplicateError, type Database } from '../db/index.js';
 import { shortId } from '../db/ids.js';
-import { handle, requireRole } from '../http/context.js';
+import { enforce, mayOwnChannel, mayScheduleBroadcast } from '../auth/policy.js';
+import { handle, requireAllowed } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import type { Clock } from '../rooms/clock.js';
 import { broadcastView, channelView, type Broadcast, type Channel, type Page } from './channel-store.js';
@@ -33,7 +34,7 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
   router.get(
     '/mine',
     handle(async (_req, res) => {
-      const owner = requireRole(res, 'broadcaster', 'admin');
+      const owner = requireAllowed(res, mayOwnChannel);
       const channel = await channels.findByOwner(owner.id);
       if (!channel) throw notFound('channel');
       res.json(await withLive(channel));
@@ -43,7 +44,7 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
   router.put(
     '/mine',
     handle(async (req, res) => {
-      const owner = requireRole(res, 'broadcaster', 'admin');
+      const owner = requireAllowed(res, mayOwnChannel);
       const fields = parseOrThrow(ChannelBody, req.body, 'channel');
       const taken = () => new RoomcastError('conflict', `the handle "${fields.handle}" is taken; pick another`);
       try {
@@ -95,9 +96,9 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
   router.post(
     '/:handle/schedule',
     handle(async (req, res) => {
-      const user = requireRole(res, 'broadcaster', 'admin');
+      const user = requireAllowed(res, mayOwnChannel);
       const channel = await byHandle(req.params.handle);
-      if (channel.ownerId !== user.id) throw new RoomcastError('forbidden', 'only the channel owner schedules its broadcasts');
+      enforce(mayScheduleBroadcast(user, channel));
       const body = parseOrThrow(ScheduleBody, req.body, 'schedule');
       const now = new Date(clock());
       if (Date.parse(body.end) <= now.getTime()) throw new RoomcastError('bad_request', 'that broadcast would already be over');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { LIMITS, RoomcastError, type BroadcastView, type ChatMessageView, type ChatWire, type DjState, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
+import { enforce, mayBarFromChat } from '../auth/policy.js';
 import { shortId, timeOrderedId } from '../db/ids.js';
 import type { Clock } from '../rooms/clock.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
@@ -151,7 +152,7 @@ export class DjLive {
 
   async banChat(at: DjCaller, userId: string): Promise<void> {
     const channel = await this.#channel(at.roomId);
-    if (userId === channel.ownerId) throw new RoomcastError('bad_request', 'you cannot bar yourself');
+    enforce(mayBarFromChat(channel, userId));
     await this.deps.db.channels.ban(channel.id, userId);
   }
 

@@ -11,6 +11,7 @@ import {
   type SessionListResponse,
 } from '@roomcast/shared';
 import { assertStrongPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
+import { enforce, mayChangeCredentials } from '../auth/policy.js';
 import { sessionKey, type Sessions } from '../auth/sessions.js';
 import { DuplicateError, type Database, type User } from '../db/index.js';
 import type { EmailLinks } from '../email/email-links.js';
@@ -37,7 +38,7 @@ export function accountRoutes({ db, sessions, links, userChanged, endAccount, en
     }
   };
   const registered = (user: User) => {
-    if (user.isGuest) throw new RoomcastError('forbidden', 'a guest has no email or password; sign up to keep an account');
+    enforce(mayChangeCredentials(user));
     return user;
   };
 

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { RoomcastError, type UserView } from '@roomcast/shared';
+import { enforce, hasRole, type Decision } from '../auth/policy.js';
 import type { User } from '../db/index.js';
 
 /** Wraps an async route so a rejection reaches the error handler instead of crashing. */
@@ -19,15 +20,15 @@ export function requireUser(res: Response): User {
   return user;
 }
 
-/** Only accounts (not guests) with one of these roles may pass. */
-export function requireRole(res: Response, ...roles: User['role'][]): User {
+/** The signed-in caller, when the permission policy allows `decide` for them. */
+export function requireAllowed(res: Response, decide: (actor: User) => Decision): User {
   const user = requireUser(res);
-  if (user.isGuest) throw new RoomcastError('forbidden', 'guests cannot do this; create an account');
-  if (roles.length && !roles.includes(user.role)) {
-    throw new RoomcastError('forbidden', `this needs the ${roles.join(' or ')} role`);
-  }
+  enforce(decide(user));
   return user;
 }
+
+/** Only accounts (not guests) with one of these roles may pass (policy.hasRole). */
+export const requireRole = (res: Response, ...roles: User['role'][]): User => requireAllowed(res, (actor) => hasRole(actor, ...roles));
 
 export const userView = (user: User): UserView => ({
   id: user.id,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { CreatePartyBody, Id, LIMITS, parseOrThrow, partyPath, RoomcastError, type PartyInfo } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
+import { needsPartyPin } from '../auth/policy.js';
 import type { Party, PartyStore } from '../party/party-store.js';
 import { hashPin } from '../party/pin-guard.js';
 import type { Clock } from '../rooms/clock.js';
@@ -23,7 +24,7 @@ const info = (party: Party, name: string, callerId: string): PartyInfo => ({
   roomId: party.roomId,
   name,
   hasPin: party.pinHash !== null,
-  needsPin: party.pinHash !== null && party.creatorId !== callerId,
+  needsPin: needsPartyPin(party, callerId),
   members: party.members.length,
   sharePath: partyPath(party.roomId),
 });

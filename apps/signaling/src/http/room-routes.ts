@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { CreateRoomBody, Id, parseOrThrow, RoomcastError, RoomKind, type RoomView } from '@roomcast/shared';
 import type { Database, Room } from '../db/index.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
-import { handle, requireRole, requireUser } from './context.js';
+import { enforce, mayCloseRoom, mayCreateRoom } from '../auth/policy.js';
+import { handle, requireAllowed, requireRole, requireUser } from './context.js';
 import { notFound } from './errors.js';
 
 export function roomView(room: Room, participants: number): RoomView {
@@ -46,7 +47,7 @@ export function roomRoutes({ db, live, closeLive, listLimit }: RoomRouteDeps): R
     handle(async (req, res) => {
       const body = parseOrThrow(CreateRoomBody, req.body, 'room');
       // Any account may open a voice room or a watch party; going live as a DJ is a role.
-      const owner = body.kind === 'dj' ? requireRole(res, 'broadcaster', 'admin') : requireRole(res);
+      const owner = requireAllowed(res, (actor) => mayCreateRoom(actor, body.kind));
       // A watch room is a party, and a party starts from a video.
       if (body.kind === 'watch') throw new RoomcastError('bad_request', 'start a watch party from a ready video: POST /api/parties');
       const room = await db.rooms.create({ name: body.name, kind: body.kind, ownerId: owner.id });
@@ -70,12 +71,12 @@ export function roomRoutes({ db, live, closeLive, listLimit }: RoomRouteDeps): R
       const user = requireRole(res);
       const room = await db.rooms.findById(parseOrThrow(Id, req.params.id, 'room id'));
       if (!room || room.closedAt) throw notFound('room');
-      if (room.ownerId !== user.id && user.role !== 'admin') throw new RoomcastError('forbidden', 'only the owner can close this room');
+      enforce(mayCloseRoom(user, room));
       if (room.kind === 'dj' && (await db.channels.findByRoom(room.id))) {
         throw new RoomcastError('conflict', "this is a DJ channel's room: it lives as long as the channel");
       }
       await db.rooms.close(room.id);
-      await closeLive(room.id, 'the room was closed by its owner');
+      await closeLive(room.id, room.ownerId === user.id ? 'the room was closed by its owner' : 'the room was closed by an administrator');
       res.status(204).end();
     }),
   );

@@ -1,5 +1,6 @@
 import {
   AccountUpdateBody,
+  AdminRoomsQuery,
   AdminUsersQuery,
   ArchiveEditBody,
   ChangeEmailBody,
@@ -115,6 +116,7 @@ export const ROUTES: readonly RouteEntry[] = [
   { method: 'PUT', path: '/api/admin/users/:id/disabled', body: SetDisabledBody },
   { method: 'GET', path: '/api/admin/mailbox' },
   { method: 'GET', path: '/api/admin/stats' },
+  { method: 'GET', path: '/api/admin/rooms', query: AdminRoomsQuery },
   // library-routes.ts
   { method: 'POST', path: '/api/library/pairing-codes', body: Empty },
   { method: 'POST', path: '/api/library/agents/pair', body: PairBody },

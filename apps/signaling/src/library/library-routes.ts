@@ -14,7 +14,8 @@ import {
   type PairingCodeResponse,
 } from '@roomcast/shared';
 import { hashToken } from '../auth/sessions.js';
-import type { Database } from '../db/index.js';
+import { mayManageAgent } from '../auth/policy.js';
+import type { Database, User } from '../db/index.js';
 import { handle, requireRole } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import type { LibraryAgent, LibraryGrant } from './library-store.js';
@@ -53,9 +54,9 @@ export function libraryRoutes(deps: LibraryRouteDeps): Router {
   };
 
   /** The agent, when `userId` owns it; otherwise not_found (someone else's agent is not even confirmed to exist). */
-  const ownedAgent = async (rawId: unknown, userId: string): Promise<LibraryAgent> => {
+  const ownedAgent = async (rawId: unknown, user: User): Promise<LibraryAgent> => {
     const agent = await db.library.findAgent(parseOrThrow(Id, rawId, 'agent id'));
-    if (!agent || agent.ownerId !== userId) throw notFound('agent');
+    if (!agent || !mayManageAgent(user, agent)) throw notFound('agent');
     return agent;
   };
 
@@ -106,20 +107,20 @@ export function libraryRoutes(deps: LibraryRouteDeps): Router {
   }));
 
   router.delete('/agents/:id', handle(async (req, res) => {
-    const agent = await ownedAgent(req.params.id, requireRole(res).id);
+    const agent = await ownedAgent(req.params.id, requireRole(res));
     await db.library.deleteAgent(agent.id);
     await deps.onUnpaired(agent.id);
     res.status(204).end();
   }));
 
   router.get('/agents/:id/grants', handle(async (req, res) => {
-    const agent = await ownedAgent(req.params.id, requireRole(res).id);
+    const agent = await ownedAgent(req.params.id, requireRole(res));
     res.json({ grants: (await db.library.listGrants(agent.id)).map(grantView) });
   }));
 
   router.post('/agents/:id/grants', handle(async (req, res) => {
     const user = requireRole(res);
-    const agent = await ownedAgent(req.params.id, user.id);
+    const agent = await ownedAgent(req.params.id, user);
     const body = parseOrThrow(GrantBody, req.body, 'grant');
     const grantee = await db.users.findByEmail(body.email);
     if (!grantee || grantee.isGuest) throw notFound('account with that email');
@@ -134,7 +135,7 @@ export function libraryRoutes(deps: LibraryRouteDeps): Router {
   }));
 
   router.delete('/agents/:id/grants/:userId', handle(async (req, res) => {
-    const agent = await ownedAgent(req.params.id, requireRole(res).id);
+    const agent = await ownedAgent(req.params.id, requireRole(res));
     const userId = parseOrThrow(Id, req.params.userId, 'user id');
     if (!(await db.library.revoke(agent.id, userId))) throw notFound('grant');
     await deps.onRevoked(agent.id, userId);

@@ -1,5 +1,6 @@
 import { applyCommand, PARTY, positionAt, voiceModeFor, withReaction, RoomcastError, type Reaction, type ChatMessage, type ControlLock, type PartyCommand, type PartyMember, type PartyPresence, type QueueItem, type QueueOp } from '@roomcast/shared';
 import type { Party } from './party-store.js';
+import { enforce, mayControlParty, mayHostParty } from '../auth/policy.js';
 
 /**
  * The party's rules as pure functions of its state: the store applies them atomically, and
@@ -13,12 +14,8 @@ export const presenceOf = (party: Party): PartyPresence => ({
   voice: party.meshFailed?.length ? 'sfu' : voiceModeFor(party.members.length, party.meshVoiceMax),
 });
 
-export const mayControl = (party: Party, peerId: string): boolean =>
-  party.controls === 'everyone' || party.hostPeerId === peerId;
-
-const requireHost = (party: Party, peerId: string, what: string) => {
-  if (party.hostPeerId !== peerId) throw new RoomcastError('forbidden', `only the host can ${what}`);
-};
+const mayControl = mayControlParty;
+const requireHost = (party: Party, peerId: string, what: string) => enforce(mayHostParty(party, peerId, what));
 
 /** A member arrives; the first one into a party without a host becomes its host. */
 export function addMember(party: Party, member: PartyMember): Party {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { playableView, type VideoStore } from '../videos/video-store.js';
 import { RoomcastError, type PartySnapshot, type PeerView, type PlayableVideo } from '@roomcast/shared';
 import type { Clock } from '../rooms/clock.js';
+import { needsPartyPin } from '../auth/policy.js';
 import { addMember, presenceOf, removeMember } from './party-rules.js';
 import type { Party, PartyStore } from './party-store.js';
 import { pinMatches, type PinGuard } from './pin-guard.js';
@@ -35,7 +36,7 @@ export class PartyService {
   async admit(roomId: string, userId: string, pin: string | undefined): Promise<void> {
     const party = await this.deps.parties.get(roomId);
     if (!party) throw new RoomcastError('not_found', 'this party has ended');
-    if (party.pinHash === null || party.creatorId === userId) return;
+    if (party.pinHash === null || !needsPartyPin(party, userId)) return;
     const { verdict, retryAt } = await this.deps.pins.attempt(roomId, userId, pinMatches(party.pinHash, pin));
     if (verdict === 'locked') {
       throw new RoomcastError('rate_limited', `too many wrong PINs; try again after ${new Date(retryAt!).toISOString()}`);

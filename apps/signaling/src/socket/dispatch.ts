@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { z } from 'zod';
-import { clientRequests, parseOrThrow, roomRule, RoomcastError, type ClientRequest, type ErrorBody, type ResponseOf } from '@roomcast/shared';
+import { clientRequests, parseOrThrow, RoomcastError, type ClientRequest, type ErrorBody, type ResponseOf } from '@roomcast/shared';
 import type { KeyedSerial } from '../rooms/serial.js';
 import type { RefusalLog } from './refusals.js';
-import { roomRole, type RoomcastSocket } from './types.js';
+import { enforce, mayRequestInRoom } from '../auth/policy.js';
+import type { RoomcastSocket } from './types.js';
 
 export type Parsed<E extends ClientRequest> = z.infer<(typeof clientRequests)[E]['request']>;
 export type RequestHandler<E extends ClientRequest> = (request: Parsed<E>) => Promise<ResponseOf<E>>;
@@ -69,10 +70,7 @@ export class Dispatcher {
     if (event === 'room:join') return;
     const at = this.socket.data.room;
     if (!at) throw new RoomcastError('not_in_room', 'join a room first');
-    const rule = roomRule(at.kind, roomRole(this.socket.data.user, at));
-    if (!(rule.requests as readonly string[]).includes(event)) {
-      throw new RoomcastError('forbidden', `"${event}" is not allowed for you in this ${at.kind} room`);
-    }
+    enforce(mayRequestInRoom(this.socket.data.user, at, event));
   }
 
   async #throttle(): Promise<void> {

@@ -4,7 +4,8 @@ import type { RoomKind } from '@roomcast/shared';
 import type { PartyService } from '../party/party-service.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
-import { channel, roomRole, type RoomcastSocket } from './types.js';
+import { roomRole } from '../auth/policy.js';
+import { channel, type RoomcastSocket } from './types.js';
 
 /** A membership began or ended (the DJ listener counts follow these). */
 export type MembershipListener = (event: { roomId: string; peerId: string; kind: RoomKind; host: boolean; joined: boolean }) => void;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { LIMITS, roomRule, RoomcastError, type ConsumerOptions, type ProducerInfo, type SfuControl } from '@roomcast/shared';
+import { LIMITS, RoomcastError, type ConsumerOptions, type ProducerInfo, type SfuControl } from '@roomcast/shared';
 import { iceExtras } from '../auth/ice-config.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { PartyStore } from '../party/party-store.js';
@@ -7,7 +7,8 @@ import { presenceOf } from '../party/party-rules.js';
 import type { LiveRoomStore, PeerPatch } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { Dispatcher } from './dispatch.js';
-import { channel, currentRoom, roomRole, type RoomcastIo, type RoomcastSocket, type SocketRoom } from './types.js';
+import { enforce, mayProduce, mayUnmute, producerCap } from '../auth/policy.js';
+import { channel, currentRoom, type RoomcastIo, type RoomcastSocket, type SocketRoom } from './types.js';
 
 export interface MediaDeps {
   sfu: SfuControl;
@@ -95,8 +96,8 @@ export function registerMediaHandlers(socket: RoomcastSocket, on: Dispatcher, de
   on.on('sfu:produce', async (req) => {
     const at = here();
     const user = socket.data.user;
-    const max = roomRule(at.kind, roomRole(user, at)).producers[req.kind];
-    if (max === 0) throw new RoomcastError('forbidden', `you cannot publish ${req.kind} in this ${at.kind} room`);
+    enforce(mayProduce(user, at, req.kind));
+    const max = producerCap(user, at, req.kind);
     if (at.kind === 'watch') {
       const party = await deps.party?.parties.get(at.roomId);
       if (!party || presenceOf(party).voice !== 'sfu') throw new RoomcastError('forbidden', 'this party talks peer to peer; the server carries voice only for larger parties');
@@ -130,9 +131,7 @@ export function registerMediaHandlers(socket: RoomcastSocket, on: Dispatcher, de
     const user = socket.data.user;
     const audio = (await ownProducer(at, req.producerId))?.kind === 'audio';
     const policy = await moderation.view(at.roomId, user.id);
-    if (audio && policy.muted && policy.moderated) {
-      throw new RoomcastError('forbidden', 'a moderator muted you; wait until they allow you to speak');
-    }
+    if (audio) enforce(mayUnmute(policy));
     await sfu.request('producer.resume', { ...req, ...scope(at) });
     await live.setProducerPaused(at.roomId, req.producerId, false);
     if (audio) {

@@ -5,6 +5,7 @@ import type { LiveRoomStore, PeerPatch } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
+import { enforce, mayRemovePeer } from '../auth/policy.js';
 import { leaveRoom } from './leave.js';
 import { channel, currentRoom, type RoomcastSocket } from './types.js';
 
@@ -61,9 +62,7 @@ export function registerModerationHandlers(socket: RoomcastSocket, on: Dispatche
 
   on.on('mod:removePeer', async ({ peerId }) => {
     const { at, peer } = await target(peerId);
-    if (peer.view.userId === at.ownerId || peer.view.userId === socket.data.user.id) {
-      throw new RoomcastError('bad_request', 'the room’s owner cannot be removed from it');
-    }
+    enforce(mayRemovePeer(socket.data.user, at, peer.view.userId));
     const bannedUntil = new Date(await moderation.ban(at.roomId, peer.view.userId)).toISOString();
     const removed = socket.nsp.sockets.get(peer.socketId);
     if (removed) {

@@ -12,7 +12,8 @@ import type { PartyService } from '../party/party-service.js';
 import type { RoomMedia } from '../rooms/room-media.js';
 import type { Dispatcher } from './dispatch.js';
 import { leaveRoom, type MembershipListener } from './leave.js';
-import { channel, roomRole, type RoomcastSocket } from './types.js';
+import { enforce, mayEnterRoom, roomRole } from '../auth/policy.js';
+import { channel, type RoomcastSocket } from './types.js';
 
 export interface RoomDeps {
   db: Database;
@@ -28,6 +29,8 @@ export interface RoomDeps {
   /** False while the server drains for shutdown: no new joins. */
   accepting: () => boolean;
   onMembership?: MembershipListener | undefined;
+  /** Spends one join of the connection's account and address (throws rate_limited with the wait). */
+  takeJoin: () => Promise<void>;
 }
 
 const newPeerId = (): string => randomBytes(9).toString('base64url');
@@ -47,12 +50,11 @@ export function registerRoomHandlers(socket: RoomcastSocket, on: Dispatcher, dep
   on.on('room:join', async ({ roomId, pin }) => {
     if (!deps.accepting()) throw new RoomcastError('unavailable', 'the server is restarting; try again in a moment');
     const user = socket.data.user;
+    await deps.takeJoin();
     const room = await db.rooms.findById(roomId);
     if (!room || room.closedAt) throw new RoomcastError('not_found', 'room not found');
     const moderation = await deps.moderation.view(roomId, user.id);
-    if (moderation.bannedUntil !== undefined) {
-      throw new RoomcastError('banned', `you were removed from this room; you can rejoin after ${new Date(moderation.bannedUntil).toISOString()}`);
-    }
+    enforce(mayEnterRoom(moderation));
     if (room.kind === 'watch') await deps.party.admit(roomId, user.id, pin);
     await leaveRoom(socket, deps);
     present();

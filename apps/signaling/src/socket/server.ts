@@ -12,6 +12,8 @@ import type { Clock } from '../rooms/clock.js';
 import { sessionKey, type Sessions } from '../auth/sessions.js';
 import type { TurnSettings } from '../auth/turn-credentials.js';
 import type { Database } from '../db/index.js';
+import { clientAddress, type TrustProxy } from '../http/proxy.js';
+import type { JoinLimit } from '../limits/join-limit.js';
 import type { LiveRoomStore } from '../rooms/live-store.js';
 import type { ModerationStore } from '../rooms/moderation-store.js';
 import { RoomMedia } from '../rooms/room-media.js';
@@ -49,6 +51,10 @@ export interface SocketDeps {
   /** Room time: party clocks, DJ counts (injected by tests). */
   clock: Clock;
   allowRequest?: import('socket.io').ServerOptions['allowRequest'];
+  /** Room joins per account and per address. */
+  joins: JoinLimit;
+  /** Whose X-Forwarded-For to believe: the join limit keys on the address it yields. */
+  trustProxy: TrustProxy;
   /** Live DJ: settings, the shared counts, and timers (injected by tests). */
   dj: DjSettings;
   djCounts: LiveCountsStore;
@@ -130,7 +136,10 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   io.on('connection', (socket) => {
     const socketLog = log.child({ socketId: socket.id, userId: socket.data.user.id });
     const dispatcher = new Dispatcher(socket, { limiter, queue, refusals, log: socketLog });
-    const handlerDeps = { ...deps, media, queue, log: socketLog, onMembership };
+    // The address under the same proxy rule Express applies to req.ip, read once per connection.
+    const address = clientAddress(socket.request, deps.trustProxy);
+    const takeJoin = () => deps.joins.take(socket.data.user.id, address);
+    const handlerDeps = { ...deps, media, queue, log: socketLog, onMembership, takeJoin };
     registerRoomHandlers(socket, dispatcher, handlerDeps);
     registerMediaHandlers(socket, dispatcher, handlerDeps);
     registerModerationHandlers(socket, dispatcher, handlerDeps);

@@ -25,9 +25,6 @@ export type RoomcastSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 /** socket.io room name for a Roomcast room. */
 export const channel = (roomId: string): string => `room:${roomId}`;
 
-/** Host (owner or admin) or member: what the room kind's rules are looked up by. */
-export const roomRole = (user: User, room: { ownerId: string }): 'host' | 'member' =>
-  room.ownerId === user.id || user.role === 'admin' ? 'host' : 'member';
 
 /** The connection's room, or `not_in_room`. */
 export function currentRoom(socket: RoomcastSocket): SocketRoom {

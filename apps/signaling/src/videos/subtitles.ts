@@ -3,6 +3,7 @@
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router } from 'express';
+import { mayManageVideo } from '../auth/policy.js';
 import { Id, LIMITS, parseOrThrow, RoomcastError, SubtitleUploadQuery, type SubtitleResponse } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
 import { shortId } from '../db/ids.js';
@@ -43,7 +44,7 @@ export function subtitleRoutes({ db, files, before }: { db: Database; files: Vid
   const own = async (res: express.Response, rawId: unknown) => {
     const user = requireUser(res);
     const video = await db.videos.findById(parseOrThrow(Id, rawId, 'video id'));
-    if (!video || (video.ownerId !== user.id && user.role !== 'admin')) throw notFound('video');
+    if (!video || !mayManageVideo(user, video)) throw notFound('video');
     return video;
   };
 

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { Router, type Response } from 'express';
 import send from 'send';
+import { mayManageVideo } from '../auth/policy.js';
 import { Id, parseOrThrow, RenameVideoBody, RoomcastError, type PlayableResponse, type VideoListResponse, type VideoResponse } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
 import { handle, requireUser } from '../http/context.js';
@@ -27,7 +28,7 @@ export function videoRoutes({ db, files, access, listLimit = 100 }: VideoRouteDe
   const own = async (res: Response, rawId: unknown): Promise<Video> => {
     const user = requireUser(res);
     const video = await db.videos.findById(parseOrThrow(Id, rawId, 'video id'));
-    if (!video || (video.ownerId !== user.id && user.role !== 'admin')) throw notFound('video');
+    if (!video || !mayManageVideo(user, video)) throw notFound('video');
     return video;
   };
 

@@ -20,6 +20,7 @@
 // The store is async and interface-first like the other stores (db/types.ts): a second
 // signaling instance or the transcoder process reach the same rows through it.
 import { RoomcastError, VIDEO_MIME, videoFileUrl, type PlayableVideo, type VideoContainer, type VideoStatus, type VideoView } from '@roomcast/shared';
+import { mayManageVideo } from '../auth/policy.js';
 
 export interface Rendition {
   container: VideoContainer;
@@ -106,16 +107,15 @@ export interface VideoAccess {
 /** Until a party side is wired: owners and admins only. */
 export const ownersOnly: VideoAccess = { partyAllows: async () => false };
 
-const ownsOrAdmin = (video: Video, viewer: Viewer) => video.ownerId === viewer.id || viewer.role === 'admin';
 
 export async function mayWatch(videos: VideoStore, access: VideoAccess, videoId: string, viewer: Viewer): Promise<boolean> {
   const video = await videos.findById(videoId);
-  return video !== null && (ownsOrAdmin(video, viewer) || (await access.partyAllows(viewer.id, videoId)));
+  return video !== null && (mayManageVideo(viewer, video) || (await access.partyAllows(viewer.id, videoId)));
 }
 
 export async function playableVideo(videos: VideoStore, access: VideoAccess, videoId: string, viewer: Viewer): Promise<PlayableVideo> {
   const video = await videos.findById(videoId);
-  if (!video || !(ownsOrAdmin(video, viewer) || (await access.partyAllows(viewer.id, videoId)))) {
+  if (!video || !(mayManageVideo(viewer, video) || (await access.partyAllows(viewer.id, videoId)))) {
     throw new RoomcastError('not_found', 'no such video');
   }
   if (video.status !== 'ready') {

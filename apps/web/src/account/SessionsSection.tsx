@@ -1,40 +1,21 @@
 import type { SessionView } from '@roomcast/shared';
-import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { accountApi } from '../api/http';
 import { toApiError } from '../api/errors';
 import { Alert } from '../components/Alert';
+import { useLoaded } from '../hooks/useLoaded';
 import { useSession } from '../stores/session';
 import { deviceName } from './device-name';
+
+const fetchSessions = async (signal?: AbortSignal): Promise<SessionView[]> => (await accountApi.sessions(signal)).sessions;
 
 /** Where this account is signed in; end any one of them, or all. */
 export function SessionsSection() {
   const ended = useSession((s) => s.ended);
   const navigate = useNavigate();
-  const [sessions, setSessions] = useState<SessionView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: sessions, error, setError, change } = useLoaded(fetchSessions);
 
-  const load = useCallback(async (signal?: AbortSignal) => {
-    try {
-      setSessions((await accountApi.sessions(signal)).sessions);
-    } catch (raw) {
-      if (!signal?.aborted) setError(toApiError(raw).message);
-    }
-  }, []);
-  useEffect(() => {
-    const abort = new AbortController();
-    void load(abort.signal);
-    return () => abort.abort();
-  }, [load]);
-
-  async function end(id: string) {
-    try {
-      await accountApi.endSession(id);
-      await load();
-    } catch (raw) {
-      setError(toApiError(raw).message);
-    }
-  }
+  const end = (id: string) => change(() => accountApi.endSession(id));
 
   async function everywhere() {
     try {

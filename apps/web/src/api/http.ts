@@ -1,5 +1,7 @@
 import {
   AccountResponse,
+  AdminRoomsResponse,
+  AdminStatsResponse,
   AdminUsersResponse,
   type Role,
   SessionListResponse,
@@ -138,6 +140,9 @@ export const adminApi = {
   setDisabled: (id: string, disabled: boolean) => apiRequest<unknown>('PUT', `/api/admin/users/${encodeURIComponent(id)}/disabled`, { disabled }),
   deleteUser: (id: string) => apiRequest<void>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
   mailbox: (signal?: AbortSignal) => checked(MailboxResponse, apiRequest('GET', '/api/admin/mailbox', undefined, signal)),
+  /** Open rooms with who is in them now, the busiest first. */
+  rooms: (signal?: AbortSignal) => checked(AdminRoomsResponse, apiRequest('GET', '/api/admin/rooms', undefined, signal)),
+  stats: (signal?: AbortSignal) => checked(AdminStatsResponse, apiRequest('GET', '/api/admin/stats', undefined, signal)),
 };
 
 export const roomsApi = {

@@ -5,8 +5,9 @@ import { adminApi } from '../api/http';
 import { toApiError } from '../api/errors';
 import { Alert } from '../components/Alert';
 import { useSession } from '../stores/session';
+import { AdminLive } from './AdminLive';
 
-/** Accounts for an administrator: find, change role, disable or enable, delete. */
+/** For an administrator: accounts (find, change role, disable or enable, delete), then the server and its rooms. */
 export function AdminPage() {
   const me = useSession((s) => s.user);
   const [query, setQuery] = useState('');
@@ -98,6 +99,7 @@ export function AdminPage() {
         </tbody>
       </table>
       {next && <button type="button" className="button" onClick={() => void load(query, next)}>More</button>}
+      <AdminLive />
     </section>
   );
 }
