@@ -243,7 +243,7 @@ export class App {
 
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
-        joins: new JoinLimit(limiters, { perAccountPerMinute: config.joinsPerMinute, perAddressPerMinute: config.joinsPerIpPerMinute }), trustProxy: config.trustProxy,
+        limiters, joins: new JoinLimit(limiters, { perAccountPerMinute: config.joinsPerMinute, perAddressPerMinute: config.joinsPerIpPerMinute }), trustProxy: config.trustProxy,
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
         djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
       refuseUnclaimedUpgrades(server, (pathname) => pathname === SOCKET_IO_PATH || peerMesh.claims(pathname));

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { clampEffect, PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
+import { RetryLaterError } from '../http/errors.js';
+import { consume, waitText } from '../limits/consume.js';
+import type { Limiters } from '../limits/limiters.js';
 import { addChat, command, deleteChat, editQueue, handOver, presenceOf, react, setBuffering, setControls, setMeshFailed, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
 import type { Clock } from '../rooms/clock.js';
@@ -16,6 +18,7 @@ export interface PartyDeps {
   /** The room clock every member syncs to (server epoch ms). */
   clock: Clock;
   log: Logger;
+  limiters: Limiters;
 }
 
 /** Chat messages one person may send per 10 s: talk, not a flood. */
@@ -30,8 +33,9 @@ const CHAT_PER_10S = 20;
 export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dispatcher) => void {
   const { party, clock } = deps;
   const parties = party.parties;
-  const chatLimiter = new RateLimiterMemory({ points: CHAT_PER_10S, duration: 10 });
-  const reactionLimiter = new RateLimiterMemory({ points: PARTY.reactionsPer10s, duration: 10 });
+  const chatLimiter = deps.limiters.create('party-chat', { points: CHAT_PER_10S, durationSeconds: 10 });
+  const reactionLimiter = deps.limiters.create('party-reactions', { points: PARTY.reactionsPer10s, durationSeconds: 10 });
+  const refuse = (what: string) => (ms: number) => new RetryLaterError('rate_limited', `${what}; try again in ${waitText(ms)}`, ms / 1000);
 
   return (socket, on) => {
     const here = () => {
@@ -73,11 +77,7 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
 
     on.on('party:chat', async ({ id, text }) => {
       const at = here();
-      try {
-        await chatLimiter.consume(socket.data.user.id);
-      } catch {
-        throw new RoomcastError('rate_limited', `at most ${CHAT_PER_10S} messages per 10 seconds`);
-      }
+      await consume(chatLimiter, socket.data.user.id, refuse(`at most ${CHAT_PER_10S} messages per 10 seconds`));
       const message: ChatMessage = { id, peerId: at.peerId, displayName: socket.data.user.displayName, text, at: clock() };
       const before = await parties.get(at.roomId);
       await parties.update(at.roomId, (p) => addChat(p, message));
@@ -88,11 +88,7 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
 
     on.on('party:react', async ({ id, emoji, on: add }) => {
       const at = here();
-      try {
-        await reactionLimiter.consume(socket.data.user.id);
-      } catch {
-        throw new RoomcastError('rate_limited', `at most ${PARTY.reactionsPer10s} reactions per 10 seconds`);
-      }
+      await consume(reactionLimiter, socket.data.user.id, refuse(`at most ${PARTY.reactionsPer10s} reactions per 10 seconds`));
       const next = await parties.update(at.roomId, (p) => react(p, at.peerId, id, emoji, add));
       const reactions = next.chat.find((m) => m.id === id)?.reactions ?? {};
       room(at.roomId).emit('party:reactions', { id, reactions });

@@ -145,6 +145,24 @@ describe('a party', () => {
   });
 });
 
+describe('party reactions', () => {
+  it('are limited per person, with the wait in the refusal', async () => {
+    const roomId = openRoom;
+    const host = await join(owner, roomId);
+    expect((await ask(host.socket, 'party:chat', { id: 'chat-react1', text: 'react to me' })).ok).toBe(true);
+    const fan = await join(await quickGuest(app, 'Fan'), roomId);
+    for (let i = 0; i < PARTY.reactionsPer10s; i++) {
+      expect((await ask(fan.socket, 'party:react', { id: 'chat-react1', emoji: '👏', on: i % 2 === 0 })).ok).toBe(true);
+    }
+    const refused = await ask(fan.socket, 'party:react', { id: 'chat-react1', emoji: '👏', on: true });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(refused.error.message).toMatch(/try again in \d+ seconds?/);
+    // Someone else's reactions are their own.
+    expect((await ask(host.socket, 'party:react', { id: 'chat-react1', emoji: '👏', on: true })).ok).toBe(true);
+    for (const s of [host.socket, fan.socket]) s.close();
+  });
+});
+
 describe('party voice', () => {
   it('is peer to peer up to PARTY.meshVoiceMax members and on the SFU past it (one microphone each), for everyone at once', async () => {
     // Its own creator (parties per account are capped).

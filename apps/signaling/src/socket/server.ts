@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Limiters } from '../limits/limiters.js';
 import { Server } from 'socket.io';
 import { Handshake, LIMITS, PROTOCOL_VERSION, type ErrorBody, type RoomKind, type SfuControl } from '@roomcast/shared';
 import { registerDjHandlers } from '../dj/dj-handlers.js';
@@ -53,6 +54,8 @@ export interface SocketDeps {
   allowRequest?: import('socket.io').ServerOptions['allowRequest'];
   /** Room joins per account and per address. */
   joins: JoinLimit;
+  /** Where per-account counters live (memory, or Redis when configured): party chat and reactions. */
+  limiters: Limiters;
   /** Whose X-Forwarded-For to believe: the join limit keys on the address it yields. */
   trustProxy: TrustProxy;
   /** Live DJ: settings, the shared counts, and timers (injected by tests). */
