@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { agentEvents, PROTOCOL_VERSION, type ErrorBody } from '@roomcast/shared';
+import { agentEvents, PROTOCOL_VERSION, type AgentNotice, type ErrorBody } from '@roomcast/shared';
 import { Catalog } from './catalog.js';
 import { AgentError } from './config.js';
 import { FairLimiter } from './fair-limiter.js';
@@ -26,6 +26,8 @@ export interface RunningAgent {
   stopped: Promise<void>;
   sessions(): AgentSession[];
   limiter: FairLimiter;
+  /** Tells every current listener something unasked (the watcher saw the index change). */
+  notify(notice: AgentNotice): void;
   close(): void;
 }
 
@@ -138,18 +140,33 @@ export function startAgent(options: AgentOptions): RunningAgent {
     sessions.delete(parsed.data.sessionId);
   });
 
-  return { connected, stopped, sessions: () => [...sessions.values()], limiter, close: () => close() };
+  return {
+    connected,
+    stopped,
+    sessions: () => [...sessions.values()],
+    limiter,
+    notify: (notice) => sessions.forEach((s) => s.notify(notice)),
+    close: () => close(),
+  };
 }
 
-/** `roomcast-agent start`: serves until the signal aborts, or fails when the agent is unpaired. */
-export async function runAgent(options: AgentOptions): Promise<void> {
+/**
+ * `roomcast-agent start`: serves until the signal aborts, or fails when the agent is unpaired.
+ * `attach` starts what lives beside the agent (the folder watcher, the status page) and returns
+ * how to stop it.
+ */
+export async function runAgent(options: AgentOptions, attach?: (agent: RunningAgent) => Promise<() => Promise<void>>): Promise<void> {
   const agent = startAgent(options);
   const onAbort = () => agent.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) agent.close();
+  let detach: (() => Promise<void>) | undefined;
   try {
+    detach = await attach?.(agent);
+    if (options.signal?.aborted) agent.close();
     await agent.stopped;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    agent.close();
+    await detach?.();
   }
 }

@@ -164,7 +164,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       try {
         if (opts.scan) say(io, describeScan(await scanWithBar(index, config.folders, io.err)));
         const { runAgent } = await import('./agent.js');
-        await runAgent({ server: config.server, token: config.token, index, maxUploadBytes, log: (line) => say(io, line), signal: io.signal });
+        const { LibraryWatcher } = await import('./watcher.js');
+        const log = (line: string) => say(io, line);
+        await runAgent({ server: config.server, token: config.token, index, maxUploadBytes, log, signal: io.signal }, async (agent) => {
+          // Added, changed and removed files reach the index, and the listeners hear of it, without a rescan.
+          const watcher = await LibraryWatcher.start(index, {
+            log,
+            onChange: (change) => {
+              log(`index: ${change.added} added, ${change.updated} changed, ${change.removed} removed (${change.tracks} tracks)`);
+              agent.notify({ event: 'changed', ...change });
+            },
+          });
+          return () => watcher.close();
+        });
       } finally {
         index.close();
       }

@@ -1,4 +1,4 @@
-import { AgentRequest, encodeChunk, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
+import { AgentRequest, encodeChunk, type AgentNotice, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
 import type { Carrier } from './carrier.js';
 import type { Catalog } from './catalog.js';
 import type { FairLimiter } from './fair-limiter.js';
@@ -29,6 +29,11 @@ export class PeerServer {
   close(): void {
     this.#closed = true;
     this.limiter.forget(this.key);
+  }
+
+  /** Tells the listener something unasked (the index changed). */
+  notify(notice: AgentNotice): void {
+    if (!this.#closed) this.carrier.sendText(JSON.stringify(notice));
   }
 
   /** Every text message of the carrier comes here; binary messages from a listener are ignored. */

@@ -1,5 +1,5 @@
 import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
-import { libraryRung, type LibraryRung, type SessionOpen, type Signal } from '@roomcast/shared';
+import { libraryRung, type AgentNotice, type LibraryRung, type SessionOpen, type Signal } from '@roomcast/shared';
 import { DataChannelCarrier, RelayCarrier } from './carrier.js';
 import type { Catalog } from './catalog.js';
 import type { FairLimiter } from './fair-limiter.js';
@@ -84,6 +84,13 @@ export class AgentSession {
       this.deps.log(`session ${this.id}: serving ${this.open.displayName} through the server relay`);
     }
     this.#relayServer.receive(data);
+  }
+
+  /** Passes a notice to the listener on whichever carriers it uses. */
+  notify(notice: AgentNotice): void {
+    if (this.#closed) return;
+    this.#channelServer?.notify(notice);
+    this.#relayServer?.notify(notice);
   }
 
   close(): void {

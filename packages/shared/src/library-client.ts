@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { RoomcastError } from './errors.js';
-import { AgentResponse, agentResults, decodeChunk, parseAgentMessage, type AgentRequest } from './library.js';
+import { AgentNotice, AgentResponse, agentResults, decodeChunk, parseAgentMessage, type AgentRequest } from './library.js';
 import { LIMITS } from './limits.js';
 
 type Op = AgentRequest['op'];
@@ -33,6 +33,8 @@ export class LibraryClient {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   #send: ((data: string) => void) | null;
+  /** Called with what the agent says unasked (its index changed). */
+  onNotice: ((notice: AgentNotice) => void) | null = null;
 
   constructor(send: (data: string) => void) {
     this.#send = send;
@@ -75,7 +77,11 @@ export class LibraryClient {
   receive(data: string | Uint8Array | ArrayBuffer): void {
     if (typeof data !== 'string') return this.#chunk(data);
     const parsed = parseAgentMessage(AgentResponse, data);
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      const notice = parseAgentMessage(AgentNotice, data);
+      if (notice.ok) this.onNotice?.(notice.value);
+      return;
+    }
     const message = parsed.value;
     const p = this.#pending.get(message.id);
     if (!p) return;

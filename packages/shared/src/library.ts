@@ -228,6 +228,19 @@ export const AgentResponse = z.union([
 export type AgentResponse = z.infer<typeof AgentResponse>;
 
 /**
+ * Sent by the agent unasked, on every listener's carrier: the index changed while it ran (files
+ * added, changed or removed in a shared folder), so what the listener shows may be stale.
+ */
+export const AgentNotice = z.object({
+  event: z.literal('changed'),
+  added: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  removed: z.number().int().nonnegative(),
+  tracks: z.number().int().nonnegative(),
+});
+export type AgentNotice = z.infer<typeof AgentNotice>;
+
+/**
  * A binary chunk of a read or cover: the request id (uint32, big-endian) then the bytes. Chunks
  * of one request arrive in order on a reliable ordered channel; the header said how many bytes.
  */

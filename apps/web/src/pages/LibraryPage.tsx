@@ -142,7 +142,7 @@ function Browser({ link }: { link: AgentLink }) {
         setAlbums(r.albums);
         setTracks(r.tracks);
       }, fail);
-  }, [link, nav, view?.state]);
+  }, [link, nav, view?.state, view?.revision]);
 
   const playing = queue ? queue.list[queue.at] : undefined;
   useEffect(() => {
