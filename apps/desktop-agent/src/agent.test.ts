@@ -178,6 +178,8 @@ describe('agent ↔ listener', () => {
     try {
       await a.connected;
       const l = await listen(owner, true);
+      // A listener that has browsed (as a page does on opening) is the one told of changes.
+      expect((await l.client.request('artists', {})).artists.length).toBeGreaterThan(0);
       const told = new Promise((resolve) => (l.client.onNotice = resolve));
       await mkdir(path.join(lib.dir, 'Late'), { recursive: true });
       await copyFile(path.join(lib.dir, lib.tracks[0]!.file), path.join(lib.dir, 'Late/Late Copy.mp3'));

@@ -4,6 +4,7 @@ import { Catalog } from './catalog.js';
 import { AgentError } from './config.js';
 import { FairLimiter } from './fair-limiter.js';
 import type { IndexDb } from './index-db.js';
+import { TranscodeSlots } from './peer-server.js';
 import { AgentSession } from './session.js';
 
 export interface AgentOptions {
@@ -26,6 +27,8 @@ export interface RunningAgent {
   stopped: Promise<void>;
   sessions(): AgentSession[];
   limiter: FairLimiter;
+  /** Whom signaling says this agent belongs to (null until first registered), and whether it holds the agent now. */
+  pairing(): { agentId: string; name: string | null; ownerName: string | null; online: boolean } | null;
   /** Tells every current listener something unasked (the watcher saw the index change). */
   notify(notice: AgentNotice): void;
   close(): void;
@@ -38,6 +41,7 @@ const ok = { ok: true, data: {} } as const;
 export function startAgent(options: AgentOptions): RunningAgent {
   const catalog = new Catalog(options.index);
   const limiter = new FairLimiter(options.maxUploadBytes);
+  const slots = new TranscodeSlots();
   const sessions = new Map<string, AgentSession>();
   const socket: Socket = io(`${options.server}/agent`, {
     auth: { protocolVersion: PROTOCOL_VERSION, token: options.token },
@@ -47,6 +51,8 @@ export function startAgent(options: AgentOptions): RunningAgent {
     randomizationFactor: 0.5,
   });
   let retryTimer: NodeJS.Timeout | undefined;
+  let ready: { agentId: string; name: string | null; ownerName: string | null } | null = null;
+  let online = false;
   let retries = 0;
   let markConnected!: () => void;
   const connected = new Promise<void>((resolve) => (markConnected = resolve));
@@ -71,12 +77,16 @@ export function startAgent(options: AgentOptions): RunningAgent {
     retries = 0;
   });
   // Registered, not merely connected: browsers can open sessions on this agent from now on.
-  socket.on('agent:ready', () => {
+  socket.on('agent:ready', (payload: unknown) => {
+    const parsed = agentEvents['agent:ready'].safeParse(payload);
+    if (parsed.success) ready = { agentId: parsed.data.agentId, name: parsed.data.name ?? null, ownerName: parsed.data.ownerName ?? null };
+    online = true;
     options.log(`connected to ${options.server}`);
     markConnected();
   });
   socket.on('disconnect', (reason) => {
     // The server ends this socket's sessions; listeners reconnect through a new one.
+    online = false;
     endAll();
     options.log(`disconnected (${reason}); reconnecting`);
   });
@@ -102,6 +112,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
       new AgentSession(open, {
         catalog,
         limiter,
+        slots,
         log: options.log,
         bindAddress: options.bindAddress,
         signal: (signal) => socket.emit('session:signal', { sessionId: open.sessionId, signal }, () => {}),
@@ -145,6 +156,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
     stopped,
     sessions: () => [...sessions.values()],
     limiter,
+    pairing: () => (ready ? { ...ready, online } : null),
     notify: (notice) => sessions.forEach((s) => s.notify(notice)),
     close: () => close(),
   };
