@@ -36,7 +36,7 @@ beforeAll(async () => {
   person = await openParticipant();
   await signUp(person.page, server.url, { email: 'listener@example.org', password: 'long enough password', name: 'Listener' });
   const creds = await createAgentToken(person.page, 'Music PC');
-  agent = startAgent({ server: server.url, token: creds.token, index, maxUploadBytes: undefined, log: () => {} });
+  agent = startAgent({ server: server.url, token: creds.token, index, maxUploadBytes: undefined, log: (l) => process.env.AGENT_LOG && console.error('[agent]', l) });
   await agent.connected;
 });
 afterAll(async () => {
@@ -127,4 +127,59 @@ describe('my library in the browser', () => {
       await rm(scratch, { recursive: true, force: true });
     }
   });
+
+  it('player: data saver plays Opus and seeks by time; keyboard shortcuts, shuffle/repeat, Media Session; the app is installable', async () => {
+    const page = person.page;
+    expect(await openLibrary(page, server.url, 'Music PC')).toBe('direct');
+    await page.getByTestId('library-quality').selectOption('64');
+    await page.getByRole('button', { name: 'Ada Tones' }).click();
+    await page.getByRole('button', { name: 'Sine Works' }).click();
+    await playTrack(page, 'First');
+    const src = () => page.getByTestId('library-audio').evaluate((el: HTMLAudioElement) => el.currentSrc);
+    expect(await src()).toMatch(/\?kbps=64&t=0$/);
+    const first = await elementPeaks(page, '[data-testid="library-audio"]', 12);
+    expect(shareNear(first, 440), `first half peaks ${first.join(',')}`).toBeGreaterThan(0.7);
+
+    // Seeking is by time: a new stream from 7 s, in the second half's tone.
+    await page.getByLabel('Seek').fill('7000');
+    await expect.poll(src).toMatch(/\?kbps=64&t=7000$/);
+    await page.waitForFunction(() => {
+      const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]');
+      return !!el && !el.paused && el.currentTime > 0.3;
+    });
+    const second = await elementPeaks(page, '[data-testid="library-audio"]', 12);
+    expect(shareNear(second, 880), `second half peaks ${second.join(',')}`).toBeGreaterThan(0.7);
+    expect(Number(await page.getByTestId('library-position').getAttribute('data-ms'))).toBeGreaterThan(7000);
+
+    // Keyboard, with nothing focused: ← goes back 10 s (to the start, the first tone), Space pauses, N skips.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(src).toMatch(/\?kbps=64&t=0$/);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('library-audio').evaluate((el: HTMLAudioElement) => el.paused)).toBe(true);
+    await page.keyboard.press('n');
+    await expect.poll(() => page.getByTestId('now-playing').textContent()).toContain('Second');
+    expect(await page.evaluate(() => navigator.mediaSession.metadata && { title: navigator.mediaSession.metadata.title, album: navigator.mediaSession.metadata.album })).toEqual({ title: 'Second', album: 'Sine Works' });
+    await page.keyboard.press('s');
+    expect(await page.getByRole('button', { name: 'Shuffle' }).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('r');
+    expect(await page.getByTestId('library-repeat').getAttribute('data-repeat')).toBe('all');
+    await page.getByTestId('library-quality').selectOption('0');
+
+    // Installable: the manifest parses with its icons, and Chromium finds nothing missing but the (test) incognito profile.
+    const cdp = await page.context().newCDPSession(page);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; data?: string };
+    expect(manifest.errors).toEqual([]);
+    expect(JSON.parse(manifest.data!)).toMatchObject({ name: 'Roomcast', display: 'standalone', start_url: '/library' });
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const icon = await page.evaluate(async () => {
+      const res = await fetch('/icons/icon-512.png');
+      const bitmap = await createImageBitmap(await res.blob());
+      return { type: res.headers.get('content-type'), width: bitmap.width };
+    });
+    expect(icon).toEqual({ type: 'image/png', width: 512 });
+    await cdp.detach();
+  });
 });
+

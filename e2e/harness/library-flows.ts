@@ -7,7 +7,8 @@ import { expect } from 'vitest';
 export async function openLibrary(page: Page, base: string, agentName: string, options: { query?: string; timeoutMs?: number } = {}): Promise<string> {
   await page.goto(`${base}/library${options.query ?? ''}`);
   const row = page.locator('[data-testid="library-agents"] li', { hasText: agentName });
-  await expect.poll(() => row.getByTestId('agent-online').textContent()).toBe('online');
+  // The list loads after the page (slow on a busy machine): poll longer than expect.poll's 1 s default.
+  await expect.poll(() => row.getByTestId('agent-online').textContent(), { timeout: 15_000 }).toBe('online');
   await row.getByRole('button', { name: `Open ${agentName}` }).click();
   await page.waitForFunction(() => !!document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung'), undefined, { timeout: options.timeoutMs ?? 30_000 });
   return (await page.getByTestId('library-rung').getAttribute('data-rung'))!;

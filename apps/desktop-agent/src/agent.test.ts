@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { IndexDb } from './index-db.js';
 import { scan } from './scanner.js';
 import { makeLibrary, makeTrack } from './testing/fixture.js';
 import { connectListener, type NodeListener } from './testing/node-listener.js';
+import { LibraryWatcher } from './watcher.js';
 
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let lib: Awaited<ReturnType<typeof makeLibrary>>;
@@ -167,5 +168,28 @@ describe('agent ↔ listener', () => {
     // Within the cap (plus one burst and a chunk in flight), and neither starved.
     expect(rate).toBeLessThan(cap * 1.1);
     expect(Math.abs(finished[0]! - finished[1]!)).toBeLessThan(1000);
+  });
+
+  it('a file copied into a shared folder while the agent runs: listeners are told, and browse and read it', async () => {
+    for (const l of listeners.splice(0)) l.close();
+    for (const a of agents.splice(0)) a.close();
+    const a = agent();
+    const watcher = await LibraryWatcher.start(index, { settleMs: 200, onChange: (change) => a.notify({ event: 'changed', ...change }) });
+    try {
+      await a.connected;
+      const l = await listen(owner, true);
+      // A listener that has browsed (as a page does on opening) is the one told of changes.
+      expect((await l.client.request('artists', {})).artists.length).toBeGreaterThan(0);
+      const told = new Promise((resolve) => (l.client.onNotice = resolve));
+      await mkdir(path.join(lib.dir, 'Late'), { recursive: true });
+      await copyFile(path.join(lib.dir, lib.tracks[0]!.file), path.join(lib.dir, 'Late/Late Copy.mp3'));
+      expect(await told).toMatchObject({ event: 'changed', added: 1, removed: 0 });
+      const root = await l.client.request('folder', { root: 0, path: 'Late' });
+      expect(root.tracks).toHaveLength(1);
+      const bytes = await readWhole(l, root.tracks[0]!.id);
+      expect(sha(bytes)).toBe(sha(await readFile(path.join(lib.dir, lib.tracks[0]!.file))));
+    } finally {
+      await watcher.close();
+    }
   });
 });

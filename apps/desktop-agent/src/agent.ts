@@ -1,9 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
-import { agentEvents, PROTOCOL_VERSION, type ErrorBody } from '@roomcast/shared';
+import { agentEvents, PROTOCOL_VERSION, type AgentNotice, type ErrorBody } from '@roomcast/shared';
 import { Catalog } from './catalog.js';
 import { AgentError } from './config.js';
 import { FairLimiter } from './fair-limiter.js';
 import type { IndexDb } from './index-db.js';
+import { TranscodeSlots } from './peer-server.js';
 import { AgentSession } from './session.js';
 
 export interface AgentOptions {
@@ -26,6 +27,10 @@ export interface RunningAgent {
   stopped: Promise<void>;
   sessions(): AgentSession[];
   limiter: FairLimiter;
+  /** Whom signaling says this agent belongs to (null until first registered), and whether it holds the agent now. */
+  pairing(): { agentId: string; name: string | null; ownerName: string | null; online: boolean } | null;
+  /** Tells every current listener something unasked (the watcher saw the index change). */
+  notify(notice: AgentNotice): void;
   close(): void;
 }
 
@@ -36,6 +41,7 @@ const ok = { ok: true, data: {} } as const;
 export function startAgent(options: AgentOptions): RunningAgent {
   const catalog = new Catalog(options.index);
   const limiter = new FairLimiter(options.maxUploadBytes);
+  const slots = new TranscodeSlots();
   const sessions = new Map<string, AgentSession>();
   const socket: Socket = io(`${options.server}/agent`, {
     auth: { protocolVersion: PROTOCOL_VERSION, token: options.token },
@@ -45,6 +51,8 @@ export function startAgent(options: AgentOptions): RunningAgent {
     randomizationFactor: 0.5,
   });
   let retryTimer: NodeJS.Timeout | undefined;
+  let ready: { agentId: string; name: string | null; ownerName: string | null } | null = null;
+  let online = false;
   let retries = 0;
   let markConnected!: () => void;
   const connected = new Promise<void>((resolve) => (markConnected = resolve));
@@ -69,12 +77,16 @@ export function startAgent(options: AgentOptions): RunningAgent {
     retries = 0;
   });
   // Registered, not merely connected: browsers can open sessions on this agent from now on.
-  socket.on('agent:ready', () => {
+  socket.on('agent:ready', (payload: unknown) => {
+    const parsed = agentEvents['agent:ready'].safeParse(payload);
+    if (parsed.success) ready = { agentId: parsed.data.agentId, name: parsed.data.name ?? null, ownerName: parsed.data.ownerName ?? null };
+    online = true;
     options.log(`connected to ${options.server}`);
     markConnected();
   });
   socket.on('disconnect', (reason) => {
     // The server ends this socket's sessions; listeners reconnect through a new one.
+    online = false;
     endAll();
     options.log(`disconnected (${reason}); reconnecting`);
   });
@@ -100,6 +112,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
       new AgentSession(open, {
         catalog,
         limiter,
+        slots,
         log: options.log,
         bindAddress: options.bindAddress,
         signal: (signal) => socket.emit('session:signal', { sessionId: open.sessionId, signal }, () => {}),
@@ -138,18 +151,34 @@ export function startAgent(options: AgentOptions): RunningAgent {
     sessions.delete(parsed.data.sessionId);
   });
 
-  return { connected, stopped, sessions: () => [...sessions.values()], limiter, close: () => close() };
+  return {
+    connected,
+    stopped,
+    sessions: () => [...sessions.values()],
+    limiter,
+    pairing: () => (ready ? { ...ready, online } : null),
+    notify: (notice) => sessions.forEach((s) => s.notify(notice)),
+    close: () => close(),
+  };
 }
 
-/** `roomcast-agent start`: serves until the signal aborts, or fails when the agent is unpaired. */
-export async function runAgent(options: AgentOptions): Promise<void> {
+/**
+ * `roomcast-agent start`: serves until the signal aborts, or fails when the agent is unpaired.
+ * `attach` starts what lives beside the agent (the folder watcher, the status page) and returns
+ * how to stop it.
+ */
+export async function runAgent(options: AgentOptions, attach?: (agent: RunningAgent) => Promise<() => Promise<void>>): Promise<void> {
   const agent = startAgent(options);
   const onAbort = () => agent.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) agent.close();
+  let detach: (() => Promise<void>) | undefined;
   try {
+    detach = await attach?.(agent);
+    if (options.signal?.aborted) agent.close();
     await agent.stopped;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    agent.close();
+    await detach?.();
   }
 }

@@ -126,6 +126,12 @@ export class Catalog {
     return { row, file, root };
   }
 
+  /** Where an indexed track is on disk, checked now (for ffmpeg, which opens it itself). */
+  async localFile(id: string): Promise<{ file: string; durationMs: number }> {
+    const { row, file } = await this.#safePath(id);
+    return { file, durationMs: row.durationMs };
+  }
+
   async openTrack(id: string): Promise<OpenedFile> {
     const { row, file } = await this.#safePath(id);
     const handle = await open(file, 'r');

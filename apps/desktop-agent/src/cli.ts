@@ -4,7 +4,10 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { AgentCredentials, AgentName, HttpError, PairingCode, AgentToken } from '@roomcast/shared';
 import { AgentError, defaultConfigPath, flag, indexPath, loadConfig, Rate, saveConfig, ServerUrl, type AgentConfig } from './config.js';
+import { z } from 'zod';
 import { IndexDb } from './index-db.js';
+import { serveStatusPage, type StatusPage } from './status-page.js';
+import { StatusBoard } from './status.js';
 import { describeScan, scanWithBar } from './scan-progress.js';
 
 export interface CliIo {
@@ -16,6 +19,19 @@ export interface CliIo {
 }
 
 const say = (io: CliIo, line: string) => io.out.write(line + '\n');
+
+/** The status page's port unless configured; taken, the page moves to any free port. */
+export const DEFAULT_STATUS_PORT = 47_123;
+const Port = z.coerce.number().int().min(0).max(65535);
+
+async function openStatusPage(board: StatusBoard, port: number, log: (line: string) => void): Promise<StatusPage> {
+  const page = await serveStatusPage(board, port).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || port === 0) throw new AgentError(`cannot serve the status page on 127.0.0.1:${port}: ${error.message}`);
+    return serveStatusPage(board, 0);
+  });
+  log(`status page: ${page.url}`);
+  return page;
+}
 
 async function pairWithServer(server: string, body: { code: string; name: string }): Promise<AgentCredentials> {
   let res: Response;
@@ -151,21 +167,45 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   program
     .command('start')
-    .description('scan, then stay connected and serve your browsers until stopped')
+    .description('scan, then stay connected and serve your browsers until stopped; watches the folders and shows a status page on 127.0.0.1')
     .addOption(new Option('--max-upload <rate>', 'upload cap shared by all listeners, e.g. 2m (MB/s), 500k, 8mbit'))
     .option('--no-scan', 'serve the index as it is, without a rescan first')
-    .action(async (opts: { maxUpload?: string; scan: boolean }) => {
+    .option('--status-port <port>', `port of the status page on 127.0.0.1 (0: any free one; default ${DEFAULT_STATUS_PORT})`)
+    .option('--no-status-page', 'do not serve the status page')
+    .action(async (opts: { maxUpload?: string; scan: boolean; statusPort?: string; statusPage: boolean }) => {
       const config = await load();
       if (!config.server || !config.token) throw new AgentError('not paired yet: roomcast-agent pair <server> --code <code from My library>');
       if (config.folders.length === 0) throw new AgentError('no folders shared yet: roomcast-agent share <folder>');
       await Promise.all(config.folders.map(checkFolder));
       const maxUploadBytes = opts.maxUpload !== undefined ? flag(Rate, opts.maxUpload, '--max-upload') : config.maxUploadBytes;
+      const statusPort = opts.statusPort !== undefined ? flag(Port, opts.statusPort, '--status-port') : (config.statusPort ?? DEFAULT_STATUS_PORT);
       const index = IndexDb.open(indexPath(configPath));
+      const log = (line: string) => say(io, line);
+      const board = new StatusBoard({ server: config.server, agentName: config.name ?? null, folders: config.folders, uploadCapBytes: maxUploadBytes, tracks: () => index.count() });
+      const page = opts.statusPage ? await openStatusPage(board, statusPort, log) : null;
       try {
-        if (opts.scan) say(io, describeScan(await scanWithBar(index, config.folders, io.err)));
+        if (opts.scan) {
+          const result = await scanWithBar(index, config.folders, io.err, (p) => board.scanProgress(p));
+          say(io, describeScan(result));
+          board.scanDone(result, describeScan(result));
+        }
         const { runAgent } = await import('./agent.js');
-        await runAgent({ server: config.server, token: config.token, index, maxUploadBytes, log: (line) => say(io, line), signal: io.signal });
+        const { LibraryWatcher } = await import('./watcher.js');
+        await runAgent({ server: config.server, token: config.token, index, maxUploadBytes, log, signal: io.signal }, async (agent) => {
+          // Added, changed and removed files reach the index, and the listeners hear of it, without a rescan.
+          const watcher = await LibraryWatcher.start(index, {
+            log,
+            onChange: (change) => {
+              log(`index: ${change.added} added, ${change.updated} changed, ${change.removed} removed (${change.tracks} tracks)`);
+              board.changed(change);
+              agent.notify({ event: 'changed', ...change });
+            },
+          });
+          board.watching(agent);
+          return () => watcher.close();
+        });
       } finally {
+        await page?.close();
         index.close();
       }
     });

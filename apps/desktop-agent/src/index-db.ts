@@ -96,6 +96,17 @@ export class IndexDb {
     this.#db.transaction(() => relPaths.forEach((p) => stmt.run(root, p)))();
   }
 
+  /** Drops every row in a folder and below it (the folder was removed or moved away). */
+  removeFolder(root: number, folder: string): number {
+    const escaped = folder.replace(/[\\%_]/g, (c) => '\\' + c);
+    return this.#db.prepare("DELETE FROM tracks WHERE root = ? AND (folder = ? OR folder LIKE ? ESCAPE '\\')").run(root, folder, `${escaped}/%`).changes;
+  }
+
+  /** Points the folder-art fallback of a folder's tracks without embedded art at `art` (or none). */
+  setFolderArt(root: number, folder: string, art: string | null): number {
+    return this.#db.prepare("UPDATE tracks SET cover = ? WHERE root = ? AND folder = ? AND (cover IS NULL OR cover != 'embedded')").run(art, root, folder).changes;
+  }
+
   track(id: string): TrackRow | null {
     return (this.#db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined) ?? null;
   }

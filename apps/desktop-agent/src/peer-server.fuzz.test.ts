@@ -8,7 +8,7 @@ import type { Carrier } from './carrier.js';
 import { Catalog } from './catalog.js';
 import { FairLimiter } from './fair-limiter.js';
 import { IndexDb } from './index-db.js';
-import { PeerServer } from './peer-server.js';
+import { PeerServer, TranscodeSlots } from './peer-server.js';
 import { scan } from './scanner.js';
 import { FIXTURE, makeTrack } from './testing/fixture.js';
 
@@ -58,7 +58,9 @@ afterAll(async () => {
 describe(`agent protocol handler under fuzz (seed ${seed}, FUZZ_SEED replays)`, () => {
   it(`answers ${RUNS} generated requests with a typed answer each, or nothing when no id can be read`, async () => {
     const carrier = new RecordingCarrier();
-    const server = new PeerServer(new Catalog(index), carrier, new FairLimiter(undefined), 'fuzzer');
+    // No ffmpeg slots: a valid transcode is answered rate_limited after every check but the spawn
+    // (transcode.test.ts runs ffmpeg; hundreds of encodes here would only measure the CPU).
+    const server = new PeerServer(new Catalog(index), carrier, new FairLimiter(undefined), 'fuzzer', new TranscodeSlots(0));
     // Valid-shaped requests name the real track now and then, so reads and covers run to the end.
     const withTrack = textFor(AgentRequest).map((t) => t.replace(/"trackId":"[^"]*"/, (m) => (m.length % 3 === 0 ? `"trackId":"${trackId}"` : m)));
     let answered = 0;

@@ -1,7 +1,22 @@
-import { AgentRequest, encodeChunk, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
+import { AgentRequest, encodeChunk, type AgentNotice, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
 import type { Carrier } from './carrier.js';
 import type { Catalog } from './catalog.js';
 import type { FairLimiter } from './fair-limiter.js';
+import { OPUS_MIME, startTranscode } from './transcode.js';
+
+/** ffmpeg processes the whole agent runs at once (data saver), shared by every listener. */
+export class TranscodeSlots {
+  #used = 0;
+  constructor(readonly max = LIMITS.library.transcodesPerAgent) {}
+  take(): boolean {
+    if (this.#used >= this.max) return false;
+    this.#used++;
+    return true;
+  }
+  give(): void {
+    this.#used = Math.max(0, this.#used - 1);
+  }
+}
 
 const L = LIMITS.library;
 
@@ -14,6 +29,8 @@ const L = LIMITS.library;
 export class PeerServer {
   readonly #inFlight = new Set<number>();
   readonly #cancelled = new Set<number>();
+  /** Running transcodes' stops, so closing the server ends their ffmpeg processes. */
+  readonly #transcodes = new Set<() => void>();
   #closed = false;
   /** Bytes of file data sent (for the status page and tests). */
   bytesRead = 0;
@@ -24,11 +41,18 @@ export class PeerServer {
     private readonly limiter: FairLimiter,
     /** The limiter's key: one per listener, so the cap is shared fairly between people. */
     private readonly key: string,
+    private readonly slots: TranscodeSlots = new TranscodeSlots(),
   ) {}
 
   close(): void {
     this.#closed = true;
+    for (const stop of this.#transcodes) stop();
     this.limiter.forget(this.key);
+  }
+
+  /** Tells the listener something unasked (the index changed). */
+  notify(notice: AgentNotice): void {
+    if (!this.#closed) this.carrier.sendText(JSON.stringify(notice));
   }
 
   /** Every text message of the carrier comes here; binary messages from a listener are ignored. */
@@ -79,6 +103,8 @@ export class PeerServer {
       }
       case 'read':
         return this.#read(r);
+      case 'transcode':
+        return this.#transcode(r);
       case 'cancel':
         return;
     }
@@ -105,6 +131,38 @@ export class PeerServer {
       );
     } finally {
       await file.handle.close();
+    }
+  }
+
+  async #transcode(r: Extract<ParsedAgentRequest, { op: 'transcode' }>): Promise<void> {
+    if (this.#transcodes.size >= L.transcodesPerListener) throw new RoomcastError('rate_limited', `at most ${L.transcodesPerListener} data-saver streams at once; cancel one first`);
+    const { file, durationMs } = await this.catalog.localFile(r.trackId);
+    if (r.startMs > durationMs) throw new RoomcastError('bad_request', `startMs ${r.startMs} is past the end of the track (${durationMs} ms)`);
+    if (!this.slots.take()) throw new RoomcastError('rate_limited', 'this computer is transcoding for others; try again, or turn data saver off');
+    const job = startTranscode(file, r);
+    this.#transcodes.add(job.stop);
+    try {
+      this.#answer(r.id, { mime: OPUS_MIME, kbps: r.kbps, startMs: r.startMs, durationMs });
+      const stopped = () => this.#closed || this.carrier.closed || this.#cancelled.has(r.id);
+      // Pulling the next piece only once this one is sent: a slow listener slows ffmpeg through its pipe.
+      for await (const data of job.output as AsyncIterable<Buffer>) {
+        for (let at = 0; at < data.byteLength; ) {
+          await this.carrier.ready();
+          if (stopped()) return;
+          const n = Math.min(L.chunkBytes, data.byteLength - at);
+          await this.limiter.take(this.key, n);
+          if (stopped()) return;
+          this.carrier.sendBinary(encodeChunk(r.id, data.subarray(at, at + n)));
+          this.bytesRead += n;
+          at += n;
+        }
+      }
+      await job.finished;
+      if (!stopped()) this.carrier.sendBinary(encodeChunk(r.id, new Uint8Array(0)));
+    } finally {
+      job.stop();
+      this.#transcodes.delete(job.stop);
+      this.slots.give();
     }
   }
 

@@ -1,11 +1,13 @@
 import { SingleBar } from 'cli-progress';
 import type { IndexDb } from './index-db.js';
-import { scan, type ScanResult } from './scanner.js';
+import { scan, type ScanProgress, type ScanResult } from './scanner.js';
 
 /** A scan with a progress bar on `stream` (only for changed files: an unchanged library shows none). */
-export async function scanWithBar(index: IndexDb, folders: readonly string[], stream: NodeJS.WritableStream): Promise<ScanResult> {
+export async function scanWithBar(index: IndexDb, folders: readonly string[], stream: NodeJS.WritableStream, onProgress?: (p: ScanProgress) => void): Promise<ScanResult> {
   let bar: SingleBar | undefined;
-  const result = await scan(index, folders, ({ done, total }) => {
+  const result = await scan(index, folders, (progress) => {
+    onProgress?.(progress);
+    const { done, total } = progress;
     if (total === 0) return;
     if (!bar) {
       // noTTY: a redirected output (a service log, a test) still gets the bar's lines.

@@ -77,6 +77,12 @@ export function toRow(root: string, rootIdx: number, file: FoundFile, meta: IAud
   };
 }
 
+/** Reads one file's tags and makes its row; throws when music-metadata cannot parse it. */
+export async function readTrack(root: string, rootIdx: number, file: FoundFile): Promise<TrackRow> {
+  const meta = await parseFile(path.join(root, file.relPath), { duration: true, skipCovers: false });
+  return toRow(root, rootIdx, file, meta);
+}
+
 /**
  * Brings the index in line with the shared folders: files whose size and mtime match their row
  * are not read again; new and changed files are parsed with music-metadata; rows of files that
@@ -105,8 +111,7 @@ export async function scan(db: IndexDb, folders: readonly string[], onProgress?:
     onProgress?.({ done, total: work.length, current: item.file.relPath });
     const root = roots[item.rootIdx]!;
     try {
-      const meta = await parseFile(path.join(root, item.file.relPath), { duration: true, skipCovers: false });
-      batch.push(toRow(root, item.rootIdx, item.file, meta));
+      batch.push(await readTrack(root, item.rootIdx, item.file));
       if (item.isNew) result.added++;
       else result.updated++;
     } catch (error) {

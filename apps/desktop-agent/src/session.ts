@@ -1,14 +1,16 @@
 import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
-import { libraryRung, type LibraryRung, type SessionOpen, type Signal } from '@roomcast/shared';
+import { libraryRung, type AgentNotice, type LibraryRung, type SessionOpen, type Signal } from '@roomcast/shared';
 import { DataChannelCarrier, RelayCarrier } from './carrier.js';
 import type { Catalog } from './catalog.js';
 import type { FairLimiter } from './fair-limiter.js';
 import { toDataChannelIce } from './ice.js';
-import { PeerServer } from './peer-server.js';
+import { PeerServer, type TranscodeSlots } from './peer-server.js';
 
 export interface SessionDeps {
   catalog: Catalog;
   limiter: FairLimiter;
+  /** Data saver's ffmpeg processes, shared by every session of the agent. */
+  slots: TranscodeSlots;
   /** Sends a signal to the browser through signaling. */
   signal: (signal: Signal) => void;
   /** Sends one relay frame; resolves true once the browser took it. */
@@ -33,6 +35,7 @@ export class AgentSession {
   #relayCarrier: RelayCarrier | null = null;
   #closed = false;
   #earlyRemote: Extract<Signal, { type: 'candidate' }>[] = [];
+  readonly openedAt = new Date();
 
   constructor(
     readonly open: SessionOpen,
@@ -80,10 +83,17 @@ export class AgentSession {
         this.deps.log(`session ${this.id}: a relay frame was lost; ending the session so the listener reopens it`);
         this.deps.end();
       });
-      this.#relayServer = new PeerServer(this.deps.catalog, this.#relayCarrier, this.deps.limiter, this.id);
+      this.#relayServer = new PeerServer(this.deps.catalog, this.#relayCarrier, this.deps.limiter, this.id, this.deps.slots);
       this.deps.log(`session ${this.id}: serving ${this.open.displayName} through the server relay`);
     }
     this.#relayServer.receive(data);
+  }
+
+  /** Passes a notice to the listener on whichever carriers it uses. */
+  notify(notice: AgentNotice): void {
+    if (this.#closed) return;
+    this.#channelServer?.notify(notice);
+    this.#relayServer?.notify(notice);
   }
 
   close(): void {
@@ -120,7 +130,7 @@ export class AgentSession {
       else early.push(signal);
     });
     pc.onDataChannel((channel) => {
-      const server = new PeerServer(this.deps.catalog, new DataChannelCarrier(channel), this.deps.limiter, this.id);
+      const server = new PeerServer(this.deps.catalog, new DataChannelCarrier(channel), this.deps.limiter, this.id, this.deps.slots);
       // Attached at once, or the first requests are lost.
       channel.onMessage((message) => server.receive(typeof message === 'string' ? message : new Uint8Array(message as ArrayBuffer)));
       channel.onClosed(() => server.close());

@@ -27,6 +27,7 @@ async function pageFor(event) {
 
 async function answer(event, url) {
   const [, , , agentId, trackId] = url.pathname.split('/');
+  if (url.searchParams.has('kbps')) return transcode(event, agentId, trackId, Number(url.searchParams.get('kbps')), Number(url.searchParams.get('t') ?? 0));
   const range = /^bytes=(\d+)-(\d*)$/.exec(event.request.headers.get('range') ?? 'bytes=0-');
   if (!agentId || !trackId || !range) return new Response('bad range', { status: 416 });
   const start = Number(range[1]);
@@ -52,4 +53,42 @@ async function answer(event, url) {
       'Cache-Control': 'no-store',
     },
   });
+}
+
+/**
+ * Data saver: the agent transcodes to Opus, so there are no byte ranges of the file to answer.
+ * The element gets one streamed 200 response from the asked time on (a seek is a new URL with
+ * another `t`), fed chunk by chunk as the page receives them; dropping it cancels the stream.
+ */
+async function transcode(event, agentId, trackId, kbps, startMs) {
+  if (!agentId || !trackId || !Number.isInteger(kbps) || !Number.isFinite(startMs)) return new Response('bad request', { status: 400 });
+  const page = await pageFor(event);
+  if (!page) return new Response('the library page is closed', { status: 503 });
+  const channel = new MessageChannel();
+  let onHeader;
+  const header = new Promise((resolve) => (onHeader = resolve));
+  let started = false;
+  const body = new ReadableStream({
+    start(controller) {
+      channel.port1.onmessage = (e) => {
+        const m = e.data;
+        if (m.header) {
+          started = true;
+          onHeader(m.header);
+        } else if (m.chunk) controller.enqueue(new Uint8Array(m.chunk));
+        else if (m.end) controller.close();
+        else if (m.error) {
+          if (started) controller.error(new Error(m.error));
+          else onHeader({ error: m.error });
+        }
+      };
+    },
+    cancel() {
+      channel.port1.postMessage({ cancel: true });
+    },
+  });
+  page.postMessage({ type: 'library-transcode', agentId, trackId, kbps, startMs }, [channel.port2]);
+  const head = await header;
+  if (head.error) return new Response(head.error, { status: 502 });
+  return new Response(body, { status: 200, headers: { 'Content-Type': head.mime, 'Cache-Control': 'no-store' } });
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { RoomcastError } from './errors.js';
-import { AgentResponse, agentResults, decodeChunk, parseAgentMessage, type AgentRequest } from './library.js';
+import { AgentNotice, AgentResponse, agentResults, decodeChunk, parseAgentMessage, type AgentRequest } from './library.js';
 import { LIMITS } from './limits.js';
 
 type Op = AgentRequest['op'];
@@ -15,6 +15,7 @@ interface Pending {
   chunks: Uint8Array[];
   received: number;
   onChunk: ((bytes: Uint8Array) => void) | undefined;
+  onHeader?: ((header: unknown) => void) | undefined;
 }
 
 /** A read's answer: the header (start, length, file size, MIME type) and the bytes. */
@@ -33,6 +34,8 @@ export class LibraryClient {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   #send: ((data: string) => void) | null;
+  /** Called with what the agent says unasked (its index changed). */
+  onNotice: ((notice: AgentNotice) => void) | null = null;
 
   constructor(send: (data: string) => void) {
     this.#send = send;
@@ -66,6 +69,45 @@ export class LibraryClient {
     return { header: value, bytes };
   }
 
+  /**
+   * Data saver: the track as Opus at about `kbps` from `startMs`, streamed to `onChunk` as it is
+   * encoded. Resolves at the end of the stream with the header and the byte count; without
+   * `onChunk` the bytes are kept and returned too (tests, short tracks).
+   */
+  async transcode(
+    trackId: string,
+    options: { kbps: number; startMs?: number },
+    onChunk?: (bytes: Uint8Array) => void,
+    /** Called with the header as soon as it arrives (a player starts its stream then). */
+    onHeader?: (header: ResultOf<'transcode'>) => void,
+  ): Promise<{ header: ResultOf<'transcode'>; bytes: Uint8Array; received: number }> {
+    const { value, bytes, received } = (await this.#ask('transcode', { trackId, kbps: options.kbps, startMs: options.startMs ?? 0 }, onChunk, onHeader as (h: unknown) => void)) as {
+      value: ResultOf<'transcode'>;
+      bytes: Uint8Array;
+      received: number;
+    };
+    return { header: value, bytes, received };
+  }
+
+  /** Stops a read or transcode in flight (it fails here with `cancelled`; the agent stops sending). */
+  cancel(requestId: number): void {
+    const p = this.#pending.get(requestId);
+    if (!p) return;
+    this.#pending.delete(requestId);
+    p.reject(new RoomcastError('conflict', 'cancelled'));
+    try {
+      this.#send?.(JSON.stringify({ id: this.#nextId, op: 'cancel', target: requestId }));
+      this.#nextId = (this.#nextId % 0xffff_fff0) + 1;
+    } catch {
+      // The carrier is gone: nothing is sent any more anyway.
+    }
+  }
+
+  /** The id the next request will get (so a caller can cancel the stream it is about to start). */
+  get nextRequestId(): number {
+    return this.#nextId;
+  }
+
   async cover(trackId: string): Promise<{ mime: string; bytes: Uint8Array }> {
     const { value, bytes } = (await this.#ask('cover', { trackId }, undefined)) as { value: ResultOf<'cover'>; bytes: Uint8Array };
     return { mime: value.mime, bytes };
@@ -75,7 +117,11 @@ export class LibraryClient {
   receive(data: string | Uint8Array | ArrayBuffer): void {
     if (typeof data !== 'string') return this.#chunk(data);
     const parsed = parseAgentMessage(AgentResponse, data);
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      const notice = parseAgentMessage(AgentNotice, data);
+      if (notice.ok) this.onNotice?.(notice.value);
+      return;
+    }
     const message = parsed.value;
     const p = this.#pending.get(message.id);
     if (!p) return;
@@ -88,12 +134,14 @@ export class LibraryClient {
       this.#pending.delete(message.id);
       return p.reject(new RoomcastError('bad_request', `the agent answered "${p.op}" with something unexpected`));
     }
-    if (p.op !== 'read' && p.op !== 'cover') {
+    if (p.op !== 'read' && p.op !== 'cover' && p.op !== 'transcode') {
       this.#pending.delete(message.id);
       return p.resolve(result.data);
     }
-    const value = result.data as { length?: number; size: number };
-    p.header = { expected: p.op === 'read' ? value.length! : value.size, value };
+    const value = result.data as { length?: number; size?: number };
+    // A transcode's length is unknown: an empty chunk ends it.
+    p.header = { expected: p.op === 'read' ? value.length! : p.op === 'cover' ? value.size! : Infinity, value };
+    p.onHeader?.(value);
     this.#maybeDone(message.id, p);
   }
 
@@ -102,9 +150,14 @@ export class LibraryClient {
     if (!chunk) return;
     const p = this.#pending.get(chunk.id);
     if (!p?.header) return;
+    if (p.op === 'transcode' && chunk.bytes.byteLength === 0) {
+      p.header.expected = p.received;
+      return this.#maybeDone(chunk.id, p);
+    }
     // Copy: the carrier may reuse its buffer.
     const bytes = chunk.bytes.slice();
-    p.chunks.push(bytes);
+    // A streamed transcode is handed on, not kept (it can be long).
+    if (!(p.op === 'transcode' && p.onChunk)) p.chunks.push(bytes);
     p.received += bytes.byteLength;
     p.onChunk?.(bytes);
     this.#maybeDone(chunk.id, p);
@@ -113,23 +166,23 @@ export class LibraryClient {
   #maybeDone(id: number, p: Pending): void {
     if (!p.header || p.received < p.header.expected) return;
     this.#pending.delete(id);
-    const bytes = new Uint8Array(p.received);
+    const bytes = new Uint8Array(p.chunks.reduce((n, c) => n + c.byteLength, 0));
     let at = 0;
     for (const c of p.chunks) {
       bytes.set(c, at);
       at += c.byteLength;
     }
-    p.resolve({ value: p.header.value, bytes });
+    p.resolve({ value: p.header.value, bytes, received: p.received });
   }
 
-  #ask(op: Op, params: object, onChunk: ((bytes: Uint8Array) => void) | undefined): Promise<unknown> {
+  #ask(op: Op, params: object, onChunk: ((bytes: Uint8Array) => void) | undefined, onHeader?: (header: unknown) => void): Promise<unknown> {
     const send = this.#send;
     if (!send) return Promise.reject(new RoomcastError('unavailable', 'not connected to the library'));
     if (this.#pending.size >= LIMITS.library.requestsInFlight) return Promise.reject(new RoomcastError('rate_limited', 'too many library requests at once'));
     const id = this.#nextId;
     this.#nextId = (this.#nextId % 0xffff_fff0) + 1;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { op, resolve, reject, chunks: [], received: 0, onChunk });
+      this.#pending.set(id, { op, resolve, reject, chunks: [], received: 0, onChunk, onHeader });
       try {
         send(JSON.stringify({ id, op, ...params }));
       } catch (error) {

@@ -66,7 +66,8 @@ export type AgentListResponse = z.infer<typeof AgentListResponse>;
 export const GrantBody = z.object({ email: z.string().trim().toLowerCase().email().max(LIMITS.email.max) });
 export const GrantView = z.object({ userId: Id, displayName: z.string(), email: z.string().nullable(), createdAt: z.string() });
 export type GrantView = z.infer<typeof GrantView>;
-export const GrantListResponse = z.object({ grants: z.array(GrantView) });
+export const GrantListResponse = z.object({ grants: z.array(GrantView).max(LIMITS.library.grantsPerAgent) });
+export const GrantResponse = z.object({ grant: GrantView });
 
 // ---- signaling (both namespaces) ---------------------------------------------------------
 
@@ -150,10 +151,39 @@ export const agentEvents = {
   'session:relay': RelayFrame,
   'session:closed': z.object({ sessionId: SessionId, reason: z.string() }),
   /** The server registered this connection: from now on browsers can reach the agent through it. */
-  'agent:ready': z.object({ agentId: Id }),
+  'agent:ready': z.object({ agentId: Id, name: z.string().max(L.agentName.max).optional(), ownerName: z.string().max(100).optional() }),
   /** The owner unpaired this agent: forget the token and stop. */
   'agent:revoked': z.object({ reason: z.string() }),
 } as const satisfies Record<string, z.ZodType>;
+
+// ---- the agent's local status page (GET http://127.0.0.1:<port>/status.json) ------------
+
+export const AgentStatusListener = z.object({
+  sessionId: SessionId,
+  displayName: z.string().max(100),
+  rung: LibraryRung.nullable(),
+  /** File bytes sent per second, over the last few seconds. */
+  bytesPerSecond: z.number().nonnegative(),
+  bytesSent: z.number().int().nonnegative(),
+  since: z.string().max(40),
+});
+export const AgentStatus = z.object({
+  /** Whom the agent is paired with, and whether signaling holds it now. */
+  pairing: z.object({ server: z.string().max(2048).nullable(), agentName: z.string().max(100).nullable(), ownerName: z.string().max(100).nullable(), online: z.boolean() }),
+  folders: z.array(z.string().max(4096)).max(64),
+  scan: z.object({
+    state: z.enum(['idle', 'scanning', 'watching']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    tracks: z.number().int().nonnegative(),
+    /** The last full scan's summary, and when the watcher last changed the index. */
+    summary: z.string().max(2000).nullable(),
+    lastChangeAt: z.string().max(40).nullable(),
+  }),
+  uploadCapBytes: z.number().int().positive().nullable(),
+  listeners: z.array(AgentStatusListener).max(L.sessionsPerAgent * 2),
+});
+export type AgentStatus = z.infer<typeof AgentStatus>;
 
 // ---- the agent protocol (data channel or relay) ------------------------------------------
 
@@ -175,6 +205,18 @@ export const AgentRequest = z.discriminatedUnion('op', [
   z.object({ id: ReqId, op: z.literal('cover'), trackId: TrackId }),
   /** Bytes [start, end) of a track's file (end defaults to start + readBytes, capped at the file's size). */
   z.object({ id: ReqId, op: z.literal('read'), trackId: TrackId, start: z.number().int().nonnegative(), end: z.number().int().positive().optional() }),
+  /**
+   * Data saver: the track transcoded to Opus (in Ogg) at about `kbps`, from `startMs` (seeking is
+   * by time: the output has no byte offsets of the file). Binary chunks follow the answer until
+   * an empty chunk ends the stream.
+   */
+  z.object({
+    id: ReqId,
+    op: z.literal('transcode'),
+    trackId: TrackId,
+    kbps: z.number().int().min(L.transcodeKbps.min).max(L.transcodeKbps.max),
+    startMs: z.number().int().nonnegative().max(48 * 3600 * 1000).default(0),
+  }),
   /** Stops a read in flight (a seek): its chunks stop and it answers nothing more. */
   z.object({ id: ReqId, op: z.literal('cancel'), target: ReqId }),
 ]);
@@ -218,6 +260,8 @@ export const agentResults = {
   cover: z.object({ mime: z.string().max(100), size: z.number().int().nonnegative() }),
   /** `length` bytes follow in chunks; `size` is the whole file's. */
   read: z.object({ start: z.number().int(), length: z.number().int().nonnegative(), size: z.number().int(), mime: z.string().max(100) }),
+  /** The stream's format, where it starts and the whole track's length (for the seek bar). */
+  transcode: z.object({ mime: z.string().max(100), kbps: z.number().int(), startMs: z.number().int().nonnegative(), durationMs: z.number().int().nonnegative() }),
   cancel: z.object({}),
 } as const satisfies Record<ParsedAgentRequest['op'], z.ZodType>;
 
@@ -226,6 +270,19 @@ export const AgentResponse = z.union([
   z.object({ id: ReqId, ok: z.literal(false), error: ErrorBody }),
 ]);
 export type AgentResponse = z.infer<typeof AgentResponse>;
+
+/**
+ * Sent by the agent unasked, on every listener's carrier: the index changed while it ran (files
+ * added, changed or removed in a shared folder), so what the listener shows may be stale.
+ */
+export const AgentNotice = z.object({
+  event: z.literal('changed'),
+  added: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  removed: z.number().int().nonnegative(),
+  tracks: z.number().int().nonnegative(),
+});
+export type AgentNotice = z.infer<typeof AgentNotice>;
 
 /**
  * A binary chunk of a read or cover: the request id (uint32, big-endian) then the bytes. Chunks

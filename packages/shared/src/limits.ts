@@ -83,6 +83,10 @@ export const LIMITS = {
     folderPath: 1024,
     /** Bytes the server relay holds unacknowledged for one session (back-pressure on the agent). */
     relayWindowBytes: 1024 * 1024,
+    /** Data saver: Opus bitrates a listener may ask for (kbit/s), and ffmpeg processes at once. */
+    transcodeKbps: { min: 16, max: 256 },
+    transcodesPerListener: 2,
+    transcodesPerAgent: 4,
   },
   /** Live DJ channels: text sizes, chat and list sizes. */
   dj: {

@@ -88,13 +88,17 @@ async function connectOnce(base: string, cookie: string, agentId: string, opts: 
   socket.on('library:signal', (payload: { sessionId: string; signal: { type: string; sdp?: string; candidate?: string; mid?: string } }) => {
     if (payload.sessionId !== sessionId) return;
     const s = payload.signal;
-    if (s.type === 'answer') {
-      pc.setRemoteDescription(s.sdp!, 'answer');
-      answered = true;
-      for (const c of early.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
-    } else if (s.type === 'candidate' && s.candidate) {
-      if (answered) pc.addRemoteCandidate(s.candidate, s.mid!);
-      else early.push({ candidate: s.candidate, mid: s.mid! });
+    try {
+      if (s.type === 'answer') {
+        pc.setRemoteDescription(s.sdp!, 'answer');
+        answered = true;
+        for (const c of early.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
+      } else if (s.type === 'candidate' && s.candidate) {
+        if (answered) pc.addRemoteCandidate(s.candidate, s.mid!);
+        else early.push({ candidate: s.candidate, mid: s.mid! });
+      }
+    } catch {
+      // A late candidate for a connection that already failed and closed (a second session is being opened).
     }
   });
   const states: string[] = [];

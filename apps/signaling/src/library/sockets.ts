@@ -114,6 +114,7 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
         if (!agent) return next(refusal({ code: 'unauthenticated', message: 'this agent was unpaired or its token is wrong; pair it again' }));
         socket.data.agentId = agent.id;
         socket.data.ownerId = agent.ownerId;
+        socket.data.ready = { agentId: agent.id, name: agent.name, ownerName: agent.ownerName };
         next();
       },
       (error: unknown) => {
@@ -130,7 +131,8 @@ export function attachLibrarySockets(deps: LibrarySocketDeps): LibrarySockets {
     const ready = presence.connect(agentId, socket.id).then(async (previous) => {
       // One connection per agent: a restarted agent replaces the one the server still holds.
       if (previous) agents.in(previous).disconnectSockets(true);
-      socket.emit('agent:ready', { agentId });
+      // Named, so the agent's status page can say whose it is.
+      socket.emit('agent:ready', socket.data.ready);
       await announce(agentId, true);
       socketLog.info('agent online');
     });

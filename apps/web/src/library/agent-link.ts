@@ -10,6 +10,8 @@ export interface AgentLinkView {
   state: AgentLinkState;
   rung: LibraryRung | null;
   message: string;
+  /** Bumped when the agent says its index changed (files added, changed or removed): views reload. */
+  revision: number;
 }
 
 type OpenResult = { sessionId: string; iceServers: RTCIceServer[]; connectTimeoutMs: number };
@@ -23,7 +25,7 @@ type OpenResult = { sessionId: string; iceServers: RTCIceServer[]; connectTimeou
  */
 export class AgentLink {
   readonly client: LibraryClient;
-  view: AgentLinkView = { state: 'connecting', rung: null, message: 'Connecting to your computer…' };
+  view: AgentLinkView = { state: 'connecting', rung: null, message: 'Connecting to your computer…', revision: 0 };
   #socket: Socket;
   #sessionId = '';
   #pc: RTCPeerConnection | null = null;
@@ -45,6 +47,7 @@ export class AgentLink {
     this.client = new LibraryClient(() => {
       throw new ApiError('unavailable', 'not connected to the library yet');
     });
+    this.client.onNotice = () => this.#set({ revision: this.view.revision + 1 });
     this.#socket.on('library:closed', (payload: unknown) => {
       const parsed = libraryEvents['library:closed'].safeParse(payload);
       if (!parsed.success || parsed.data.sessionId !== this.#sessionId) return;

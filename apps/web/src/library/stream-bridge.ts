@@ -3,6 +3,18 @@ import type { AgentLink } from './agent-link';
 /** The URL the <audio> element plays: answered by public/library-sw.js, never by the server. */
 export const streamUrl = (agentId: string, trackId: string): string => `/library/stream/${encodeURIComponent(agentId)}/${encodeURIComponent(trackId)}`;
 
+/** Data saver: the same track as Opus at about `kbps`, starting `startMs` in (a seek is a new URL). */
+export const transcodeUrl = (agentId: string, trackId: string, kbps: number, startMs: number): string =>
+  `${streamUrl(agentId, trackId)}?kbps=${kbps}&t=${Math.max(0, Math.round(startMs))}`;
+
+interface TranscodeAsk {
+  type: 'library-transcode';
+  agentId: string;
+  trackId: string;
+  kbps: number;
+  startMs: number;
+}
+
 interface ReadAsk {
   type: 'library-read';
   agentId: string;
@@ -22,8 +34,9 @@ export function startStreamBridge(current: () => AgentLink | null): Promise<void
   installed ??= (async () => {
     if (!('serviceWorker' in navigator)) throw new Error('this browser cannot play from your library (no Service Workers; use HTTPS)');
     navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
-      const ask = event.data as ReadAsk | undefined;
+      const ask = event.data as ReadAsk | TranscodeAsk | undefined;
       const port = event.ports[0];
+      if (ask?.type === 'library-transcode' && port) return streamTranscode(current(), ask, port);
       if (ask?.type !== 'library-read' || !port) return;
       void answer(current(), ask).then(
         (reply) => port.postMessage(reply, [reply.bytes.buffer as ArrayBuffer]),
@@ -46,6 +59,8 @@ const RECONNECT_WAIT_MS = 20_000;
 async function answer(link: AgentLink | null, ask: ReadAsk): Promise<{ start: number; size: number; mime: string; bytes: Uint8Array }> {
   if (!link || link.agentId !== ask.agentId) throw new Error('not connected to that library');
   for (let attempt = 0; ; attempt++) {
+    // Closed for good (access revoked, the person closed it): fail now, not after the wait.
+    if ((link.view.state as string) === 'closed') throw new Error(link.view.message || 'not connected to that library');
     // A read cut by a rung change or an agent restart waits here for the next session, then
     // asks again for the same bytes: the player resumes at the byte it stopped at.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,4 +74,32 @@ async function answer(link: AgentLink | null, ask: ReadAsk): Promise<{ start: nu
       if (attempt >= 2 || link.view.state === 'closed' || (error as { code?: string }).code !== 'unavailable') throw error;
     }
   }
+}
+
+/**
+ * Data saver: streams the agent's Opus to the Service Worker as it arrives — the header first
+ * (the worker answers the element with it), then each chunk, then the end. The worker says
+ * `cancel` when the element drops the response (a seek or another track), and the agent stops.
+ */
+function streamTranscode(link: AgentLink | null, ask: TranscodeAsk, port: MessagePort): void {
+  if (!link || link.agentId !== ask.agentId) return port.postMessage({ error: 'not connected to that library' });
+  const id = link.client.nextRequestId;
+  let cancelled = false;
+  port.onmessage = (e: MessageEvent) => {
+    if ((e.data as { cancel?: boolean } | undefined)?.cancel) {
+      cancelled = true;
+      link.client.cancel(id);
+    }
+  };
+  link.client
+    .transcode(
+      ask.trackId,
+      { kbps: ask.kbps, startMs: ask.startMs },
+      (chunk) => port.postMessage({ chunk: chunk.buffer }, [chunk.buffer as ArrayBuffer]),
+      (header) => port.postMessage({ header }),
+    )
+    .then(
+      () => port.postMessage({ end: true }),
+      (error: unknown) => cancelled || port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+    );
 }

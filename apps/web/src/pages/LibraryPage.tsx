@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { Link } from 'react-router';
 import type { AgentView, AlbumView, ArtistView, LibraryRung, TrackView } from '@roomcast/shared';
 import { Alert } from '../components/Alert';
+import { AgentAccess } from '../library/AgentAccess';
 import { AgentLink } from '../library/agent-link';
 import { listAgents, newPairingCode } from '../library/library-api';
-import { startStreamBridge, streamUrl } from '../library/stream-bridge';
+import { LibraryPlayer } from '../library/LibraryPlayer';
+import { startQueue, type Queue } from '../library/player-queue';
+import { startStreamBridge } from '../library/stream-bridge';
 import { signInLink } from '../lib/next-path';
 import { useSession } from '../stores/session';
 
@@ -47,6 +50,7 @@ function Library() {
   const [error, setError] = useState('');
   const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
   const [link, setLink] = useState<AgentLink | null>(null);
+  const [managing, setManaging] = useState<string | null>(null);
   const [forceRelay, setForceRelay] = useState(() => new URLSearchParams(location.search).has('relay'));
 
   const refresh = useCallback(() => {
@@ -90,6 +94,12 @@ function Library() {
                 <button type="button" className="button button-small button-primary" disabled={!a.online} onClick={() => void open(a)}>
                   Open {a.name}
                 </button>
+                {a.mine && (
+                  <button type="button" className="button button-small" aria-expanded={managing === a.id} onClick={() => setManaging((m) => (m === a.id ? null : a.id))}>
+                    Who can listen
+                  </button>
+                )}
+                {a.mine && managing === a.id && <AgentAccess agent={a} />}
               </li>
             ))}
           </ul>
@@ -125,8 +135,7 @@ function Browser({ link }: { link: AgentLink }) {
   const [tracks, setTracks] = useState<TrackView[]>([]);
   const [query, setQuery] = useState('');
   const [error, setError] = useState('');
-  const [queue, setQueue] = useState<{ list: TrackView[]; at: number } | null>(null);
-  const audio = useRef<HTMLAudioElement>(null);
+  const [queue, setQueue] = useState<Queue<TrackView> | null>(null);
 
   useEffect(() => {
     if (view?.state !== 'open') return;
@@ -142,20 +151,7 @@ function Browser({ link }: { link: AgentLink }) {
         setAlbums(r.albums);
         setTracks(r.tracks);
       }, fail);
-  }, [link, nav, view?.state]);
-
-  const playing = queue ? queue.list[queue.at] : undefined;
-  useEffect(() => {
-    const el = audio.current;
-    if (!el || !playing) return;
-    el.src = streamUrl(link.agentId, playing.id);
-    void el.play().catch(() => undefined);
-    if ('mediaSession' in navigator) {
-      navigator.mediaSession.metadata = new MediaMetadata({ title: playing.title, artist: playing.artist, album: playing.album });
-    }
-  }, [link, playing]);
-
-  const step = (delta: number) => setQueue((q) => (q && q.at + delta >= 0 && q.at + delta < q.list.length ? { ...q, at: q.at + delta } : q));
+  }, [link, nav, view?.state, view?.revision]);
 
   return (
     <section className="panel" aria-labelledby="browse-title">
@@ -220,7 +216,7 @@ function Browser({ link }: { link: AgentLink }) {
         <ol className="room-list" aria-label="Tracks" data-testid="library-tracks">
           {tracks.map((t, i) => (
             <li key={t.id} data-track-id={t.id}>
-              <button type="button" className="button button-small" aria-label={`Play ${t.title}`} onClick={() => setQueue({ list: tracks, at: i })}>
+              <button type="button" className="button button-small" aria-label={`Play ${t.title}`} onClick={() => setQueue((q) => startQueue(tracks, i, { shuffle: q?.shuffle ?? false, repeat: q?.repeat ?? 'off' }))}>
                 ▶
               </button>{' '}
               {t.title} <span className="muted small">{t.artist}</span>
@@ -228,20 +224,7 @@ function Browser({ link }: { link: AgentLink }) {
           ))}
         </ol>
       )}
-      <div className="controls" aria-label="Player">
-        <button type="button" className="button button-small" aria-label="Previous track" onClick={() => step(-1)} disabled={!queue || queue.at === 0}>
-          ⏮
-        </button>
-        <audio ref={audio} controls preload="auto" data-testid="library-audio" onEnded={() => step(1)} />
-        <button type="button" className="button button-small" aria-label="Next track" onClick={() => step(1)} disabled={!queue || queue.at >= queue.list.length - 1}>
-          ⏭
-        </button>
-      </div>
-      {playing && (
-        <p data-testid="now-playing">
-          Now playing: {playing.title} — {playing.artist}
-        </p>
-      )}
+      <LibraryPlayer link={link} queue={queue} onQueue={setQueue} />
     </section>
   );
 }
