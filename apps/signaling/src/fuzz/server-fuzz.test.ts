@@ -209,9 +209,11 @@ describe(`the server under fuzz (seed ${seed}, FUZZ_SEED replays)`, () => {
     expect(problems, `seed ${seed}`).toEqual([]);
     expect(unhandled.map(String), `seed ${seed}`).toEqual([]);
     expect(fuzzLines.filter((l) => /"level":(50|60)/.test(l)), `seed ${seed}: error lines`).toEqual([]);
-    // Refusals are sampled; what remains is a connection's lifecycle (joined, left), bounded by connections.
+    // Refusals are sampled per minute (a few detailed lines and a summary each), so the allowance
+    // follows the run's length — a loaded machine runs longer, not louder; what remains is a
+    // connection's lifecycle (joined, left), bounded by connections.
     const refusalLines = fuzzLines.filter((l) => /refused/.test(l)).length;
-    expect(refusalLines, `seed ${seed}: a log line per refusal?`).toBeLessThan(100);
+    expect(refusalLines, `seed ${seed}: a log line per refusal?`).toBeLessThan(50 * Math.max(2, Math.ceil(seconds / 60)));
     expect(fuzzLines.length - refusalLines, `seed ${seed}: log lines per connection`).toBeLessThan(100 + 6 * reopened);
     expect(rssAfter - rssBefore, `seed ${seed}: RSS growth`).toBeLessThan(100 * 2 ** 20);
     expect(heapAfter - heapBefore, `seed ${seed}: heap growth after GC`).toBeLessThan(30 * 2 ** 20);
@@ -220,5 +222,6 @@ describe(`the server under fuzz (seed ${seed}, FUZZ_SEED replays)`, () => {
     expect((({}) as Record<string, unknown>).polluted).toBeUndefined();
     a.close();
     b.close();
-  }, 300_000);
+  // 180 s with its warm-up at a load average of ~13 on two cores (other test runs beside it); room for more load.
+  }, 600_000);
 });
