@@ -54,7 +54,7 @@ if (!process.argv.includes('--inside')) {
   try {
     const self = fileURLToPath(import.meta.url);
     // Bounded, so the namespace is always torn down here even if the inner run wedges.
-    const run = spawnSync('ip', ['netns', 'exec', net.t, process.execPath, '--conditions=roomcast-source', '--import', 'tsx', self, '--inside', ...args], { stdio: 'inherit', cwd: path.dirname(self), timeout: 330_000, killSignal: 'SIGKILL' });
+    const run = spawnSync('ip', ['netns', 'exec', net.t, process.execPath, '--conditions=roomcast-source', '--import', 'tsx', self, '--inside', ...args], { stdio: 'inherit', cwd: path.dirname(self), timeout: 420_000, killSignal: 'SIGKILL' });
     process.exitCode = run.status ?? 1;
   } finally {
     net.teardown();
@@ -72,7 +72,7 @@ async function inside(): Promise<void> {
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => rmSync(work, { recursive: true, force: true })];
   let guard: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([measure(work, music, cleanups), new Promise((_, reject) => (guard = setTimeout(() => reject(new Error('timed out after 240 s')), 240_000)))]);
+    await Promise.race([measure(work, music, cleanups), new Promise((_, reject) => (guard = setTimeout(() => reject(new Error('timed out after 360 s')), 360_000)))]);
   } finally {
     clearTimeout(guard);
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
@@ -213,10 +213,27 @@ http { access_log off; sendfile on; client_body_temp_path ${work}/ngx-body; prox
 async function bareDataChannel(size: number): Promise<number> {
   const a = new nodeDataChannel.PeerConnection('bare-a', { iceServers: [] });
   const b = new nodeDataChannel.PeerConnection('bare-b', { iceServers: [] });
-  a.onLocalDescription((sdp, type) => b.setRemoteDescription(sdp, type));
-  b.onLocalDescription((sdp, type) => a.setRemoteDescription(sdp, type));
-  a.onLocalCandidate((c, mid) => b.addRemoteCandidate(c, mid));
-  b.onLocalCandidate((c, mid) => a.addRemoteCandidate(c, mid));
+  // A candidate can come before the description it belongs to (libdatachannel's threads): each
+  // side holds what it gets until it has the other's description, and never throws in a callback.
+  const link = (from: typeof a, to: typeof a) => {
+    let described = false;
+    const held: [string, string][] = [];
+    const add = (c: string, mid: string) => {
+      try {
+        to.addRemoteCandidate(c, mid);
+      } catch {
+        // The connection already closed.
+      }
+    };
+    from.onLocalDescription((sdp, type) => {
+      to.setRemoteDescription(sdp, type);
+      described = true;
+      for (const [c, mid] of held.splice(0)) add(c, mid);
+    });
+    from.onLocalCandidate((c, mid) => (described ? add(c, mid) : held.push([c, mid])));
+  };
+  link(a, b);
+  link(b, a);
   let received = 0;
   const done = new Promise<number>((resolve) => {
     b.onDataChannel((dc) => {
@@ -293,9 +310,25 @@ async function chromiumFigures(base: string, cookie: string, agentId: string, tr
 async function bareToChromium(page: import('playwright-core').Page, size: number): Promise<number> {
   const pc = new nodeDataChannel.PeerConnection('bare-node', { iceServers: [] });
   try {
+    // The page's candidates can overtake its offer: held until the offer is set.
+    let offered = false;
+    const held: [string, string][] = [];
+    const add = (c: string, mid: string) => {
+      try {
+        pc.addRemoteCandidate(c, mid);
+      } catch {
+        // The connection already closed.
+      }
+    };
     await page.exposeFunction('__bareSignal', (m: { sdp?: string; candidate?: string; mid?: string }) => {
-      if (m.sdp) pc.setRemoteDescription(m.sdp, 'offer');
-      else if (m.candidate) pc.addRemoteCandidate(m.candidate, m.mid ?? '0');
+      if (m.sdp) {
+        pc.setRemoteDescription(m.sdp, 'offer');
+        offered = true;
+        for (const [c, mid] of held.splice(0)) add(c, mid);
+      } else if (m.candidate) {
+        if (offered) add(m.candidate, m.mid ?? '0');
+        else held.push([m.candidate, m.mid ?? '0']);
+      }
     });
     const answered = new Promise<string>((resolve) => pc.onLocalDescription((sdp) => resolve(sdp)));
     const opened = new Promise<import('node-datachannel').DataChannel>((resolve) => pc.onDataChannel((dc) => resolve(dc)));
