@@ -11,6 +11,9 @@
  * address (coturn never relays to loopback), so it needs root; TURN is forced on its rung with
  * iceTransportPolicy 'relay'.
  *
+ * With Chromium as the listener (CHROMIUM=0 skips it): My library reading the whole file through
+ * its Service Worker over the direct rung, against a bare node-datachannel → Chromium transfer.
+ *
  *   pnpm bench:library [mebibytes=32] [seeks=40]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -23,6 +26,7 @@ import { IndexDb, scan, startAgent } from '@roomcast/desktop-agent';
 import { connectListener, type NodeListener } from '@roomcast/desktop-agent/testing';
 import { startCoturn } from '@roomcast/e2e/harness/coturn.js';
 import { createTopology, isRoot, NAMESPACE_RANGE, PUBLIC_IP } from '@roomcast/e2e/harness/netns.js';
+import { openParticipant } from '@roomcast/e2e/harness/browser.js';
 import { freePort } from '@roomcast/e2e/harness/ports.js';
 import { startRoomcast } from '@roomcast/e2e/harness/roomcast.js';
 
@@ -50,7 +54,7 @@ if (!process.argv.includes('--inside')) {
   try {
     const self = fileURLToPath(import.meta.url);
     // Bounded, so the namespace is always torn down here even if the inner run wedges.
-    const run = spawnSync('ip', ['netns', 'exec', net.t, process.execPath, '--conditions=roomcast-source', '--import', 'tsx', self, '--inside', ...args], { stdio: 'inherit', cwd: path.dirname(self), timeout: 330_000, killSignal: 'SIGKILL' });
+    const run = spawnSync('ip', ['netns', 'exec', net.t, process.execPath, '--conditions=roomcast-source', '--import', 'tsx', self, '--inside', ...args], { stdio: 'inherit', cwd: path.dirname(self), timeout: 420_000, killSignal: 'SIGKILL' });
     process.exitCode = run.status ?? 1;
   } finally {
     net.teardown();
@@ -68,7 +72,7 @@ async function inside(): Promise<void> {
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => rmSync(work, { recursive: true, force: true })];
   let guard: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([measure(work, music, cleanups), new Promise((_, reject) => (guard = setTimeout(() => reject(new Error('timed out after 240 s')), 240_000)))]);
+    await Promise.race([measure(work, music, cleanups), new Promise((_, reject) => (guard = setTimeout(() => reject(new Error('timed out after 360 s')), 360_000)))]);
   } finally {
     clearTimeout(guard);
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
@@ -145,6 +149,7 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
 
     step('bare node-datachannel');
     const bare = await bareDataChannel(size);
+    const chromium = process.env.CHROMIUM === '0' ? null : await chromiumFigures(server.url, cookie, made.agentId, (await index.db.prepare('SELECT id FROM tracks').get()) as { id: string }, size);
     console.log(`\nLibrary anywhere, ${(size / 1048576).toFixed(1)} MiB WAV, ${seeks} random 64 KiB ranges each, one machine (2 cores shared)\n`);
     console.log('path                              setup ms   MB/s    range p50 ms  range p95 ms');
     for (const r of rows) {
@@ -154,7 +159,13 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
     const http = rows.at(-1)!;
     console.log('\nratios');
     for (const r of rows.slice(0, 3)) console.log(`  ${r.name}: ${(r.mbs / http.mbs).toFixed(2)}× nginx throughput, range p95 ${(r.p95 / http.p95).toFixed(1)}× nginx`);
-    console.log(`  direct / bare node-datachannel throughput: ${(rows[0]!.mbs / bare).toFixed(2)} (goal ≥ 0.80)`);
+    console.log(`  direct / bare node-datachannel throughput: ${(rows[0]!.mbs / bare).toFixed(2)} (node listener)`);
+    if (chromium) {
+      console.log('\nChromium as the listener (the player path: the Service Worker of My library, 512 KiB ranges over the direct data channel)');
+      console.log(`  My library, direct → Chromium:        ${chromium.product.toFixed(1)} MB/s (rung ${chromium.rung})`);
+      console.log(`  bare node-datachannel → Chromium:     ${chromium.bare.toFixed(1)} MB/s (no protocol, 64 KiB messages)`);
+      console.log(`  direct / bare node-datachannel → Chromium: ${(chromium.product / chromium.bare).toFixed(2)} (goal ≥ 0.80)`);
+    }
     if (rows.some((r) => r.name.startsWith('turn (rung: direct'))) {
       console.log('\nnote: the "turn" row asked for relay-only, but libdatachannel (libjuice) still paired host candidates in one namespace,');
       console.log('so it is not a TURN figure; e2e/library-fallback.test.ts proves the TURN rung with the agent and browser in separate namespaces.');
@@ -202,10 +213,27 @@ http { access_log off; sendfile on; client_body_temp_path ${work}/ngx-body; prox
 async function bareDataChannel(size: number): Promise<number> {
   const a = new nodeDataChannel.PeerConnection('bare-a', { iceServers: [] });
   const b = new nodeDataChannel.PeerConnection('bare-b', { iceServers: [] });
-  a.onLocalDescription((sdp, type) => b.setRemoteDescription(sdp, type));
-  b.onLocalDescription((sdp, type) => a.setRemoteDescription(sdp, type));
-  a.onLocalCandidate((c, mid) => b.addRemoteCandidate(c, mid));
-  b.onLocalCandidate((c, mid) => a.addRemoteCandidate(c, mid));
+  // A candidate can come before the description it belongs to (libdatachannel's threads): each
+  // side holds what it gets until it has the other's description, and never throws in a callback.
+  const link = (from: typeof a, to: typeof a) => {
+    let described = false;
+    const held: [string, string][] = [];
+    const add = (c: string, mid: string) => {
+      try {
+        to.addRemoteCandidate(c, mid);
+      } catch {
+        // The connection already closed.
+      }
+    };
+    from.onLocalDescription((sdp, type) => {
+      to.setRemoteDescription(sdp, type);
+      described = true;
+      for (const [c, mid] of held.splice(0)) add(c, mid);
+    });
+    from.onLocalCandidate((c, mid) => (described ? add(c, mid) : held.push([c, mid])));
+  };
+  link(a, b);
+  link(b, a);
   let received = 0;
   const done = new Promise<number>((resolve) => {
     b.onDataChannel((dc) => {
@@ -235,4 +263,112 @@ async function bareDataChannel(size: number): Promise<number> {
   a.close();
   b.close();
   return mbps(size, ms);
+}
+
+/**
+ * The goal's comparison: the agent's direct rung into Chromium as My library plays (the page's
+ * Service Worker asks ranges, the bridge reads them over the data channel), against a bare
+ * node-datachannel → Chromium transfer of the same size in the same browser.
+ */
+async function chromiumFigures(base: string, cookie: string, agentId: string, track: { id: string }, size: number): Promise<{ product: number; bare: number; rung: string }> {
+  step('chromium: My library, direct');
+  const person = await openParticipant({ extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${base}`] });
+  try {
+    const [name, value] = cookie.split('=') as [string, string];
+    await person.context.addCookies([{ name, value, url: base }]);
+    const page = person.page;
+    // As e2e's openLibrary, without vitest: the agent online, opened, its rung named.
+    await page.goto(`${base}/library`);
+    const row = page.locator('[data-testid="library-agents"] li', { hasText: 'Bench PC' });
+    await row.getByTestId('agent-online').filter({ hasText: /^online$/ }).waitFor();
+    await row.getByRole('button', { name: 'Open Bench PC' }).click();
+    await page.waitForFunction(() => !!document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung'));
+    const rung = (await page.getByTestId('library-rung').getAttribute('data-rung'))!;
+    const productMs = await page.evaluate(
+      async ({ agentId, trackId, size }) => {
+        const url = `/library/stream/${agentId}/${trackId}`;
+        const t0 = performance.now();
+        for (let at = 0; at < size; ) {
+          const res = await fetch(url, { headers: { range: `bytes=${at}-${Math.min(size, at + 4 * 1024 * 1024) - 1}` } });
+          const got = (await res.arrayBuffer()).byteLength;
+          if (!got) throw new Error(`no bytes at ${at} (${res.status})`);
+          at += got;
+        }
+        return performance.now() - t0;
+      },
+      { agentId, trackId: track.id, size },
+    );
+    step('chromium: bare node-datachannel');
+    const bareMs = await bareToChromium(page, size);
+    return { product: mbps(size, productMs), bare: mbps(size, bareMs), rung };
+  } finally {
+    await person.close();
+  }
+}
+
+/** node-datachannel (this process) sends `size` bytes to a data channel the page offered; resolves with the page's first-to-last-byte time. */
+async function bareToChromium(page: import('playwright-core').Page, size: number): Promise<number> {
+  const pc = new nodeDataChannel.PeerConnection('bare-node', { iceServers: [] });
+  try {
+    // The page's candidates can overtake its offer: held until the offer is set.
+    let offered = false;
+    const held: [string, string][] = [];
+    const add = (c: string, mid: string) => {
+      try {
+        pc.addRemoteCandidate(c, mid);
+      } catch {
+        // The connection already closed.
+      }
+    };
+    await page.exposeFunction('__bareSignal', (m: { sdp?: string; candidate?: string; mid?: string }) => {
+      if (m.sdp) {
+        pc.setRemoteDescription(m.sdp, 'offer');
+        offered = true;
+        for (const [c, mid] of held.splice(0)) add(c, mid);
+      } else if (m.candidate) {
+        if (offered) add(m.candidate, m.mid ?? '0');
+        else held.push([m.candidate, m.mid ?? '0']);
+      }
+    });
+    const answered = new Promise<string>((resolve) => pc.onLocalDescription((sdp) => resolve(sdp)));
+    const opened = new Promise<import('node-datachannel').DataChannel>((resolve) => pc.onDataChannel((dc) => resolve(dc)));
+    await page.evaluate((size) => {
+      const w = window as unknown as { __bare: { pc: RTCPeerConnection; done: Promise<number> }; __bareSignal: (m: unknown) => Promise<void> };
+      const rtc = new RTCPeerConnection();
+      const dc = rtc.createDataChannel('bare');
+      dc.binaryType = 'arraybuffer';
+      let received = 0;
+      let t0 = 0;
+      const done = new Promise<number>((resolve) => {
+        dc.onmessage = (e) => {
+          t0 ||= performance.now();
+          received += (e.data as ArrayBuffer).byteLength;
+          if (received >= size) resolve(performance.now() - t0);
+        };
+      });
+      rtc.onicecandidate = (e) => void (e.candidate?.candidate && w.__bareSignal({ candidate: e.candidate.candidate, mid: e.candidate.sdpMid }));
+      w.__bare = { pc: rtc, done };
+      return rtc.createOffer().then(async (offer) => {
+        await rtc.setLocalDescription(offer);
+        await w.__bareSignal({ sdp: offer.sdp });
+      });
+    }, size);
+    const answer = await answered;
+    pc.onLocalCandidate((candidate, mid) => void page.evaluate(({ candidate, mid }) => (window as unknown as { __bare: { pc: RTCPeerConnection } }).__bare.pc.addIceCandidate({ candidate: candidate.replace(/^a=/, ''), sdpMid: mid }), { candidate, mid }).catch(() => undefined));
+    await page.evaluate((sdp) => (window as unknown as { __bare: { pc: RTCPeerConnection } }).__bare.pc.setRemoteDescription({ type: 'answer', sdp }), answer);
+    const dc = await opened;
+    if (!dc.isOpen()) await new Promise<void>((resolve) => dc.onOpen(resolve));
+    dc.setBufferedAmountLowThreshold(256 * 1024);
+    let wake = () => {};
+    dc.onBufferedAmountLow(() => wake());
+    const chunk = Buffer.alloc(CHUNK, 7);
+    const timing = page.evaluate(() => (window as unknown as { __bare: { done: Promise<number> } }).__bare.done);
+    for (let sent = 0; sent < size; sent += CHUNK) {
+      while (dc.bufferedAmount() > 1024 * 1024) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 20)));
+      dc.sendMessageBinary(chunk.subarray(0, Math.min(CHUNK, size - sent)));
+    }
+    return await timing;
+  } finally {
+    pc.close();
+  }
 }

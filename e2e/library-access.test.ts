@@ -59,14 +59,14 @@ describe('who can listen', () => {
     await page.goto(`${server.url}/library`);
     const row = page.locator('[data-testid="library-agents"] li', { hasText: 'Music PC' });
     await row.getByRole('button', { name: 'Who can listen' }).click();
-    await expect.poll(() => row.getByTestId('agent-access').textContent()).toContain('Only you can listen');
+    await expect.poll(() => row.getByTestId('agent-access').textContent(), { timeout: 15_000 }).toContain('Only you can listen');
     await row.getByPlaceholder('Their account email').fill('friend@example.org');
     await row.getByRole('button', { name: 'Share', exact: true }).click();
-    await expect.poll(() => row.getByTestId('agent-grants').textContent()).toContain('Friend');
+    await expect.poll(() => row.getByTestId('agent-grants').textContent(), { timeout: 15_000 }).toContain('Friend');
 
     // Someone else: no such computer in their list, and the owner's access list is not theirs to read.
     await stranger.goto(`${server.url}/library`);
-    await expect.poll(() => stranger.locator('section', { hasText: 'Your computers' }).textContent()).toContain('No computer shares music with you yet');
+    await expect.poll(() => stranger.locator('section', { hasText: 'Your computers' }).textContent(), { timeout: 15_000 }).toContain('No computer shares music with you yet');
     const agentId = (await row.getAttribute('data-agent-id'))!;
     expect(await stranger.evaluate(async (id) => (await fetch(`/api/library/agents/${id}/grants`)).status, agentId)).toBe(404);
 
@@ -75,15 +75,15 @@ describe('who can listen', () => {
     await friend.getByRole('button', { name: 'Long', exact: true }).click();
     await friend.getByRole('button', { name: 'Long Play' }).click();
     await playTrack(friend, 'Long Tone');
-    await expect.poll(() => agent.sessions().length).toBe(1);
+    await expect.poll(() => agent.sessions().length, { timeout: 15_000 }).toBe(1);
 
     await row.getByRole('button', { name: 'Revoke Friend' }).click();
-    await expect.poll(() => row.getByTestId('agent-access').textContent()).toContain('Only you can listen');
+    await expect.poll(() => row.getByTestId('agent-access').textContent(), { timeout: 15_000 }).toContain('Only you can listen');
     // The friend's session ends at once: the page says so, the agent serves nobody, and bytes
     // the player did not have yet are refused instead of arriving.
     await friend.getByTestId('library-link-message').filter({ hasText: 'stopped sharing' }).waitFor();
     expect(await friend.getByTestId('library-rung').textContent()).toBe('not connected');
-    await expect.poll(() => agent.sessions().length).toBe(0);
+    await expect.poll(() => agent.sessions().length, { timeout: 15_000 }).toBe(0);
     const target = SECONDS - 5;
     const buffered = await friend.evaluate((t) => {
       const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]')!;

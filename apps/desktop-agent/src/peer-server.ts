@@ -99,7 +99,7 @@ export class PeerServer {
       case 'cover': {
         const cover = await c.cover(r.trackId);
         this.#answer(r.id, { mime: cover.mime, size: cover.bytes.byteLength });
-        return this.#stream(r.id, async (at, n) => cover.bytes.subarray(at, at + n), cover.bytes.byteLength);
+        return this.#stream(r.id, async (at, n) => encodeChunk(r.id, cover.bytes.subarray(at, at + n)), cover.bytes.byteLength);
       }
       case 'read':
         return this.#read(r);
@@ -121,11 +121,13 @@ export class PeerServer {
       await this.#stream(
         r.id,
         async (at, n) => {
-          const buffer = Buffer.allocUnsafe(n);
-          const { bytesRead } = await file.handle.read(buffer, 0, n, r.start + at);
+          // Read straight into the frame after its 4-byte id: no second copy of every chunk.
+          const frame = Buffer.allocUnsafe(4 + n);
+          frame.writeUInt32BE(r.id >>> 0, 0);
+          const { bytesRead } = await file.handle.read(frame, 4, n, r.start + at);
           if (bytesRead !== n) throw new RoomcastError('conflict', 'the file changed while it was read');
           this.bytesRead += n;
-          return buffer;
+          return frame;
         },
         length,
       );
@@ -166,15 +168,15 @@ export class PeerServer {
     }
   }
 
-  /** Sends `length` bytes in chunks, each after back-pressure and the upload cap allow it. */
-  async #stream(id: number, slice: (at: number, n: number) => Promise<Uint8Array>, length: number): Promise<void> {
+  /** Sends `length` bytes in chunks (`frame` makes each, id header included), each after back-pressure and the upload cap allow it. */
+  async #stream(id: number, frame: (at: number, n: number) => Promise<Uint8Array>, length: number): Promise<void> {
     for (let at = 0; at < length; ) {
       await this.carrier.ready();
       if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
       const n = Math.min(L.chunkBytes, length - at);
       await this.limiter.take(this.key, n);
       if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
-      this.carrier.sendBinary(encodeChunk(id, await slice(at, n)));
+      this.carrier.sendBinary(await frame(at, n));
       at += n;
     }
   }

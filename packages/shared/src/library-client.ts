@@ -63,9 +63,12 @@ export class LibraryClient {
     return this.#ask(op, params, undefined).then((r) => r as ResultOf<O>);
   }
 
-  /** Bytes [start, end) of a track; `onChunk` sees them as they arrive (for a player that streams). */
-  async read(trackId: string, start: number, end?: number, onChunk?: (bytes: Uint8Array) => void): Promise<ReadResult> {
-    const { value, bytes } = (await this.#ask('read', { trackId, start, ...(end !== undefined ? { end } : {}) }, onChunk)) as { value: ResultOf<'read'>; bytes: Uint8Array };
+  /**
+   * Bytes [start, end) of a track. With `onChunk` they are handed on as they arrive, not kept
+   * (a player that streams; `bytes` is then empty); `onHeader` sees the answer before them.
+   */
+  async read(trackId: string, start: number, end?: number, onChunk?: (bytes: Uint8Array) => void, onHeader?: (header: ResultOf<'read'>) => void): Promise<ReadResult> {
+    const { value, bytes } = (await this.#ask('read', { trackId, start, ...(end !== undefined ? { end } : {}) }, onChunk, onHeader as ((h: unknown) => void) | undefined)) as { value: ResultOf<'read'>; bytes: Uint8Array };
     return { header: value, bytes };
   }
 
@@ -156,11 +159,11 @@ export class LibraryClient {
     }
     // Copy: the carrier may reuse its buffer.
     const bytes = chunk.bytes.slice();
-    // A streamed transcode is handed on, not kept (it can be long).
-    if (!(p.op === 'transcode' && p.onChunk)) p.chunks.push(bytes);
+    // Streamed bytes are handed on, not kept (a transcode can be long, and the receiver may transfer them).
+    if (!p.onChunk) p.chunks.push(bytes);
     p.received += bytes.byteLength;
-    p.onChunk?.(bytes);
     this.#maybeDone(chunk.id, p);
+    p.onChunk?.(bytes);
   }
 
   #maybeDone(id: number, p: Pending): void {
