@@ -230,6 +230,7 @@ export class App {
       let library: LibrarySockets | undefined;
       web.use('/api/library', libraryRoutes({
         db,
+        limiters,
         presence,
         onUnpaired: async (agentId) => library?.unpaired(agentId),
         onRevoked: async (agentId, userId) => library?.revoked(agentId, userId),

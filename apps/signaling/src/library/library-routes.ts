@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consume, waitText } from '../limits/consume.js';
+import type { Limiters } from '../limits/limiters.js';
 import {
   CreateAgentBody,
   GrantBody,
@@ -17,7 +18,7 @@ import { hashToken } from '../auth/sessions.js';
 import { mayManageAgent } from '../auth/policy.js';
 import type { Database, User } from '../db/index.js';
 import { handle, requireRole } from '../http/context.js';
-import { notFound } from '../http/errors.js';
+import { notFound, RetryLaterError } from '../http/errors.js';
 import type { LibraryAgent, LibraryGrant } from './library-store.js';
 import { formatCode, hashCode, newAgentToken, newPairingCode } from './pairing.js';
 import type { AgentPresenceStore } from './presence-store.js';
@@ -29,6 +30,8 @@ export interface LibraryRouteDeps {
   /** The socket side ends what an unpair or a revoke takes away (live sessions, the agent's connection). */
   onUnpaired: (agentId: string) => Promise<void>;
   onRevoked: (agentId: string, userId: string) => Promise<void>;
+  /** Where the pair-attempt counts live (memory, or Redis when configured). */
+  limiters: Limiters;
   /** Pair attempts per client address per minute: a code is short, so guessing must be slow. */
   pairAttemptsPerMinute?: number;
 }
@@ -42,7 +45,7 @@ export function libraryRoutes(deps: LibraryRouteDeps): Router {
   const { db, presence } = deps;
   const now = deps.now ?? Date.now;
   const router = Router();
-  const pairAttempts = new RateLimiterMemory({ points: deps.pairAttemptsPerMinute ?? 10, duration: 60 });
+  const pairAttempts = deps.limiters.create('library-pair', { points: deps.pairAttemptsPerMinute ?? 10, durationSeconds: 60 });
 
   const issueAgent = async (ownerId: string, name: string): Promise<AgentCredentials> => {
     if ((await db.library.countByOwner(ownerId)) >= L.agentsPerAccount) {
@@ -73,11 +76,7 @@ export function libraryRoutes(deps: LibraryRouteDeps): Router {
 
   // No session: the agent proves itself with the code, once.
   router.post('/agents/pair', handle(async (req, res) => {
-    try {
-      await pairAttempts.consume(req.ip ?? 'unknown');
-    } catch {
-      throw new RoomcastError('rate_limited', 'too many pairing attempts; wait a minute');
-    }
+    await consume(pairAttempts, req.ip ?? 'unknown', (ms) => new RetryLaterError('rate_limited', `too many pairing attempts; try again in ${waitText(ms)}`, ms / 1000));
     const body = parseOrThrow(PairBody, req.body, 'pairing');
     const ownerId = await presence.takePairingCode(hashCode(body.code), now());
     if (!ownerId) throw new RoomcastError('invalid_credentials', 'this pairing code is wrong, used or expired; make a new one in the web app (My library)');

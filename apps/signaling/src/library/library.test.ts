@@ -169,3 +169,21 @@ describe('library: pairing, presence, sessions', () => {
     expect((await guest.call('POST', '/api/library/pairing-codes')).json.error.code).toBe('forbidden');
   });
 });
+
+// Last in the file: it spends this address's pairing attempts.
+describe('library: guessing pairing codes', () => {
+  it('is slowed per address, with the wait in the refusal', async () => {
+    const guesser = new Client(app.url);
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await guesser.call('POST', '/api/library/agents/pair', { code: 'ABCD-EFGH', name: 'Guess' });
+      codes.push(res.json.error.code);
+      if (res.status === 429) {
+        expect(res.json.error.message).toMatch(/try again in \d+ seconds?/);
+        break;
+      }
+    }
+    expect(codes.at(-1)).toBe('rate_limited');
+    expect(codes.slice(0, -1).every((c) => c === 'invalid_credentials')).toBe(true);
+  });
+});
