@@ -62,6 +62,8 @@ export async function addListener(control: LocalSfuControl, roomId: string, caps
       if (state === 'failed') reject(new Error(`${peerId}: transport failed`));
     });
   });
+  // It may fail before it is awaited below (the requests in between take time): not unhandled.
+  connected.catch(() => undefined);
   const { consumers } = await control.request('consumer.createMany', { roomId, peerId, producerIds });
   if (consumers.length === 0) throw new Error(`${peerId}: the SFU created no consumer`);
   for (const c of consumers) await transport.consume({ id: c.consumerId, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as never });
