@@ -214,7 +214,11 @@ const report = async () => {
     `${(elapsedS() / 60).toFixed(1).padStart(4)} | ${String(server.workerPids[0]).padStart(10)} | ${row.rss.toFixed(1).padStart(6)} | ${row.core.toFixed(1).padStart(13)} | ${String(row.consumers).padStart(9)} | ${String(scene.real.size).padStart(4)} | ${String(scene.idle.size).padStart(5)} | ${String(scene.plain.size).padStart(4)} | ${row.sinkRate.toFixed(0).padStart(10)} | ${String(total).padStart(9)} | ${String(failed).padStart(9)} | ${deaths.length}`,
   );
 };
-const timer = setInterval(() => void report(), 60_000);
+// A report still waiting for the worker's figures is not overlapped by the next one.
+let reporting: Promise<void> | undefined;
+const timer = setInterval(() => {
+  reporting ??= report().finally(() => (reporting = undefined));
+}, 60_000);
 
 const deadline = started + MINUTES * 60_000;
 await Promise.all(
@@ -228,6 +232,7 @@ await Promise.all(
   }),
 );
 clearInterval(timer);
+await reporting;
 await report();
 
 console.log('\noperations:');
