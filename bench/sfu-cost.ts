@@ -6,71 +6,15 @@
  *
  *   pnpm bench:sfu-cost [N ...]      (default 50 100 200)
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import wrtc from '@roamhq/wrtc';
-import { Device } from 'mediasoup-client';
-import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
-import type { types as client } from 'mediasoup-client';
 import { pino } from 'pino';
 import { freePort } from '@roomcast/e2e/harness/ports.js';
 import { LocalSfuControl, SfuConfig, SfuServer } from '@roomcast/sfu';
-
-Object.assign(globalThis, {
-  RTCPeerConnection: wrtc.RTCPeerConnection,
-  RTCSessionDescription: wrtc.RTCSessionDescription,
-  RTCIceCandidate: wrtc.RTCIceCandidate,
-  MediaStream: wrtc.MediaStream,
-});
+import { addListener, startSpeaker, type Listener } from './sfu-load.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const WINDOW_S = 10;
 const ROOM = 'bench';
-
-/** The speaker: ffmpeg sends a stereo Opus 440 Hz tone as RTP into a PlainTransport. */
-async function startSpeaker(server: SfuServer): Promise<{ producerId: string; stop: () => void }> {
-  const room = await server.room(ROOM);
-  const transport = await room.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
-  const producer = await transport.produce({
-    kind: 'audio',
-    rtpParameters: {
-      codecs: [{ mimeType: 'audio/opus', clockRate: 48000, payloadType: 101, channels: 2, parameters: { 'sprop-stereo': 1 } }],
-      encodings: [{ ssrc: 22222222 }],
-    },
-    appData: { peerId: 'speaker' },
-  });
-  // Registered like any member's producer, so listeners consume it through the normal control path.
-  room.peer('speaker').reserve('producers').adopt(producer);
-  const url = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
-  const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', '101', '-ssrc', '22222222', '-f', 'rtp', url], { stdio: 'ignore' });
-  return { producerId: producer.id, stop: () => ffmpeg.kill('SIGKILL') };
-}
-
-/** One listener: its own recv transport and peer connection, consuming the speaker. */
-async function addListener(control: LocalSfuControl, caps: client.RtpCapabilities, producerId: string, i: number) {
-  const peerId = `listener${i}`;
-  const device = new Device({ handlerFactory: Chrome111.createFactory({}) });
-  await device.load({ routerRtpCapabilities: caps });
-  // With the device's capabilities the recv transport is the one the SFU creates consumers on.
-  const options = await control.request('transport.create', { roomId: ROOM, peerId, direction: 'recv', rtpCapabilities: device.rtpCapabilities as never });
-  const transport = device.createRecvTransport(options as unknown as client.TransportOptions);
-  transport.on('connect', ({ dtlsParameters }, done, fail) => {
-    control.request('transport.connect', { roomId: ROOM, peerId, transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => done(), fail);
-  });
-  const connected = new Promise<void>((resolve, reject) => {
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'connected') resolve();
-      if (state === 'failed') reject(new Error(`${peerId}: transport failed`));
-    });
-  });
-  const { consumers: [c] } = await control.request('consumer.createMany', { roomId: ROOM, peerId, producerIds: [producerId] });
-  if (!c) throw new Error(`${peerId}: the SFU created no consumer`);
-  await transport.consume({ id: c.consumerId, producerId, kind: c.kind, rtpParameters: c.rtpParameters as never });
-  await control.request('consumer.resumeMany', { roomId: ROOM, peerId, consumerIds: [c.consumerId] });
-  await connected;
-  return { transport, peerId };
-}
 
 const cpuMs = async (server: SfuServer) => (await server.stats()).workers.reduce((sum, w) => sum + w.cpuMs, 0);
 
@@ -78,15 +22,15 @@ const port = await freePort();
 const server = await SfuServer.create(SfuConfig.parse({ workers: 1, listenIp: '127.0.0.1', port }), pino({ level: 'warn' }));
 const control = new LocalSfuControl(server);
 const { rtpCapabilities } = await control.request('room.open', { roomId: ROOM });
-const speaker = await startSpeaker(server);
+const speaker = await startSpeaker(server, ROOM);
 console.log(`SFU cost: 1 Opus speaker → N WebRTC listeners, one mediasoup worker, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
 console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates every figure)`);
 console.log('   N | pkts/s per consumer | worker CPU µs/consumer-s | worker core % | loss % | load-gen core % | consumers/core at 80%');
 try {
-  const listeners: Awaited<ReturnType<typeof addListener>>[] = [];
+  const listeners: Listener[] = [];
   for (const n of sizes.length ? sizes : [50, 100, 200]) {
     try {
-      while (listeners.length < n) listeners.push(await addListener(control, rtpCapabilities as never, speaker.producerId, listeners.length));
+      while (listeners.length < n) listeners.push(await addListener(control, ROOM, rtpCapabilities as never, [speaker.producerId], `listener${listeners.length}`));
     } catch (error) {
       // On two cores the Node load generator (not the SFU) runs out first: report where.
       console.log(`${String(n).padStart(4)} | not reached: listener ${listeners.length} failed (${(error as Error).message}); the load generator is starving`);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { RoomcastError, type SfuEvents, type SfuResult } from '@roomcast/shared';
 import { defaultAnnouncedAddress, type SfuConfig } from './config.js';
 import { Room } from './room.js';
+import { logWorkerOutput } from './worker-output.js';
 
 interface WorkerSlot {
   index: number;
@@ -79,6 +80,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
       { logLevel: config.logLevel, ...(config.workerBin ? { workerBin: config.workerBin } : {}), appData: { index } },
       index,
     );
+    logWorkerOutput(worker, this.log);
     const listen = {
       ip: config.listenIp,
       announcedAddress: config.announcedAddress ?? defaultAnnouncedAddress(config.listenIp),

@@ -19,6 +19,9 @@
 #   ROOMCAST_WORKER_REBUILD=1    skip (b) and (c) and rebuild into the cache.
 #   ROOMCAST_WORKER_KEEP_BUILD=1 keep the scratch build dir after a successful build.
 #   ROOMCAST_WORKER_LOCK_TIMEOUT seconds to wait for a concurrent build (default 3600).
+#   ROOMCAST_WORKER_SANITIZE=1   the same recipe built with ASan + UBSan (-O1), for soaks and
+#                                debugging, in its own cache entry (<key>-sanitize); skips
+#                                routes a and b. Run it with ASAN_OPTIONS=detect_leaks=0.
 #
 # This script never downloads anything.
 set -euo pipefail
@@ -94,8 +97,11 @@ MS_VERSION="$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "
 [ -n "$MS_VERSION" ] || die "cannot read the version from $MS_PKG/package.json"
 log "mediasoup $MS_VERSION at $MS_PKG"
 
+SANITIZE="${ROOMCAST_WORKER_SANITIZE:-0}"
+
 # --- route a: explicit override ------------------------------------------------------------
-if [ -n "${MEDIASOUP_WORKER_BIN:-}" ]; then
+# The sanitizer build is only ever the one this recipe makes: an override is not one.
+if [ "$SANITIZE" != 1 ] && [ -n "${MEDIASOUP_WORKER_BIN:-}" ]; then
   if [ -x "$MEDIASOUP_WORKER_BIN" ] && verify_worker "$MEDIASOUP_WORKER_BIN"; then
     log "route a: using \$MEDIASOUP_WORKER_BIN"
     emit "$(cd "$(dirname "$MEDIASOUP_WORKER_BIN")" && pwd -P)/$(basename "$MEDIASOUP_WORKER_BIN")"
@@ -107,7 +113,7 @@ REBUILD="${ROOMCAST_WORKER_REBUILD:-0}"
 
 # --- route b: worker installed by mediasoup itself (prebuilt download or local build) -----
 OFFICIAL_BIN="$MS_PKG/worker/out/Release/mediasoup-worker"
-if [ "$REBUILD" != 1 ] && [ -e "$OFFICIAL_BIN" ]; then
+if [ "$REBUILD" != 1 ] && [ "$SANITIZE" != 1 ] && [ -e "$OFFICIAL_BIN" ]; then
   if verify_worker "$OFFICIAL_BIN"; then
     log "route b: using the worker installed by mediasoup's own install"
     emit "$OFFICIAL_BIN"
@@ -126,6 +132,7 @@ RECIPE_HASH="$(
 )"
 CACHE_ROOT="${ROOMCAST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/roomcast}/mediasoup-worker"
 KEY="$MS_VERSION-$RECIPE_HASH"
+[ "$SANITIZE" = 1 ] && KEY="$KEY-sanitize"
 CACHE_DIR="$CACHE_ROOT/$KEY"
 CACHED_BIN="$CACHE_DIR/mediasoup-worker"
 
@@ -162,6 +169,10 @@ done
 for pc in libuv openssl libsrtp2 flatbuffers absl_strings absl_optional absl_flat_hash_map; do
   pkg-config --exists "$pc" || die "pkg-config cannot find '$pc'; install: $APT_HINT"
 done
+# The fatal-signal handler (patches/fatal-signal-backtrace.patch) uses GCC's libbacktrace.
+printf '#include <backtrace.h>\nint main() { return backtrace_create_state(0, 1, 0, 0) == 0; }\n' |
+  c++ -x c++ -o /dev/null - -lbacktrace >/dev/null 2>&1 ||
+  die "the C++ compiler cannot build against libbacktrace (<backtrace.h>, -lbacktrace; GCC's libgcc-12-dev has both)"
 MESON_VERSION="$(meson --version)"
 case "$MESON_VERSION" in
   0.*) die "meson $MESON_VERSION is too old (need >= 1.0)" ;;
@@ -201,6 +212,8 @@ if [ ! -f "$STAMP" ]; then
     patch -d "$SRC" -p1 --forward --batch --no-backup-if-mismatch <"$p" >&2 ||
       die "patch $(basename "$p") does not apply to mediasoup $MS_VERSION worker sources"
   done
+  grep -qF 'roomcast_crash::install();' "$SRC/src/main.cpp" ||
+    die "fatal-signal handler not present in main.cpp after patching"
   grep -qF '((operationType & BIO_CB_RETURN) != 0)' "$SRC/src/RTC/DtlsTransport.cpp" ||
     die "DTLS BIO callback fix not present in DtlsTransport.cpp after patching"
   if grep -qF '(operationType == BIO_CB_RETURN)' "$SRC/src/RTC/DtlsTransport.cpp"; then
@@ -225,11 +238,20 @@ fi
 
 # Configure (again if a previous setup was interrupted) and build. An interrupted
 # ninja run simply resumes.
+# -g1: line tables and function names only (small, cheap to compile), read by the
+# fatal-signal handler's libbacktrace (-lbacktrace: GCC's own copy, from libgcc-12-dev).
+if [ "$SANITIZE" = 1 ]; then
+  # -O1 and frame pointers, as ASan recommends (no --buildtype: it would override -O1);
+  # UBSan reports and carries on.
+  BUILD_FLAGS=(-Doptimization=1 -Ddebug=false -Db_ndebug=true -Db_sanitize=address,undefined
+    "-Dc_args=-g1 -fno-omit-frame-pointer" "-Dcpp_args=-g1 -fno-omit-frame-pointer" -Dcpp_link_args=-lbacktrace)
+else
+  BUILD_FLAGS=(--buildtype release -Db_ndebug=true -Dc_args=-g1 -Dcpp_args=-g1 -Dcpp_link_args=-lbacktrace)
+fi
 if [ ! -f "$BUILD/build.ninja" ] || [ ! -f "$BUILD/meson-private/coredata.dat" ]; then
   rm -rf "$BUILD"
-  log "meson $MESON_VERSION setup (release, --wrap-mode=nodownload)"
-  meson setup "$BUILD" "$SRC" \
-    --buildtype release -Db_ndebug=true \
+  log "meson $MESON_VERSION setup (${BUILD_FLAGS[*]}, --wrap-mode=nodownload)"
+  meson setup "$BUILD" "$SRC" "${BUILD_FLAGS[@]}" \
     --wrap-mode=nodownload >&2 || die "meson setup failed (log: $BUILD/meson-logs/meson-log.txt)"
 fi
 

@@ -1,0 +1,73 @@
+/**
+ * Load for the SFU benchmarks (sfu-cost, soak): an ffmpeg speaker and WebRTC listeners from Node
+ * (@roamhq/wrtc driven by mediasoup-client), both through the SFU's normal control path.
+ */
+import { spawn } from 'node:child_process';
+import wrtc from '@roamhq/wrtc';
+import { Device } from 'mediasoup-client';
+import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
+import type { types as client } from 'mediasoup-client';
+import type { LocalSfuControl, SfuServer } from '@roomcast/sfu';
+
+Object.assign(globalThis, {
+  RTCPeerConnection: wrtc.RTCPeerConnection,
+  RTCSessionDescription: wrtc.RTCSessionDescription,
+  RTCIceCandidate: wrtc.RTCIceCandidate,
+  MediaStream: wrtc.MediaStream,
+});
+
+/** A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer `peerId`'s producer. */
+export async function startSpeaker(
+  server: SfuServer,
+  roomId: string,
+  { peerId = 'speaker', ssrc = 22222222, hz = 440 }: { peerId?: string; ssrc?: number; hz?: number } = {},
+): Promise<{ producerId: string; peerId: string; stop: () => void }> {
+  const room = await server.room(roomId);
+  const transport = await room.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+  const producer = await transport.produce({
+    kind: 'audio',
+    rtpParameters: {
+      codecs: [{ mimeType: 'audio/opus', clockRate: 48000, payloadType: 101, channels: 2, parameters: { 'sprop-stereo': 1 } }],
+      encodings: [{ ssrc }],
+    },
+    appData: { peerId },
+  });
+  // Registered like any member's producer, so listeners consume it through the normal control path.
+  room.peer(peerId).reserve('producers').adopt(producer);
+  const url = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
+  const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000`,
+    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', '101', '-ssrc', String(ssrc), '-f', 'rtp', url], { stdio: 'ignore' });
+  return { producerId: producer.id, peerId, stop: () => ffmpeg.kill('SIGKILL') };
+}
+
+export interface Listener {
+  peerId: string;
+  transport: client.Transport;
+  consumerIds: string[];
+}
+
+/** One listener: its own recv transport and peer connection, consuming `producerIds`; resolves once connected. */
+export async function addListener(control: LocalSfuControl, roomId: string, caps: client.RtpCapabilities, producerIds: string[], peerId: string): Promise<Listener> {
+  const device = new Device({ handlerFactory: Chrome111.createFactory({}) });
+  await device.load({ routerRtpCapabilities: caps });
+  // With the device's capabilities the recv transport is the one the SFU creates consumers on.
+  const options = await control.request('transport.create', { roomId, peerId, direction: 'recv', rtpCapabilities: device.rtpCapabilities as never });
+  const transport = device.createRecvTransport(options as unknown as client.TransportOptions);
+  transport.on('connect', ({ dtlsParameters }, done, fail) => {
+    control.request('transport.connect', { roomId, peerId, transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => done(), fail);
+  });
+  const connected = new Promise<void>((resolve, reject) => {
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'connected') resolve();
+      if (state === 'failed') reject(new Error(`${peerId}: transport failed`));
+    });
+  });
+  // It may fail before it is awaited below (the requests in between take time): not unhandled.
+  connected.catch(() => undefined);
+  const { consumers } = await control.request('consumer.createMany', { roomId, peerId, producerIds });
+  if (consumers.length === 0) throw new Error(`${peerId}: the SFU created no consumer`);
+  for (const c of consumers) await transport.consume({ id: c.consumerId, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as never });
+  await control.request('consumer.resumeMany', { roomId, peerId, consumerIds: consumers.map((c) => c.consumerId) });
+  await connected;
+  return { peerId, transport, consumerIds: consumers.map((c) => c.consumerId) };
+}
