@@ -50,6 +50,7 @@ export class Recorder {
     readonly file: string,
     private readonly sdpFile: string,
     private readonly transport: types.PlainTransport,
+    private readonly consumer: types.Consumer,
     private readonly ffmpeg: ChildProcess,
     private readonly exited: Promise<void>,
     /** ffmpeg's last words (errors only), for the log when a recording ends badly. */
@@ -78,7 +79,7 @@ export class Recorder {
       await Promise.race([consumer.resume(), failed]);
       // An ffmpeg that dies early stops the recording, not the broadcast.
       void exited.then(() => transport.close());
-      return new Recorder(file, sdpFile, transport, ffmpeg, exited, () => stderr.trim().slice(-500));
+      return new Recorder(file, sdpFile, transport, consumer, ffmpeg, exited, () => stderr.trim().slice(-500));
     } catch (error) {
       transport.close();
       throw error;
@@ -108,6 +109,13 @@ export class Recorder {
       await rm(this.sdpFile, { force: true });
     })();
     return this.#stopped;
+  }
+
+  /** RTP packets sent to ffmpeg so far (0 once the consumer closed). */
+  async packetsSent(): Promise<number> {
+    if (this.consumer.closed) return 0;
+    const stats = await this.consumer.getStats().catch(() => []);
+    return stats.reduce((sum, s) => sum + (s.type === 'outbound-rtp' ? s.packetCount : 0), 0);
   }
 
   get name(): string {

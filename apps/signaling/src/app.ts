@@ -241,7 +241,7 @@ export class App {
       const roomLimits = { voice: config.roomMaxParticipants, watch: config.watchMaxMembers, dj: config.djMaxListeners };
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
-        djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
+        djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers, mailer, publicUrl: config.publicUrl });
       library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });
       const idleMs = config.roomIdleHours * 3_600_000;
       // A DJ channel's room lives as long as its channel, however long nobody listens.
