@@ -6,10 +6,11 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openParticipant, type Participant } from './harness/browser.js';
-import { signUp, waitRemoteAudioCount } from './harness/flows.js';
+import { createChannel, openListener, pageFetch, pickTabProgram, signUpAdmin, signUpBroadcaster } from './harness/dj-flows.js';
+import { waitRemoteAudioCount } from './harness/flows.js';
 import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
 import { watchTones, type ToneWatch } from './harness/tone-watch.js';
-import { inboundAudio, recordPeerConnections } from './harness/webrtc-stats.js';
+import { inboundAudio } from './harness/webrtc-stats.js';
 
 /**
  * Live DJ through the real SFU: a broadcaster's tab plays 660 Hz and goes live with tab
@@ -40,82 +41,17 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The install's first account: its admin. */
-async function signUpAdmin(): Promise<string> {
-  const admin = await fetch(`${server.url}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'root@example.org', password: 'keeper of this install', displayName: 'Admin' }),
-  });
-  expect(admin.status, await admin.clone().text()).toBe(201);
-  return admin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-/** The admin makes the DJ's account a broadcaster. */
-async function makeBroadcaster(cookie: string, email: string): Promise<void> {
-  const dj = await studio.page.evaluate(() => fetch('/api/auth/me').then((r) => r.json()));
-  expect(dj.user.email).toBe(email);
-  const res = await fetch(`${server.url}/api/admin/users/${dj.user.id}/role`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json', cookie, origin: server.url },
-    body: JSON.stringify({ role: 'broadcaster' }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
-
-/** A stereo program in the tab: 660 Hz in both channels over a little uncorrelated noise per side. */
-async function playProgram(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const ctx = new AudioContext({ sampleRate: 48000 });
-    const tone = ctx.createOscillator();
-    tone.frequency.value = 660;
-    const toneGain = ctx.createGain();
-    toneGain.gain.value = 0.4;
-    tone.connect(toneGain).connect(ctx.destination);
-    const merger = ctx.createChannelMerger(2);
-    for (const channel of [0, 1]) {
-      const buffer = ctx.createBuffer(1, ctx.sampleRate * 2, ctx.sampleRate);
-      const data = buffer.getChannelData(0);
-      for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * 0.01;
-      const noise = ctx.createBufferSource();
-      noise.buffer = buffer;
-      noise.loop = true;
-      noise.connect(merger, 0, channel);
-      noise.start();
-    }
-    merger.connect(ctx.destination);
-    tone.start();
-    (window as unknown as { __program: AudioContext }).__program = ctx;
-  });
-}
-
 const run = promisify(execFile);
 
-/** A request from the studio page (its session cookie, its origin). */
-async function studioFetch(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
-  return studio.page.evaluate(
-    async ({ method, route, body }) => {
-      const res = await fetch(route, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : null };
-    },
-    { method, route, body },
-  );
-}
+const studioFetch = (method: string, route: string, body?: unknown) => pageFetch(studio.page, method, route, body);
 
 const liveStatus = (page: Page) => page.getByTestId('dj-live-status').getAttribute('data-live');
 
 describe('live DJ', () => {
   it('the studio makes a channel; listeners open it before the broadcast and wait, offline', async () => {
-    adminCookie = await signUpAdmin();
-    await signUp(studio.page, server.url, { email: 'dj@example.org', password: 'a long dj password', name: 'DJ Ada' });
-    await makeBroadcaster(adminCookie, 'dj@example.org');
-    await studio.page.goto(`${server.url}/studio`);
-    await studio.page.getByTestId('channel-handle').fill(HANDLE);
-    await studio.page.getByTestId('channel-title').fill('Night shift');
-    await studio.page.getByTestId('channel-save').click();
-    await studio.page.getByTestId('studio-channel-link').waitFor();
-    await studio.page.waitForSelector('[data-testid="room-status"][data-status="connected"]');
+    adminCookie = await signUpAdmin(server.url);
+    await signUpBroadcaster(studio.page, server.url, adminCookie, { email: 'dj@example.org', password: 'a long dj password', name: 'DJ Ada' });
+    await createChannel(studio.page, server.url, HANDLE, 'Night shift');
     const start = new Date((Math.ceil(Date.now() / 3_600_000) + 24) * 3_600_000);
     const scheduled = await studioFetch('POST', `/api/channels/${HANDLE}/schedule`, {
       title: 'Sunday session',
@@ -125,13 +61,7 @@ describe('live DJ', () => {
     expect(scheduled.status).toBe(201);
 
     for (let i = 0; i < 3; i++) {
-      const context = await audience.browser.newContext({ viewport: { width: 390, height: 800 } });
-      const page = await context.newPage();
-      await recordPeerConnections(page);
-      await page.goto(`${server.url}/c/${HANDLE}`);
-      await page.getByTestId('guest-name').fill(`Listener ${i + 1}`);
-      await page.getByTestId('guest-join').click();
-      await page.waitForSelector('[data-testid="room-status"][data-status="connected"]');
+      const page = await openListener(audience.browser, server.url, HANDLE, `Listener ${i + 1}`);
       await page.waitForSelector('[data-testid="dj-live-status"][data-live="false"]');
       listeners.push(page);
     }
@@ -146,11 +76,8 @@ describe('live DJ', () => {
   });
 
   it('goes live with the tab audio; every listener switches to LIVE by itself and hears 660 Hz as stereo Opus, the third from a piped router on the other worker', async () => {
-    await playProgram(studio.page);
-    await studio.page.getByTestId('dj-source-tab').click();
-    await studio.page.getByTestId('dj-source-label').waitFor();
     // The meter reads the captured tab: the program is really there before going live.
-    await studio.page.waitForFunction(() => Number(document.querySelector('[data-testid="dj-level"]')?.getAttribute('data-level')) > 0.1);
+    await pickTabProgram(studio.page);
     await studio.page.getByTestId('dj-title').fill('Friday mix');
     await studio.page.getByTestId('dj-go-live').click();
     await studio.page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]');

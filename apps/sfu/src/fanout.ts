@@ -37,6 +37,8 @@ export class RouterFanout {
     private readonly limit: number,
     /** The least-loaded live worker other than these, or undefined when there is none. */
     private readonly pickWorker: (exclude: ReadonlySet<types.Worker>) => EdgeSlot | undefined,
+    /** An edge's worker died: the peers it served have no media any more. */
+    private readonly onEdgeLost: (edge: Home) => void = () => undefined,
   ) {
     this.#main = { ...main, listeners: 0 };
   }
@@ -109,6 +111,7 @@ export class RouterFanout {
     const router = await slot.worker.createRouter({ mediaCodecs, appData: { edgeOf: this.#main.router.id } });
     const edge: Home = { router, worker: slot.worker, webRtcServer: slot.webRtcServer, workerIndex: slot.index, listeners: 0 };
     this.#edges.push(edge);
+    router.once('workerclose', () => this.onEdgeLost(edge));
     router.observer.once('close', () => {
       const at = this.#edges.indexOf(edge);
       if (at >= 0) this.#edges.splice(at, 1);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 
@@ -19,6 +19,29 @@ async function freeUdpPort(): Promise<number> {
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
+}
+
+/** How long ffmpeg may take to bind its RTP port before the recording starts anyway. */
+const BIND_WAIT_MS = 5000;
+const BIND_POLL_MS = 20;
+
+/** Whether a local UDP port is bound (Linux: /proc/net/udp lists it in hex); elsewhere, assume so. */
+async function udpPortBound(port: number): Promise<boolean> {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  const tables = await Promise.all(['/proc/net/udp', '/proc/net/udp6'].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  if (tables.every((t) => t === undefined)) return true;
+  return tables.some((t) => t?.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex.trim())));
+}
+
+/**
+ * Waits until ffmpeg listens on its RTP port (it can take a second or two to start on a busy
+ * machine), so the producer's first seconds are not sent to a closed port and lost.
+ */
+async function boundWithin(port: number, exited: Promise<void>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + BIND_WAIT_MS;
+  while (!gone && Date.now() < deadline && !(await udpPortBound(port))) await new Promise((resolve) => setTimeout(resolve, BIND_POLL_MS));
 }
 
 /** The SDP that tells ffmpeg where the RTP arrives and what it carries (Opus, stereo). */
@@ -50,6 +73,7 @@ export class Recorder {
     readonly file: string,
     private readonly sdpFile: string,
     private readonly transport: types.PlainTransport,
+    private readonly consumer: types.Consumer,
     private readonly ffmpeg: ChildProcess,
     private readonly exited: Promise<void>,
     /** ffmpeg's last words (errors only), for the log when a recording ends badly. */
@@ -74,11 +98,11 @@ export class Recorder {
       ffmpeg.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
       const exited = new Promise<void>((resolve) => ffmpeg.once('exit', () => resolve()));
       const failed = new Promise<never>((_, reject) => ffmpeg.once('error', (error) => reject(error)));
-      // ffmpeg binds its ports within a few ms of reading the SDP; the first packets before that are the only loss.
+      await Promise.race([boundWithin(rtpPort, exited), failed]);
       await Promise.race([consumer.resume(), failed]);
       // An ffmpeg that dies early stops the recording, not the broadcast.
       void exited.then(() => transport.close());
-      return new Recorder(file, sdpFile, transport, ffmpeg, exited, () => stderr.trim().slice(-500));
+      return new Recorder(file, sdpFile, transport, consumer, ffmpeg, exited, () => stderr.trim().slice(-500));
     } catch (error) {
       transport.close();
       throw error;
@@ -108,6 +132,13 @@ export class Recorder {
       await rm(this.sdpFile, { force: true });
     })();
     return this.#stopped;
+  }
+
+  /** RTP packets sent to ffmpeg so far (0 once the consumer closed). */
+  async packetsSent(): Promise<number> {
+    if (this.consumer.closed) return 0;
+    const stats = await this.consumer.getStats().catch(() => []);
+    return stats.reduce((sum, s) => sum + (s.type === 'outbound-rtp' ? s.packetCount : 0), 0);
   }
 
   get name(): string {

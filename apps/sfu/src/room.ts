@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RoomcastError, type SfuEvents } from '@roomcast/shared';
+import { PEERS_RESET_CHUNK, RoomcastError, type SfuEvents } from '@roomcast/shared';
 import type { types } from 'mediasoup';
 import { mediaCodecs } from './codecs.js';
 import type { SfuConfig } from './config.js';
@@ -25,6 +25,7 @@ export interface RoomEvents {
   audioLevels: [SfuEvents['audioLevels']];
   producerClosed: [SfuEvents['producerClosed']];
   consumerClosed: [SfuEvents['consumerClosed']];
+  peersReset: [SfuEvents['peersReset']];
   close: [];
 }
 
@@ -92,7 +93,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#router = await this.worker.createRouter({ mediaCodecs, appData: { roomId: this.id } });
     const main = { router: this.#router, worker: this.worker, webRtcServer: this.webRtcServer, workerIndex: this.workerIndex };
     if (this.fanout) this.fanout.reset(main);
-    else this.fanout = new RouterFanout(main, this.settings.routerListenerLimit, this.pickWorker);
+    else this.fanout = new RouterFanout(main, this.settings.routerListenerLimit, this.pickWorker, (edge) => this.#edgeLost(edge));
     this.#candidates = new Set();
     this.#serverData = new Map();
     this.#serverDataReady = new Map();
@@ -121,6 +122,20 @@ export class Room extends EventEmitter<RoomEvents> {
     this.worker = worker;
     this.webRtcServer = webRtcServer;
     await this.#build();
+  }
+
+  /**
+   * The worker of an edge router died: its listeners' transports died with it while the room
+   * (on its main router) goes on. They are asked to rejoin, and are placed afresh: on a router
+   * with room, a new edge on a live worker, or the respawned one.
+   */
+  #edgeLost(edge: Home): void {
+    const lost = [...this.peers.values()].filter((peer) => peer.home === edge);
+    for (const peer of lost) peer.home = undefined;
+    const peerIds = lost.map((peer) => peer.id);
+    for (let at = 0; at < peerIds.length; at += PEERS_RESET_CHUNK) {
+      this.emit('peersReset', { roomId: this.id, peerIds: peerIds.slice(at, at + PEERS_RESET_CHUNK), reason: 'media server restarted' });
+    }
   }
 
   /** The peer, created on its first request; a peer that left is never re-created. */

@@ -22,6 +22,7 @@ export interface ServerEvents {
   producerClosed: [SfuEvents['producerClosed']];
   consumerClosed: [SfuEvents['consumerClosed']];
   roomReset: [SfuEvents['roomReset']];
+  peersReset: [SfuEvents['peersReset']];
   workerRespawned: [{ index: number; pid: number; rooms: number }];
   /** Every respawn attempt failed: the slot is never chosen again; its rooms moved to live workers. */
   workerLost: [{ index: number; rooms: number }];
@@ -187,6 +188,7 @@ export class SfuServer extends EventEmitter<ServerEvents> {
     room.on('audioLevels', (e) => this.emit('audioLevels', e));
     room.on('producerClosed', (e) => this.emit('producerClosed', e));
     room.on('consumerClosed', (e) => this.emit('consumerClosed', e));
+    room.on('peersReset', (e) => this.emit('peersReset', e));
     room.once('close', () => this.#rooms.delete(roomId));
     this.log.info({ roomId, worker: slot.index }, 'sfu room opened');
     return room;

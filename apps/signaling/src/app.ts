@@ -246,7 +246,7 @@ export class App {
       sockets = createSocketServer(server, { db, sessions, sfu: control, live, moderation, registry, log, eventsPerSecond: config.socketRateLimit, roomLimits, turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, accepting, party, videoAccess, clock, allowRequest: allowSocketRequest(config),
         limiters, joins: new JoinLimit(limiters, { perAccountPerMinute: config.joinsPerMinute, perAddressPerMinute: config.joinsPerIpPerMinute }), trustProxy: config.trustProxy,
         dj: { bitrateKbps: config.djBitrateKbps, likesPerMinute: config.djLikesPerMinute, chatPerMinute: config.djChatPerMinute, countsIntervalMs: config.djCountsIntervalMs, studioGraceMs: config.djStudioGraceSeconds * 1000 },
-        djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers });
+        djCounts: options.djCounts ?? new MemoryLiveCounts(), timers: options.timers, mailer, publicUrl: config.publicUrl });
       refuseUnclaimedUpgrades(server, (pathname) => pathname === SOCKET_IO_PATH || peerMesh.claims(pathname));
       library = attachLibrarySockets({ io: sockets.io as never, db, sessions, presence, refusals: sockets.refusals, log: log.child({ part: 'library' }), turn: config.turn, connectTimeoutMs: config.iceConnectTimeoutMs, eventsPerSecond: config.socketRateLimit });
       const idleMs = config.roomIdleHours * 3_600_000;

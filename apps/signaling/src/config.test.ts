@@ -52,3 +52,13 @@ describe('video configuration', () => {
     expect(() => configFromEnv({ VIDEO_MAX_UPLOAD_MB: '0' })).toThrow(/VIDEO_MAX_UPLOAD_MB/);
   });
 });
+
+describe('archives with a standalone SFU', () => {
+  const remote = { SFU_URL: 'ws://127.0.0.1:4080', SFU_CONTROL_SECRET: 'a secret of sixteen+' };
+  it('are served from ARCHIVES_DIR (the SFU recordings folder as signaling sees it), and not at all without it', () => {
+    expect(configFromEnv(remote).archivesDir).toBeUndefined();
+    expect(configFromEnv({ ...remote, ARCHIVES_DIR: 'shared/archives' }).archivesDir).toBe(path.resolve('shared/archives'));
+    // Embedded, the SFU's own folder is served whatever ARCHIVES_DIR says.
+    expect(configFromEnv({ DATA_DIR: '/srv/rc', ARCHIVES_DIR: '/elsewhere' }).archivesDir).toBe('/srv/rc/archives');
+  });
+});

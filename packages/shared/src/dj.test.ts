@@ -41,8 +41,8 @@ describe('DJ wire types', () => {
     const member = roomRule('dj', 'member').requests as readonly string[];
     const host = roomRule('dj', 'host').requests as readonly string[];
     expect(member).toEqual(expect.arrayContaining(['dj:state', 'dj:like', 'dj:chat']));
-    for (const r of ['dj:goLive', 'dj:end', 'dj:deleteChat', 'dj:banChat', 'sfu:produce']) expect(member).not.toContain(r);
-    expect(host).toEqual(expect.arrayContaining(['dj:goLive', 'dj:end', 'dj:deleteChat', 'dj:banChat', 'sfu:produce']));
+    for (const r of ['dj:goLive', 'dj:resume', 'dj:end', 'dj:deleteChat', 'dj:banChat', 'sfu:produce']) expect(member).not.toContain(r);
+    expect(host).toEqual(expect.arrayContaining(['dj:goLive', 'dj:resume', 'dj:end', 'dj:deleteChat', 'dj:banChat', 'sfu:produce']));
     expect(roomRule('voice', 'host').requests).not.toContain('dj:like');
     expect(Object.keys(clientRequests)).toContain('dj:chat');
     expect(Object.keys(serverEvents)).toContain('dj:counts');

@@ -144,6 +144,10 @@ export type ChatMessageView = z.infer<typeof ChatMessageView>;
 export const ChatReplay = z.object({ messages: z.array(ChatMessageView).max(D.chatReplay) });
 export type ChatReplay = z.infer<typeof ChatReplay>;
 
+/** GET /api/channels/:handle/archives/:id/likes: when each like was given, oldest first, to replay beside the audio. */
+export const LikeReplay = z.object({ likes: z.array(z.object({ at: z.string() })).max(D.likeReplay) });
+export type LikeReplay = z.infer<typeof LikeReplay>;
+
 /**
  * What the server sends on the channel's chat data channel (one server-owned DataProducer that
  * every listener consumes). JSON text, at most LIMITS.dj.chatWireBytes.
@@ -169,6 +173,21 @@ export function parseChatWire(raw: unknown): ChatWire | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** PUT /api/channels/:handle/follow (a signed-in account): follow, and whether to be emailed too. */
+export const FollowBody = z.object({ email: z.boolean().default(false) });
+export type FollowBody = z.input<typeof FollowBody>;
+
+/** GET/PUT /api/channels/:handle/follow: whether the caller follows the channel. */
+export const FollowState = z.object({ following: z.boolean(), email: z.boolean() });
+export type FollowState = z.infer<typeof FollowState>;
+
+/** Pushed to every open connection of a follower when a followed channel goes live. */
+export const LiveNow = z.object({
+  channel: z.object({ handle: z.string().max(D.handle.max), title: z.string().max(D.title.max) }),
+  broadcast: z.object({ id: z.string(), title: z.string().max(D.title.max) }),
+});
+export type LiveNow = z.infer<typeof LiveNow>;
+
 /** What a page needs once in a DJ room: the channel's live state and where its chat arrives. */
 export const DjState = z.object({
   live: BroadcastView.nullable(),
@@ -190,6 +209,8 @@ export const djRequests = {
     request: z.object({ title: z.string().trim().min(D.title.min).max(D.title.max).optional(), producerId: Id }),
     response: BroadcastView,
   },
+  /** The studio, back on its live broadcast (a reload, a dropped connection), goes on with a new producer. */
+  'dj:resume': { request: z.object({ producerId: Id }), response: BroadcastView },
   'dj:end': { request: z.object({}), response: BroadcastView },
   'dj:like': { request: z.object({}), response: z.object({ likes: z.number().int().nonnegative() }) },
   'dj:chat': { request: z.object({ text: DjChatText }), response: ChatMessageView },
@@ -204,4 +225,6 @@ export const djEvents = {
   'dj:live': z.object({ live: BroadcastView.nullable() }),
   /** Aggregated counts, at most twice a second per room. */
   'dj:counts': DjCounts,
+  /** A channel the account follows went live (sent to the account's connections, in any room). */
+  'dj:liveNow': LiveNow,
 } as const satisfies Record<string, z.ZodType>;

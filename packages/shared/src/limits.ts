@@ -109,5 +109,9 @@ export const LIMITS = {
     maxScheduledHours: 24,
     /** Upcoming broadcasts one channel may have scheduled at once. */
     scheduledPerChannel: 100,
+    /** Channels one account may follow. */
+    followsPerUser: 500,
+    /** Likes an archive replays beside its timeline (the first ones, in order). */
+    likeReplay: 5000,
   },
 } as const;

@@ -24,7 +24,7 @@ const MODERATE = ['mod:mutePeer', 'mod:allowUnmute', 'mod:removePeer', 'mod:setM
 const PARTY = ['party:time', 'party:command', 'party:buffering', 'party:meshFailed', 'party:chat', 'party:react', 'party:deleteChat', 'party:handover', 'party:controls', 'party:queue'] as const;
 /** Everyone in a DJ room sees the live state, likes and chats; the studio runs the show. */
 const DJ_AUDIENCE = ['dj:state', 'dj:like', 'dj:chat'] as const;
-const DJ_STUDIO = ['dj:goLive', 'dj:end', 'dj:deleteChat', 'dj:banChat'] as const;
+const DJ_STUDIO = ['dj:goLive', 'dj:resume', 'dj:end', 'dj:deleteChat', 'dj:banChat'] as const;
 
 export const ROOM_KIND_RULES: Record<RoomKind, Record<RoomRole, RoomKindRule>> = {
   // Everyone talks: one microphone each, no video.

@@ -125,7 +125,9 @@ export const sfuMethods = {
   },
   /**
    * Records a producer (a DJ's program) to `<recordingId>.ogg` in the SFU's recordings folder:
-   * PlainTransport → ffmpeg, Opus copied into Ogg. `unavailable` when recording is off.
+   * PlainTransport → ffmpeg, Opus copied into Ogg. `unavailable` when recording is off. A
+   * recording that is running continues with the new producer (the studio came back with
+   * another one): a new segment, joined to the others into the one file when it stops.
    */
   'recording.start': {
     params: z.object({ roomId: Id, producerId: Id, recordingId: Id }),
@@ -186,6 +188,9 @@ export type SfuMethod = keyof typeof sfuMethods;
 export type SfuParams<M extends SfuMethod> = z.input<(typeof sfuMethods)[M]['params']>;
 export type SfuResult<M extends SfuMethod> = z.infer<(typeof sfuMethods)[M]['result']>;
 
+/** Peers named by one `peersReset` event at most (a big edge's listeners take several). */
+export const PEERS_RESET_CHUNK = 500;
+
 /** What an SFU node tells signaling, unasked: validated on arrival like the methods' results. */
 export const sfuEvents = {
   activeSpeaker: z.object({ roomId: Id, peerId: Id.nullable() }),
@@ -194,6 +199,11 @@ export const sfuEvents = {
   consumerClosed: z.object({ roomId: Id, peerId: Id, consumerId: Id }),
   /** The room's router was lost (its worker died) and rebuilt: every peer must rejoin. */
   roomReset: z.object({ roomId: Id, reason: z.string().max(200) }),
+  /**
+   * Some of the room's peers lost their media (the worker of the edge router serving them
+   * died) while the room itself goes on: those peers must rejoin. Sent in chunks.
+   */
+  peersReset: z.object({ roomId: Id, peerIds: z.array(Id).min(1).max(PEERS_RESET_CHUNK), reason: z.string().max(200) }),
 } as const satisfies Record<string, z.ZodType>;
 export type SfuEvents = { [E in keyof typeof sfuEvents]: z.infer<(typeof sfuEvents)[E]> };
 

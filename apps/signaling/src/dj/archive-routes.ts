@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type Response } from 'express';
-import { ArchiveEditBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow } from '@roomcast/shared';
+import { ArchiveEditBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow, type LikeReplay } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
 import { allowed, enforce, mayManageArchives, maySeeArchive } from '../auth/policy.js';
 import { currentUser, handle, requireUser } from '../http/context.js';
@@ -69,6 +69,16 @@ export function archiveRoutes({ db, archivesDir }: ArchiveRouteDeps): Router {
       const file = await db.channels.dropArchive(archive.id);
       if (file && archivesDir) await rm(path.join(archivesDir, path.basename(file)), { force: true });
       res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/:handle/archives/:id/likes',
+    handle(async (req, res) => {
+      const channel = await channelOf(req.params.handle);
+      const archive = await archiveOf(res, channel, req.params.id);
+      const body: LikeReplay = { likes: (await db.channels.likeLog(archive.id, LIMITS.dj.likeReplay)).map((at) => ({ at: at.toISOString() })) };
+      res.json(body);
     }),
   );
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import ical from 'ical-generator';
-import { ChannelBody, ChannelHandle, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError, ScheduleBody, type BroadcastPage } from '@roomcast/shared';
+import { ChannelBody, ChannelHandle, FollowBody, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError, ScheduleBody, type BroadcastPage } from '@roomcast/shared';
 import { DuplicateError, type Database } from '../db/index.js';
 import { shortId } from '../db/ids.js';
 import { enforce, mayOwnChannel, mayScheduleBroadcast } from '../auth/policy.js';
@@ -72,6 +72,40 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
     '/:handle',
     handle(async (req, res) => {
       res.json(await withLive(await byHandle(req.params.handle)));
+    }),
+  );
+
+  /** Following: signed-in accounts only (a guest has nowhere to be told later). */
+  router.get(
+    '/:handle/follow',
+    handle(async (req, res) => {
+      const user = requireRole(res);
+      const channel = await byHandle(req.params.handle);
+      const follow = await channels.following(channel.id, user.id);
+      res.json({ following: follow !== null, email: follow?.email ?? false });
+    }),
+  );
+
+  router.put(
+    '/:handle/follow',
+    handle(async (req, res) => {
+      const user = requireRole(res);
+      const channel = await byHandle(req.params.handle);
+      const { email } = parseOrThrow(FollowBody, req.body ?? {}, 'follow');
+      if (!(await channels.follow(channel.id, user.id, email, LIMITS.dj.followsPerUser))) {
+        throw new RoomcastError('limit_exceeded', `you follow ${LIMITS.dj.followsPerUser} channels already; unfollow one first`);
+      }
+      res.json({ following: true, email });
+    }),
+  );
+
+  router.delete(
+    '/:handle/follow',
+    handle(async (req, res) => {
+      const user = requireRole(res);
+      const channel = await byHandle(req.params.handle);
+      await channels.unfollow(channel.id, user.id);
+      res.json({ following: false, email: false });
     }),
   );
 

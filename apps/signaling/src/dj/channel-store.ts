@@ -88,6 +88,23 @@ export interface ChannelStore {
   findChat(messageId: string): Promise<ChatMessage | null>;
   ban(channelId: string, userId: string): Promise<void>;
   isBanned(channelId: string, userId: string): Promise<boolean>;
+  /** Records one like of a live broadcast at its time (`id` orders them). */
+  addLike(input: { id: string; broadcastId: string; userId: string; at: Date }): Promise<void>;
+  /** When the broadcast's likes were given, oldest first, at most `limit`. */
+  likeLog(broadcastId: string, limit: number): Promise<Date[]>;
+  /** Follows the channel (or changes whether to email); false when the account follows `cap` channels already. */
+  follow(channelId: string, userId: string, email: boolean, cap: number): Promise<boolean>;
+  unfollow(channelId: string, userId: string): Promise<void>;
+  following(channelId: string, userId: string): Promise<{ email: boolean } | null>;
+  /** Followers by user id (`next` is the last one's id), each with a confirmed address when they asked for email. */
+  followers(channelId: string, page: { cursor?: string | undefined; limit: number }): Promise<Page<Follower>>;
+}
+
+export interface Follower {
+  userId: string;
+  displayName: string;
+  /** The confirmed address to tell, when the follower asked for email; null otherwise. */
+  email: string | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

@@ -13,6 +13,7 @@ export function registerDjHandlers(socket: RoomcastSocket, on: Dispatcher, dj: D
   };
   on.on('dj:state', async () => dj.state(caller()));
   on.on('dj:goLive', async (req) => dj.goLive(caller(), req));
+  on.on('dj:resume', async (req) => dj.resume(caller(), req));
   on.on('dj:end', async () => dj.end(caller()));
   on.on('dj:like', async () => dj.like(caller()));
   on.on('dj:chat', async ({ text }) => dj.chat(caller(), text));

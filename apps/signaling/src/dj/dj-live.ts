@@ -10,6 +10,7 @@ import type { RoomcastIo } from '../socket/types.js';
 import { channel as roomChannel } from '../socket/types.js';
 import { broadcastView, chatView, type Channel } from './channel-store.js';
 import type { LiveCountsStore } from './live-counts.js';
+import { tellFollowers, type LiveNowDeps } from './live-now.js';
 import { PushThrottle, systemTimers, type Timers } from './push-throttle.js';
 
 /** The label of the server-owned data channel chat fans out on. */
@@ -34,6 +35,8 @@ export interface DjLiveDeps {
   clock: Clock;
   timers?: Timers;
   settings: DjSettings;
+  /** How followers hear that a channel went live (in the app, and by email when they asked). */
+  liveNow?: Omit<LiveNowDeps, 'channels' | 'log'> | undefined;
 }
 
 /** Where a request comes from: the member's room and peer, and who they are. */
@@ -58,6 +61,8 @@ export class DjLive {
   readonly #orphaned = new Map<string, unknown>();
   /** Studio joins and leaves per room, so a leave whose checks outlast a rejoin sets no timer. */
   readonly #studioMoves = new Map<string, number>();
+  /** Followers being told that a channel went live. */
+  readonly #telling = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: DjLiveDeps) {
     const { settings, log } = deps;
@@ -95,9 +100,7 @@ export class DjLive {
 
   /** The studio goes on air with one of its running producers. */
   async goLive(at: DjCaller, request: { producerId: string; title?: string | undefined }): Promise<BroadcastView> {
-    const room = await this.deps.live.room(at.roomId);
-    const producer = room?.producers.find((p) => p.producerId === request.producerId && p.peerId === at.peerId);
-    if (!producer || producer.kind !== 'audio') throw new RoomcastError('bad_request', 'go live with your own running audio producer');
+    await this.#ownProducer(at, request.producerId);
     const channel = await this.#channel(at.roomId);
     if (await this.deps.db.channels.live(channel.id)) throw new RoomcastError('conflict', 'this channel is already live');
     const broadcast = await this.deps.db.channels.startLive(channel.id, {
@@ -111,7 +114,21 @@ export class DjLive {
     this.deps.io.to(roomChannel(at.roomId)).emit('dj:live', { live: view });
     this.#throttle.touch(at.roomId);
     this.deps.log.info({ roomId: at.roomId, broadcastId: broadcast.id, channel: channel.handle }, 'dj live');
+    this.#tellFollowers(channel, view);
     return view;
+  }
+
+  /**
+   * The studio came back to its broadcast (a reload, a dropped connection, a media server
+   * restart) with a new producer: the same broadcast goes on, its recording continues in the
+   * same archive, and listeners are pushed the new producer like any other.
+   */
+  async resume(at: DjCaller, request: { producerId: string }): Promise<BroadcastView> {
+    await this.#ownProducer(at, request.producerId);
+    const { broadcast } = await this.#onAir(at.roomId);
+    await this.#record(at.roomId, request.producerId, broadcast.id);
+    this.deps.log.info({ roomId: at.roomId, broadcastId: broadcast.id }, 'dj resumed');
+    return broadcastView(broadcast);
   }
 
   async end(at: { roomId: string }): Promise<BroadcastView> {
@@ -126,8 +143,11 @@ export class DjLive {
   }
 
   async like(at: DjCaller): Promise<{ likes: number }> {
-    await this.#onAir(at.roomId);
+    const { broadcast } = await this.#onAir(at.roomId);
     await this.#limit(this.#likes, at, 'likes');
+    const now = this.deps.clock();
+    // Each like keeps its moment: the archive replays them beside its timeline.
+    await this.deps.db.channels.addLike({ id: timeOrderedId(now), broadcastId: broadcast.id, userId: at.user.id, at: new Date(now) });
     const counts = await this.deps.counts.like(at.roomId);
     this.#throttle.touch(at.roomId);
     return { likes: counts.likes };
@@ -167,6 +187,11 @@ export class DjLive {
     const channel = await this.deps.db.channels.findByRoom(roomId);
     if (!channel || !(await this.deps.db.channels.live(channel.id))) return;
     if (this.#studioMoves.get(roomId) !== move) return; // the studio came back meanwhile
+    // A connection that dropped is noticed late (socket.io's ping timeout), often after the
+    // studio's new connection joined: the broadcast is only orphaned if no studio is left.
+    const room = await this.deps.live.room(roomId);
+    if (room?.peers.some((p) => p.view.userId === channel.ownerId)) return;
+    if (this.#studioMoves.get(roomId) !== move) return;
     this.#orphaned.set(
       roomId,
       this.#timers.setTimeout(() => {
@@ -179,6 +204,24 @@ export class DjLive {
         );
       }, this.deps.settings.studioGraceMs),
     );
+  }
+
+  /** In the background: going live never waits for a thousand followers' mail. */
+  #tellFollowers(channel: Channel, broadcast: BroadcastView): void {
+    const liveNow = this.deps.liveNow;
+    if (!liveNow) return;
+    const payload = { channel: { handle: channel.handle, title: channel.title }, broadcast: { id: broadcast.id, title: broadcast.title } };
+    const telling = tellFollowers({ ...liveNow, channels: this.deps.db.channels, log: this.deps.log }, channel.id, payload).then(
+      (outcome) => this.deps.log.info({ channel: channel.handle, ...outcome }, 'followers told the channel is live'),
+      (error: unknown) => this.deps.log.warn({ err: error, channel: channel.handle }, 'could not tell followers the channel is live'),
+    );
+    this.#telling.add(telling);
+    void telling.finally(() => this.#telling.delete(telling));
+  }
+
+  /** Resolves once followers of every broadcast started so far have been told (shutdown, tests). */
+  async settled(): Promise<void> {
+    while (this.#telling.size) await Promise.all(this.#telling);
   }
 
   get #timers(): Timers {
@@ -224,6 +267,12 @@ export class DjLive {
   async #send(roomId: string, wire: ChatWire): Promise<void> {
     await this.deps.sfu.request('dataChannel.open', { roomId, label: CHAT_LABEL });
     await this.deps.sfu.request('dataChannel.send', { roomId, label: CHAT_LABEL, message: JSON.stringify(wire) });
+  }
+
+  async #ownProducer(at: DjCaller, producerId: string): Promise<void> {
+    const room = await this.deps.live.room(at.roomId);
+    const producer = room?.producers.find((p) => p.producerId === producerId && p.peerId === at.peerId);
+    if (!producer || producer.kind !== 'audio') throw new RoomcastError('bad_request', 'go live with your own running audio producer');
   }
 
   async #channel(roomId: string): Promise<Channel> {

@@ -3,7 +3,7 @@ import { BroadcastStatus, ChannelLink } from '@roomcast/shared';
 import { z } from 'zod';
 import type { Broadcast as BroadcastRow, Channel as ChannelRow, ChatMessage as ChatRow, PrismaClient } from '../generated/sqlite/client.js';
 import { InvalidValueError, mapDuplicate } from '../db/errors.js';
-import type { Broadcast, Channel, ChannelFields, ChannelStore, ChatMessage, Page } from './channel-store.js';
+import type { Broadcast, Channel, ChannelFields, ChannelStore, ChatMessage, Follower, Page } from './channel-store.js';
 
 const Links = z.array(ChannelLink);
 const withOwner = { owner: { select: { displayName: true } } } as const;
@@ -212,5 +212,45 @@ export class PrismaChannelStore implements ChannelStore {
 
   async isBanned(channelId: string, userId: string): Promise<boolean> {
     return (await this.prisma.chatBan.count({ where: { channelId, userId } })) > 0;
+  }
+
+  async addLike(input: { id: string; broadcastId: string; userId: string; at: Date }): Promise<void> {
+    await this.prisma.broadcastLike.create({ data: { id: input.id, broadcastId: input.broadcastId, userId: input.userId, createdAt: input.at } });
+  }
+
+  async likeLog(broadcastId: string, limit: number): Promise<Date[]> {
+    const rows = await this.prisma.broadcastLike.findMany({ where: { broadcastId }, orderBy: { id: 'asc' }, take: limit, select: { createdAt: true } });
+    return rows.map((r) => r.createdAt);
+  }
+
+  async follow(channelId: string, userId: string, email: boolean, cap: number): Promise<boolean> {
+    const key = { channelId_userId: { channelId, userId } };
+    if (!(await this.prisma.channelFollow.findUnique({ where: key })) && (await this.prisma.channelFollow.count({ where: { userId } })) >= cap) return false;
+    await this.prisma.channelFollow.upsert({ where: key, create: { channelId, userId, email }, update: { email } });
+    return true;
+  }
+
+  async unfollow(channelId: string, userId: string): Promise<void> {
+    await this.prisma.channelFollow.deleteMany({ where: { channelId, userId } });
+  }
+
+  async following(channelId: string, userId: string): Promise<{ email: boolean } | null> {
+    const row = await this.prisma.channelFollow.findUnique({ where: { channelId_userId: { channelId, userId } } });
+    return row ? { email: row.email } : null;
+  }
+
+  async followers(channelId: string, page: { cursor?: string | undefined; limit: number }): Promise<Page<Follower>> {
+    const rows = await this.prisma.channelFollow.findMany({
+      where: { channelId, ...(page.cursor ? { userId: { gt: page.cursor } } : {}), user: { disabledAt: null, deletedAt: null } },
+      orderBy: { userId: 'asc' },
+      take: page.limit + 1,
+      include: { user: { select: { displayName: true, email: true, emailConfirmedAt: true } } },
+    });
+    const items = rows.slice(0, page.limit).map((r) => ({
+      userId: r.userId,
+      displayName: r.user.displayName,
+      email: r.email && r.user.email && r.user.emailConfirmedAt ? r.user.email : null,
+    }));
+    return { items, next: rows.length > page.limit ? items.at(-1)!.userId : null };
   }
 }

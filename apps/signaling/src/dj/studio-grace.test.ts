@@ -59,7 +59,8 @@ describe('a broadcast whose studio drops', () => {
 
   it('stays live while the studio comes back within the grace period', async () => {
     const first = await studio();
-    expect((await ask(first.socket, 'dj:goLive', { producerId: first.producerId })).ok).toBe(true);
+    const started = await ask(first.socket, 'dj:goLive', { producerId: first.producerId });
+    expect(started.ok).toBe(true);
     const grace = time.next(45_000);
     first.socket.disconnect();
     const timer = await grace;
@@ -67,6 +68,11 @@ describe('a broadcast whose studio drops', () => {
     expect(time.isPending(timer)).toBe(false);
     const state = await ask(listener, 'dj:state', {});
     expect(state.data.live).not.toBeNull();
+    // The page that came back resumes the same broadcast with its new producer, and only its own.
+    expect((await ask(again.socket, 'dj:resume', { producerId: first.producerId })).error.code).toBe('bad_request');
+    const resumed = await ask(again.socket, 'dj:resume', { producerId: again.producerId });
+    expect(resumed.data).toMatchObject({ id: started.data.id, status: 'live' });
+    expect((await ask(listener, 'dj:resume', { producerId: again.producerId })).ok).toBe(false);
     again.socket.disconnect();
   });
 

@@ -1,3 +1,4 @@
+import type { LiveNow } from '@roomcast/shared';
 import type { OutgoingMail } from './mailer.js';
 
 // Plain text on purpose: it renders the same everywhere and carries nothing a client could run.
@@ -29,6 +30,21 @@ ${link}
 
 The link works once and for ${minutes} minutes. Setting a new password signs you out everywhere.
 If you did not ask for this, ignore this message: your password stays as it is.
+`,
+  };
+}
+
+export function liveNowMessage(to: string, name: string, live: LiveNow, link: string): OutgoingMail {
+  return {
+    to,
+    subject: `${live.channel.title} is live now on Roomcast`,
+    text: `Hello ${name},
+
+${live.channel.title} just went live: "${live.broadcast.title}".
+
+Listen here: ${link}
+
+You get this because you follow the channel and asked for email; turn it off on the channel page.
 `,
   };
 }

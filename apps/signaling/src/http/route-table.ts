@@ -7,6 +7,7 @@ import {
   ChangePasswordBody,
   DeleteAccountBody,
   ChannelBody,
+  FollowBody,
   ConfirmEmailBody,
   CreateAgentBody,
   CreatePartyBody,
@@ -97,6 +98,10 @@ export const ROUTES: readonly RouteEntry[] = [
   { method: 'DELETE', path: '/api/channels/:handle/archives/:id' },
   { method: 'GET', path: '/api/channels/:handle/archives/:id/audio' },
   { method: 'GET', path: '/api/channels/:handle/archives/:id/chat' },
+  { method: 'GET', path: '/api/channels/:handle/archives/:id/likes' },
+  { method: 'GET', path: '/api/channels/:handle/follow' },
+  { method: 'PUT', path: '/api/channels/:handle/follow', body: FollowBody },
+  { method: 'DELETE', path: '/api/channels/:handle/follow' },
   // connectivity-routes.ts
   { method: 'GET', path: '/api/ice-servers' },
   { method: 'GET', path: '/api/connectivity/self-test' },

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
+import type { Mailer } from '../email/mailer.js';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Limiters } from '../limits/limiters.js';
 import { Server } from 'socket.io';
@@ -62,6 +63,9 @@ export interface SocketDeps {
   dj: DjSettings;
   djCounts: LiveCountsStore;
   timers?: Timers | undefined;
+  /** Where "live now" emails to followers go; absent: followers are told in the app only. */
+  mailer?: Mailer | undefined;
+  publicUrl?: string | undefined;
 }
 
 export interface SocketLayer {
@@ -104,7 +108,18 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
   const events = new EventEmitter<{ closed: [socketId: string] }>();
   const teardowns = new Set<Promise<void>>();
   const registerParty = partyHandlers(deps);
-  const dj = new DjLive({ db: deps.db, sfu, live, counts: deps.djCounts, io, log, clock: deps.clock, timers: deps.timers, settings: deps.dj });
+  const dj = new DjLive({
+    db: deps.db,
+    sfu,
+    live,
+    counts: deps.djCounts,
+    io,
+    log,
+    clock: deps.clock,
+    timers: deps.timers,
+    settings: deps.dj,
+    liveNow: { tell: (userId, payload) => accounts.emitToAccount(userId, 'dj:liveNow', payload), mailer: deps.mailer, publicUrl: deps.publicUrl },
+  });
   /** Joins and leaves of DJ rooms feed the listener counts. */
   const onMembership = (event: { roomId: string; peerId: string; kind: RoomKind; host: boolean; joined: boolean }) => {
     if (event.kind !== 'dj') return;

@@ -20,6 +20,12 @@ export function relaySfuEvents(io: RoomcastIo, sfu: SfuControl, live: LiveRoomSt
     io.to(channel(roomId)).emit('room:activeSpeaker', { peerId });
   });
   listen('audioLevels', async ({ roomId, levels }) => void io.to(channel(roomId)).emit('room:audioLevels', { levels }));
+  // Only these peers lost their media (an edge router's worker died): only they rejoin.
+  listen('peersReset', async ({ roomId, peerIds, reason }) => {
+    const peers = await Promise.all(peerIds.map((peerId) => live.peer(roomId, peerId)));
+    log.warn({ roomId, peers: peerIds.length, reason }, 'listeners lost their media server; asking them to rejoin');
+    for (const peer of peers) if (peer) io.to(peer.socketId).emit('room:rejoin', { reason });
+  });
   listen('roomReset', async ({ roomId, reason }) => {
     await live.resetMedia(roomId);
     log.warn({ roomId, reason }, 'room media reset; asking peers to rejoin');

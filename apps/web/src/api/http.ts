@@ -12,6 +12,9 @@ import {
   BroadcastPage,
   ChannelResponse,
   ChatReplay,
+  FollowState,
+  LikeReplay,
+  type FollowBody,
   codeForStatus,
   HttpError,
   MailboxResponse,
@@ -175,9 +178,13 @@ export const channelsApi = {
     checked(BroadcastPage, apiRequest('GET', `${channelPath(handle)}/archives${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, signal)),
   editArchive: (handle: string, id: string, body: ArchiveEditBody) => apiRequest<unknown>('PATCH', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`, body),
   deleteArchive: (handle: string, id: string) => apiRequest<void>('DELETE', `${channelPath(handle)}/archives/${encodeURIComponent(id)}`),
+  archiveLikes: (handle: string, id: string) => checked(LikeReplay, apiRequest('GET', `${channelPath(handle)}/archives/${encodeURIComponent(id)}/likes`)),
   archiveChat: (handle: string, id: string) => checked(ChatReplay, apiRequest('GET', `${channelPath(handle)}/archives/${encodeURIComponent(id)}/chat`)),
   /** The archive's audio (Ogg/Opus), range-served so the player seeks. */
   archiveAudioUrl: (handle: string, id: string) => `${channelPath(handle)}/archives/${encodeURIComponent(id)}/audio`,
+  follow: (handle: string, signal?: AbortSignal) => checked(FollowState, apiRequest('GET', `${channelPath(handle)}/follow`, undefined, signal)),
+  setFollow: (handle: string, follow: FollowBody | null) =>
+    checked(FollowState, follow ? apiRequest('PUT', `${channelPath(handle)}/follow`, follow) : apiRequest('DELETE', `${channelPath(handle)}/follow`)),
   /** Where a scheduled broadcast's calendar file is served. */
   icsUrl: (handle: string, broadcastId: string) => `${channelPath(handle)}/broadcasts/${encodeURIComponent(broadcastId)}.ics`,
 };

@@ -1,4 +1,5 @@
 import { PARTY, positionAt } from '@roomcast/shared';
+import { LiveNowNotice } from './dj/LiveNowNotice';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { usePartyShortcuts } from '../hooks/usePartyShortcuts';
 import { useViewerPlayback } from '../hooks/useViewerPlayback';
@@ -60,6 +61,7 @@ export function PartyScreen({ room, snapshot }: { room: PartyRoom; snapshot: Par
         </div>
       </div>
       {error && <RoomError error={error} status={status} onRetry={() => room.retry()} />}
+      <LiveNowNotice liveNow={snapshot.liveNow} />
       {notice && (
         <p className="notice notice-warning" role="alert" data-testid="room-notice">
           {notice}

@@ -7,7 +7,9 @@ import { Alert } from '../components/Alert';
 import { Archives } from '../components/dj/Archives';
 import { ChatPanel } from '../components/dj/ChatPanel';
 import { Counts } from '../components/dj/Counts';
+import { FollowButton } from '../components/dj/FollowButton';
 import { LikeButton } from '../components/dj/LikeButton';
+import { LiveNowNotice } from '../components/dj/LiveNowNotice';
 import { OnAirStatus } from '../components/dj/OnAirStatus';
 import { GuestForm } from '../components/GuestForm';
 import { RemoteAudio } from '../components/RemoteAudio';
@@ -48,6 +50,7 @@ export function ChannelPage() {
   return (
     <section className="dj" aria-labelledby="channel-title">
       <ChannelHeader channel={channel} />
+      {user && !user.isGuest && <FollowButton handle={channel.handle} />}
       {user ? (
         <Listening key={`${channel.roomId}:${user.id}`} channel={channel} />
       ) : (
@@ -107,6 +110,7 @@ function Listening({ channel }: { channel: ChannelView }) {
   return (
     <div className="dj-live">
       <OnAirStatus live={live} offLabel={known ? 'Offline' : 'Connecting…'} status={status} error={error} onRetry={() => use.retry()} />
+      {snapshot.liveNow?.channel.handle !== channel.handle && <LiveNowNotice liveNow={snapshot.liveNow} />}
       {!live && known && <p className="muted">Not on air right now. This page switches to LIVE by itself when the broadcast starts.</p>}
       {blocked && (
         <Alert tone="warning" testId="audio-blocked">

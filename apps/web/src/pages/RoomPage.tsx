@@ -6,6 +6,7 @@ import { roomsApi } from '../api/http';
 import { Alert } from '../components/Alert';
 import { CloseRoom } from '../components/CloseRoom';
 import { GuestForm } from '../components/GuestForm';
+import { LiveNowNotice } from '../components/dj/LiveNowNotice';
 import { ParticipantList } from '../components/ParticipantList';
 import { LinkRungs } from '../components/LinkRungs';
 import { RemoteAudio } from '../components/RemoteAudio';
@@ -183,6 +184,7 @@ function RoomScreen({ snapshot }: { snapshot: VoiceRoomSnapshot }) {
           {micMessage}
         </p>
       )}
+      <LiveNowNotice liveNow={snapshot.liveNow} />
       {notice && (
         <p className="notice notice-warning" data-testid="room-notice" role="alert">
           {notice}

@@ -192,7 +192,19 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
       </fieldset>
 
       <div className="controls">
-        {onAir === 'live' || live ? (
+        {live && onAir === 'off' ? (
+          <>
+            <p className="notice" data-testid="dj-resume-hint">
+              Your broadcast is still on air. Pick the source again and resume it: listeners stay, and the archive goes on.
+            </p>
+            <button type="button" className="button button-primary" onClick={() => void use.studio.resume()} disabled={inputs.length === 0 || status !== 'connected'} data-testid="dj-resume">
+              Resume broadcast
+            </button>
+            <button type="button" className="button button-danger" onClick={() => void use.studio.end()} data-testid="dj-end">
+              End broadcast
+            </button>
+          </>
+        ) : onAir === 'live' || live ? (
           <button type="button" className="button button-danger" onClick={() => void use.studio.end()} disabled={onAir === 'ending'} data-testid="dj-end">
             End broadcast
           </button>

@@ -35,6 +35,7 @@ export const initialConnection = (): ConnectionState => ({
   room: null,
   moderated: false,
   notice: null,
+  liveNow: null,
 });
 
 /**
@@ -79,6 +80,9 @@ export function wireMembership(ctx: RoomContext, store: StateHost<ConnectionStat
   });
 
   ctx.on('session:updated', ({ user }) => hooks.sessionUpdated(user));
+
+  // Whatever room this is: a channel the account follows went live.
+  ctx.on('dj:liveNow', (liveNow) => store.update({ liveNow }));
 
   ctx.on('server:shutdown', ({ reason }) => store.update({ message: `The server is restarting (${reason}); will reconnect…` }));
 

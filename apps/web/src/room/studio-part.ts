@@ -39,7 +39,17 @@ export class StudioPart implements RoomPart {
 
   async join(session: JoinSession): Promise<void> {
     this.session = session;
-    if (this.store.get().onAir === 'live' && this.track) await this.produce(session);
+    // Back after a dropped connection or a media server restart: the same broadcast goes on
+    // (and its recording) with the new producer.
+    if (this.store.get().onAir === 'live' && this.track) {
+      const producer = await this.produce(session);
+      // A broadcast that ended meanwhile (the grace period ran out) is over: the join is not.
+      await session.guard(this.ctx.request('dj:resume', { producerId: producer.id })).catch((error: unknown) => {
+        if (session.closed) throw error;
+        this.store.update({ onAir: 'off' });
+        this.say(`The broadcast could not go on: ${toApiError(error).message}`);
+      });
+    }
   }
 
   reset(): void {
@@ -59,19 +69,31 @@ export class StudioPart implements RoomPart {
     if (previous && previous !== track) previous.stop();
   }
 
-  async goLive(title?: string): Promise<BroadcastView | null> {
+  goLive(title?: string): Promise<BroadcastView | null> {
+    return this.putOnAir('Could not go live', (producerId) => this.ctx.request('dj:goLive', { producerId, ...(title ? { title } : {}) }));
+  }
+
+  /**
+   * This page was reloaded (or opened anew) while its broadcast is still on air, within the
+   * server's grace period: the picked source goes on air in the same broadcast.
+   */
+  resume(): Promise<BroadcastView | null> {
+    return this.putOnAir('Could not resume', (producerId) => this.ctx.request('dj:resume', { producerId }));
+  }
+
+  private async putOnAir(failure: string, ask: (producerId: string) => Promise<BroadcastView>): Promise<BroadcastView | null> {
     const session = this.session;
     if (!this.track || this.track.readyState === 'ended') return this.say('Pick a source first.');
     if (!session) return this.say('Not connected yet; try again in a moment.');
     this.store.update({ onAir: 'starting', studioMessage: null });
     try {
       const producer = this.producer ?? (await this.produce(session));
-      const live = await this.ctx.request('dj:goLive', { producerId: producer.id, ...(title ? { title } : {}) });
+      const live = await ask(producer.id);
       this.store.update({ onAir: 'live' });
       return live;
     } catch (error) {
       this.store.update({ onAir: 'off' });
-      return this.say(`Could not go live: ${toApiError(error).message}`);
+      return this.say(`${failure}: ${toApiError(error).message}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ClientRequest, JoinResult, LinkRung, PeerView, RequestOf, ResponseOf, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
+import type { ClientRequest, JoinResult, LinkRung, LiveNow, PeerView, RequestOf, ResponseOf, RoomView, ServerEvent, ServerEventPayload } from '@roomcast/shared';
 import type { types } from 'mediasoup-client';
 import type { ApiError, ClientErrorCode } from '../api/errors';
 import type { AckEmitter } from '../api/socket';
@@ -31,6 +31,8 @@ export interface ConnectionState {
   moderated: boolean;
   /** A refusal or other news a person should read (moderation, a request that failed for good). */
   notice: string | null;
+  /** A channel this account follows went live (pushed to every room connection of the account). */
+  liveNow: LiveNow | null;
 }
 
 export type TransportState = types.ConnectionState | 'none';
