@@ -4,7 +4,7 @@ import { ChannelBody, ChannelHandle, FollowBody, Id, LIMITS, PageQuery, parseOrT
 import { DuplicateError, type Database } from '../db/index.js';
 import { shortId } from '../db/ids.js';
 import { enforce, mayOwnChannel, mayScheduleBroadcast } from '../auth/policy.js';
-import { handle, requireAllowed } from '../http/context.js';
+import { handle, requireAllowed, requireRole } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import type { Clock } from '../rooms/clock.js';
 import { broadcastView, channelView, type Broadcast, type Channel, type Page } from './channel-store.js';
