@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RetryLaterError } from '../http/errors.js';
+import { consume, waitText } from '../limits/consume.js';
+import type { Limiter, Limiters } from '../limits/limiters.js';
 import { LIMITS, RoomcastError, type BroadcastView, type ChatMessageView, type ChatWire, type DjState, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
 import { enforce, mayBarFromChat } from '../auth/policy.js';
@@ -35,6 +37,8 @@ export interface DjLiveDeps {
   clock: Clock;
   timers?: Timers;
   settings: DjSettings;
+  /** Where the like and chat counts live (memory, or Redis when configured). */
+  limiters: Limiters;
   /** How followers hear that a channel went live (in the app, and by email when they asked). */
   liveNow?: Omit<LiveNowDeps, 'channels' | 'log'> | undefined;
 }
@@ -54,9 +58,8 @@ export interface DjCaller {
  */
 export class DjLive {
   readonly #throttle: PushThrottle;
-  // rate-limiter-flexible: a Redis limiter (RateLimiterRedis) drops in for a cluster.
-  readonly #likes: RateLimiterMemory;
-  readonly #chat: RateLimiterMemory;
+  readonly #likes: Limiter;
+  readonly #chat: Limiter;
   /** Broadcasts whose studio left, ended unless it comes back in time, by room. */
   readonly #orphaned = new Map<string, unknown>();
   /** Studio joins and leaves per room, so a leave whose checks outlast a rejoin sets no timer. */
@@ -69,8 +72,8 @@ export class DjLive {
     this.#throttle = new PushThrottle(settings.countsIntervalMs, (roomId) => this.#pushCounts(roomId), deps.clock, deps.timers, (error) =>
       log.warn({ err: error }, 'dj counts push failed'),
     );
-    this.#likes = new RateLimiterMemory({ points: settings.likesPerMinute, duration: 60 });
-    this.#chat = new RateLimiterMemory({ points: settings.chatPerMinute, duration: 60 });
+    this.#likes = deps.limiters.create('dj-likes', { points: settings.likesPerMinute, durationSeconds: 60 });
+    this.#chat = deps.limiters.create('dj-chat', { points: settings.chatPerMinute, durationSeconds: 60 });
   }
 
   /** Someone joined or left a DJ room; the studio itself is not a listener. */
@@ -288,12 +291,7 @@ export class DjLive {
     return { channel, broadcast };
   }
 
-  async #limit(limiter: RateLimiterMemory, at: DjCaller, what: string): Promise<void> {
-    try {
-      await limiter.consume(`${at.roomId}:${at.user.id}`);
-    } catch (refusal) {
-      if (refusal instanceof Error) throw refusal;
-      throw new RoomcastError('rate_limited', `too many ${what}; wait a little`);
-    }
+  async #limit(limiter: Limiter, at: DjCaller, what: string): Promise<void> {
+    await consume(limiter, `${at.roomId}:${at.user.id}`, (ms) => new RetryLaterError('rate_limited', `too many ${what}; try again in ${waitText(ms)}`, ms / 1000));
   }
 }

@@ -118,6 +118,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketDeps): So
     clock: deps.clock,
     timers: deps.timers,
     settings: deps.dj,
+    limiters: deps.limiters,
     liveNow: { tell: (userId, payload) => accounts.emitToAccount(userId, 'dj:liveNow', payload), mailer: deps.mailer, publicUrl: deps.publicUrl },
   });
   /** Joins and leaves of DJ rooms feed the listener counts. */
