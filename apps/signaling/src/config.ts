@@ -65,7 +65,7 @@ export const SignalingConfig = z.object({
    * process sees it (the same host, or a shared volume), so broadcast archives can be served.
    * Unset there: archives are recorded on the SFU's host but not served. Embedded: unused.
    */
-  remoteArchivesDir: z.string().optional(),
+  archivesDir: z.string().optional(),
   /** PUBLIC_URL — the address people reach Roomcast at (links in emails). Unset: the web app's own origin, from its request. */
   publicUrl: z.string().url().optional(),
   /** SMTP_URL — `smtp://user:pass@host:587` or `smtps://…`: send email for real. Unset: a development mailbox under DATA_DIR, read on the admin page. */
@@ -187,7 +187,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
     signinFailuresPerIpPerHour: env.SIGNIN_FAILURES_PER_IP_PER_HOUR,
     redisUrl: env.REDIS_URL || undefined,
     publicUrl: env.PUBLIC_URL || undefined,
-    remoteArchivesDir: env.ARCHIVES_DIR || undefined,
+    archivesDir: env.ARCHIVES_DIR || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || undefined,
     requireEmailConfirmation: env.REQUIRE_EMAIL_CONFIRMATION,
@@ -249,7 +249,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SignalingCo
         : undefined,
     // Embedded, the SFU records next to the database unless told otherwise; the files are served from there.
     sfu: sfuRemote ? sfu : { ...sfu, recordingsDir: sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives') },
-    archivesDir: sfuRemote ? (parsed.remoteArchivesDir && path.resolve(parsed.remoteArchivesDir)) : (sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives')),
+    archivesDir: sfuRemote ? (parsed.archivesDir && path.resolve(parsed.archivesDir)) : (sfu.recordingsDir ?? path.join(path.resolve(parsed.dataDir), 'archives')),
     sfuRemote,
   };
 }
