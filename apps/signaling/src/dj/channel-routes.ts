@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import ical from 'ical-generator';
-import { ChannelBody, ChannelHandle, FollowBody, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError, ScheduleBody, type BroadcastPage } from '@roomcast/shared';
+import { ChannelBody, ChannelHandle, FollowBody, Id, LIMITS, PageQuery, parseOrThrow, RoomcastError, ScheduleBody, type BroadcastPage, type FollowState } from '@roomcast/shared';
 import { DuplicateError, type Database } from '../db/index.js';
 import { shortId } from '../db/ids.js';
 import { enforce, mayOwnChannel, mayScheduleBroadcast } from '../auth/policy.js';
@@ -82,7 +82,7 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
       const user = requireRole(res);
       const channel = await byHandle(req.params.handle);
       const follow = await channels.following(channel.id, user.id);
-      res.json({ following: follow !== null, email: follow?.email ?? false });
+      res.json({ following: follow !== null, email: follow?.email ?? false } satisfies FollowState);
     }),
   );
 
@@ -95,7 +95,7 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
       if (!(await channels.follow(channel.id, user.id, email, LIMITS.dj.followsPerUser))) {
         throw new RoomcastError('limit_exceeded', `you follow ${LIMITS.dj.followsPerUser} channels already; unfollow one first`);
       }
-      res.json({ following: true, email });
+      res.json({ following: true, email } satisfies FollowState);
     }),
   );
 
@@ -105,7 +105,7 @@ export function channelRoutes({ db, clock }: ChannelRouteDeps): Router {
       const user = requireRole(res);
       const channel = await byHandle(req.params.handle);
       await channels.unfollow(channel.id, user.id);
-      res.json({ following: false, email: false });
+      res.json({ following: false, email: false } satisfies FollowState);
     }),
   );
 
