@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import { RetryLaterError } from '../http/errors.js';
-import { consume, waitText } from '../limits/consume.js';
+import { consume, tryAgainLater } from '../limits/consume.js';
 import type { Limiter, Limiters } from '../limits/limiters.js';
 import { LIMITS, RoomcastError, type BroadcastView, type ChatMessageView, type ChatWire, type DjState, type SfuControl } from '@roomcast/shared';
 import type { Database, User } from '../db/index.js';
@@ -292,6 +291,6 @@ export class DjLive {
   }
 
   async #limit(limiter: Limiter, at: DjCaller, what: string): Promise<void> {
-    await consume(limiter, `${at.roomId}:${at.user.id}`, (ms) => new RetryLaterError('rate_limited', `too many ${what}; try again in ${waitText(ms)}`, ms / 1000));
+    await consume(limiter, `${at.roomId}:${at.user.id}`, tryAgainLater(`too many ${what}`));
   }
 }

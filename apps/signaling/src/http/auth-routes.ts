@@ -5,7 +5,7 @@ import { assertStrongPassword, hashPassword, verifyPassword } from '../auth/pass
 import type { Sessions } from '../auth/sessions.js';
 import { DuplicateError, type Database, type User } from '../db/index.js';
 import { handle, requireUser, userView } from './context.js';
-import { consume, waitText } from '../limits/consume.js';
+import { consume, tryAgainLater, waitText } from '../limits/consume.js';
 import type { Limiters } from '../limits/limiters.js';
 import { RetryLaterError } from './errors.js';
 
@@ -39,7 +39,7 @@ export function authRoutes(db: Database, sessions: Sessions, limiters: Limiters,
   // Administrators are exempt: on a fresh install only they can read the development mailbox.
   const mustConfirm = (user: User) => Boolean(hooks?.requireConfirmedEmail) && !user.emailConfirmedAt && user.role !== 'admin';
   const throttle = (ip: string | undefined) =>
-    consume(attempts, ip ?? 'unknown', (ms) => new RetryLaterError('rate_limited', `too many attempts from your address; try again in ${waitText(ms)}`, ms / 1000));
+    consume(attempts, ip ?? 'unknown', tryAgainLater('too many attempts from your address'));
 
   router.post(
     '/signup',

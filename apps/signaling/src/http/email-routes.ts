@@ -3,10 +3,9 @@ import { ConfirmEmailBody, parseOrThrow, PasswordResetBody, PasswordResetRequest
 import { assertStrongPassword, hashPassword } from '../auth/passwords.js';
 import type { Database, User } from '../db/index.js';
 import type { EmailLinks } from '../email/email-links.js';
-import { consume, waitText } from '../limits/consume.js';
+import { consume, tryAgainLater } from '../limits/consume.js';
 import type { Limiters } from '../limits/limiters.js';
 import { handle, requireUser, userView } from './context.js';
-import { RetryLaterError } from './errors.js';
 
 export interface EmailRouteDeps {
   db: Database;
@@ -26,7 +25,7 @@ export function emailRoutes({ db, links, limiters, userChanged, endAccount }: Em
   const resendPerAccount = limiters.create('confirm-resend-account', { points: 3, durationSeconds: HOUR });
   const resetPerAddress = limiters.create('reset-address', { points: 10, durationSeconds: HOUR });
   const resetPerEmail = limiters.create('reset-email', { points: 3, durationSeconds: HOUR });
-  const tooMany = (what: string) => (ms: number) => new RetryLaterError('rate_limited', `too many ${what}; try again in ${waitText(ms)}`, ms / 1000);
+  const tooMany = (what: string) => tryAgainLater(`too many ${what}`);
 
   const baseOf = (req: Request) => {
     const base = links.linkBase(req);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { consume, waitText } from '../limits/consume.js';
+import { consume, tryAgainLater } from '../limits/consume.js';
 import type { Limiters } from '../limits/limiters.js';
 import {
   CreateAgentBody,
@@ -18,7 +18,7 @@ import { hashToken } from '../auth/sessions.js';
 import { mayManageAgent } from '../auth/policy.js';
 import type { Database, User } from '../db/index.js';
 import { handle, requireRole } from '../http/context.js';
-import { notFound, RetryLaterError } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import type { LibraryAgent, LibraryGrant } from './library-store.js';
 import { formatCode, hashCode, newAgentToken, newPairingCode } from './pairing.js';
 import type { AgentPresenceStore } from './presence-store.js';
@@ -76,7 +76,7 @@ export function libraryRoutes(deps: LibraryRouteDeps): Router {
 
   // No session: the agent proves itself with the code, once.
   router.post('/agents/pair', handle(async (req, res) => {
-    await consume(pairAttempts, req.ip ?? 'unknown', (ms) => new RetryLaterError('rate_limited', `too many pairing attempts; try again in ${waitText(ms)}`, ms / 1000));
+    await consume(pairAttempts, req.ip ?? 'unknown', tryAgainLater('too many pairing attempts'));
     const body = parseOrThrow(PairBody, req.body, 'pairing');
     const ownerId = await presence.takePairingCode(hashCode(body.code), now());
     if (!ownerId) throw new RoomcastError('invalid_credentials', 'this pairing code is wrong, used or expired; make a new one in the web app (My library)');

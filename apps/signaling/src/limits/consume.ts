@@ -10,6 +10,10 @@ export function waitText(ms: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
+/** The usual refusal: "<what>; try again in <wait>", with Retry-After. */
+export const tryAgainLater = (what: string) => (waitMs: number): RetryLaterError =>
+  new RetryLaterError('rate_limited', `${what}; try again in ${waitText(waitMs)}`, waitMs / 1000);
+
 /**
  * Spends `points` of `key`; when they are spent, throws what `refuse` makes of the wait.
  * rate-limiter-flexible rejects with its state (a RateLimiterRes), or with an Error when the

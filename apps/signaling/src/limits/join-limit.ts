@@ -1,5 +1,4 @@
-import { RetryLaterError } from '../http/errors.js';
-import { consume, waitText } from './consume.js';
+import { consume, tryAgainLater } from './consume.js';
 import type { Limiters } from './limiters.js';
 
 export interface JoinLimits {
@@ -25,9 +24,7 @@ export class JoinLimit {
 
   /** Spends one join of the account and of the address; throws `rate_limited` with the wait when either is spent. */
   async take(userId: string, address: string): Promise<void> {
-    const refuse = (whose: string) => (ms: number) =>
-      new RetryLaterError('rate_limited', `too many room joins ${whose}; try again in ${waitText(ms)}`, ms / 1000);
-    await consume(this.#byAccount, userId, refuse('from your account'));
-    await consume(this.#byAddress, address, refuse('from your address'));
+    await consume(this.#byAccount, userId, tryAgainLater('too many room joins from your account'));
+    await consume(this.#byAddress, address, tryAgainLater('too many room joins from your address'));
   }
 }

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { clampEffect, PARTY, RoomcastError, type ChatMessage } from '@roomcast/shared';
 import type { Database } from '../db/index.js';
-import { RetryLaterError } from '../http/errors.js';
-import { consume, waitText } from '../limits/consume.js';
+import { consume, tryAgainLater } from '../limits/consume.js';
 import type { Limiters } from '../limits/limiters.js';
 import { addChat, command, deleteChat, editQueue, handOver, presenceOf, react, setBuffering, setControls, setMeshFailed, startVideo } from '../party/party-rules.js';
 import type { PartyService } from '../party/party-service.js';
@@ -35,7 +34,6 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
   const parties = party.parties;
   const chatLimiter = deps.limiters.create('party-chat', { points: CHAT_PER_10S, durationSeconds: 10 });
   const reactionLimiter = deps.limiters.create('party-reactions', { points: PARTY.reactionsPer10s, durationSeconds: 10 });
-  const refuse = (what: string) => (ms: number) => new RetryLaterError('rate_limited', `${what}; try again in ${waitText(ms)}`, ms / 1000);
 
   return (socket, on) => {
     const here = () => {
@@ -77,7 +75,7 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
 
     on.on('party:chat', async ({ id, text }) => {
       const at = here();
-      await consume(chatLimiter, socket.data.user.id, refuse(`at most ${CHAT_PER_10S} messages per 10 seconds`));
+      await consume(chatLimiter, socket.data.user.id, tryAgainLater(`at most ${CHAT_PER_10S} messages per 10 seconds`));
       const message: ChatMessage = { id, peerId: at.peerId, displayName: socket.data.user.displayName, text, at: clock() };
       const before = await parties.get(at.roomId);
       await parties.update(at.roomId, (p) => addChat(p, message));
@@ -88,7 +86,7 @@ export function partyHandlers(deps: PartyDeps): (socket: RoomcastSocket, on: Dis
 
     on.on('party:react', async ({ id, emoji, on: add }) => {
       const at = here();
-      await consume(reactionLimiter, socket.data.user.id, refuse(`at most ${PARTY.reactionsPer10s} reactions per 10 seconds`));
+      await consume(reactionLimiter, socket.data.user.id, tryAgainLater(`at most ${PARTY.reactionsPer10s} reactions per 10 seconds`));
       const next = await parties.update(at.roomId, (p) => react(p, at.peerId, id, emoji, add));
       const reactions = next.chat.find((m) => m.id === id)?.reactions ?? {};
       room(at.roomId).emit('party:reactions', { id, reactions });
