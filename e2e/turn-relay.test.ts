@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openParticipant, type Participant } from './harness/browser.js';
 import { startCoturn, type CoturnOptions, type RunningCoturn } from './harness/coturn.js';
-import { createRoom, joinAsGuest, signUp, waitConnected, waitForRemoteAudio } from './harness/flows.js';
+import { createRoom, joinAsGuest, selfPeerId, signUp, waitConnected, waitForRemoteAudio } from './harness/flows.js';
 import { canConnect, createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP, type Topology } from './harness/netns.js';
 import { openLinkPage, openLinkPages, signInAsGuest, selectedPair, signalLink, waitLinkRung, waitLinkState } from './harness/p2p.js';
 import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
@@ -68,8 +68,13 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     });
   });
 
+  // Each test's browsers go with it: a call left running would keep loading the CPU (and the
+  // relay) through every later test.
+  const closeBrowsers = () => Promise.all(browsers.splice(0).map((b) => b.close()));
+  afterEach(closeBrowsers);
+
   afterAll(async () => {
-    await Promise.all(browsers.map((b) => b.close()));
+    await closeBrowsers();
     for (const c of children) c.kill('SIGKILL');
     await server?.stop();
     await turn?.stop();
@@ -254,6 +259,85 @@ describe.skipIf(!isRoot())('TURN relay between namespaces', () => {
     await a.page.evaluate(() => (window as unknown as { p2p: { send(m: string): void } }).p2p.send('after the restart'));
     await b.page.waitForFunction(() => (window as unknown as { p2p: { received: string[] } }).p2p.received.includes('after the restart'));
   });
+
+  it('a call that outlives TURN_CREDENTIAL_TTL, then restarts ICE, reconnects through TURN with fresh credentials', async () => {
+    const ttlSeconds = 8;
+    const sfuPort = SFU_PORT + 40;
+    const shortLived = await startRoomcast({
+      prefix: net.prefix(net.t),
+      host: PUBLIC_IP,
+      env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_CREDENTIAL_TTL: String(ttlSeconds), TURN_SELF_TEST: 'false', ICE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), SFU_PORT: String(sfuPort) },
+    });
+    try {
+      // The guest reaches the SFU only through the relay.
+      net.blockPort(net.a, sfuPort);
+      const host = await open(net.b, 660, shortLived.url);
+      await signUp(host.page, shortLived.url, { email: 'long-call@example.org', password: 'calls outlive credentials', name: 'Host' });
+      const roomId = await createRoom(host.page, 'Long call');
+      await waitConnected(host.page);
+      const guest = await open(net.a, 440, shortLived.url);
+      const t0 = Date.now();
+      const log: string[] = [];
+      guest.page.on('console', (m) => log.push(`${Date.now() - t0} ${m.type()} ${m.text()}`));
+      await guest.context.addInitScript(() => {
+        const Native = RTCPeerConnection;
+        window.RTCPeerConnection = class extends Native {
+          constructor(config?: RTCConfiguration) {
+            super(config);
+            this.addEventListener('connectionstatechange', () => console.log(`[pc] ${this.connectionState}`));
+            this.addEventListener('icecandidate', (e) => console.log(`[pc] candidate ${e.candidate?.candidate ?? 'end'}`));
+          }
+        };
+      });
+      await joinAsGuest(guest.page, shortLived.url, roomId, 'Long caller');
+      const guestPeer = await waitConnected(guest.page);
+      const relayed = () => guest.page.waitForFunction(() => /^relay-(udp|tcp)$/.test(document.querySelector('[data-testid="link-rung"][data-direction="send"]')?.getAttribute('data-rung') ?? ''), undefined, { timeout: 30_000 });
+      await relayed();
+      await waitForRemoteAudio(host.page, guestPeer);
+
+      // A credential issued now expires after every one the guest was given at its join: once
+      // the page's clock is past its embedded expiry, all of the guest's credentials are dead.
+      const issued = await guest.page.evaluate(async () => (await (await fetch('/api/ice-servers')).json()) as { iceServers: { username: string }[] });
+      const expiry = Number(issued.iceServers[0]!.username.split(':')[0]);
+      await guest.page.waitForFunction((t) => Date.now() > t * 1000, expiry, { timeout: (ttlSeconds + 10) * 1000, polling: 250 });
+
+      // What ICE servers the page hands its connections from now on (the restart's, if any), and
+      // every status it shows (a brief one included).
+      await guest.page.evaluate(() => {
+        const given: string[] = [];
+        const statuses: string[] = [];
+        Object.assign(window, { iceUsernames: given, statuses });
+        const status = document.querySelector('[data-testid="room-status"]')!;
+        new MutationObserver(() => statuses.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+        const original = RTCPeerConnection.prototype.setConfiguration;
+        RTCPeerConnection.prototype.setConfiguration = function (this: RTCPeerConnection, config?: RTCConfiguration) {
+          for (const server of config?.iceServers ?? []) if (server.username) given.push(server.username);
+          return original.call(this, config);
+        };
+      });
+      // Restarting coturn drops every allocation: the guest's path goes down, and only new
+      // allocations bring it back — which coturn grants only to unexpired credentials
+      // (turn-security.test.ts). The guest must restart ICE in place, with new credentials.
+      await turn.stop();
+      turn = await startCoturn({ ...coturnOptions(), secret: turn.secret });
+      const history = async () => `${await guest.page.evaluate(() => `${(window as unknown as { statuses: string[] }).statuses.join(' → ')}: ${document.querySelector('[data-testid="room-status-message"]')?.textContent}`)}\n${log.join('\n')}`;
+      await guest.page
+        .waitForFunction(() => (window as unknown as { statuses: string[] }).statuses.includes('reconnecting') && document.querySelector('[data-testid="room-status"]')?.textContent === 'connected', undefined, { timeout: 50_000 })
+        .catch(async (error: unknown) => {
+          throw new Error(`the guest did not reconnect (${await history()})`, { cause: error });
+        });
+      expect(await selfPeerId(guest.page), `same membership: an ICE restart, not a rejoin (${await history()})`).toBe(guestPeer);
+      await relayed();
+      const given = await guest.page.evaluate(() => (window as unknown as { iceUsernames: string[] }).iceUsernames);
+      expect(given.length, 'the restart brought ICE servers').toBeGreaterThan(0);
+      for (const username of given) expect(Number(username.split(':')[0]), 'credentials issued after the old ones expired').toBeGreaterThan(expiry);
+      const heard = await detectTone(host.page, guestPeer, 440);
+      expect(heard.share, `host heard ${heard.peaks.join(',')}`).toBeGreaterThan(0.8);
+    } finally {
+      await shortLived.stop();
+    }
+    // Its own server start and the credentials' lifetime come on top of an ordinary call.
+  }, 180_000);
 
   it('with UDP blocked in A’s namespace, A connects over TURN/TCP and says relay-tcp', async () => {
     net.blockUdp(net.a);

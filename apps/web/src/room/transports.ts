@@ -2,6 +2,7 @@ import type { JsonBlob } from '@roomcast/shared';
 import type { types } from 'mediasoup-client';
 import { ApiError } from '../api/errors';
 import { DEFAULT_CONNECT_TIMEOUT_MS, watchTransport } from '../media/connectivity';
+import { IceRecovery } from './ice-recovery';
 import type { Direction, JoinSession, OpenTransport } from './join-session';
 import type { StateHost } from './state';
 import type { LinkState, RoomContext } from './types';
@@ -20,8 +21,8 @@ export const initialLinks = (): LinkState => ({ transports: { send: 'none', recv
 
 /**
  * Creates the session's transport in one direction and wires it: DTLS connect, produce and
- * produceData (send), state shown on the page, an ICE restart after a short drop, a rejoin
- * when ICE fails, and the connect watchdog (a stale TURN credential never connects).
+ * produceData (send), state shown on the page, ICE restarts when the path drops (a rejoin only
+ * when they do not help: ice-recovery.ts), and the connect watchdog (a stale TURN credential never connects).
  */
 export async function openTransport(
   ctx: RoomContext,
@@ -57,19 +58,27 @@ export async function openTransport(
     });
   }
 
-  let restartTimer: ReturnType<typeof setTimeout> | undefined;
-  session.onClose(() => clearTimeout(restartTimer));
+  const recovery = new IceRecovery({
+    graceMs: ICE_RESTART_DELAY_MS,
+    restartTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    act: (action) => {
+      if (session.closed) return;
+      // The person hears silence now: tell them we are on it, before the restart kicks in.
+      if (action === 'interrupted') ctx.mediaInterrupted(session);
+      else if (action === 'restart') void restartIce(ctx, session, transport).catch((error: unknown) => {
+        console.warn('[room] ICE restart failed; rejoining', error);
+        recovery.giveUp();
+      });
+      else if (action === 'recovered') {
+        if (session.mediaConnected) ctx.mediaRecovered(session);
+      } else ctx.mediaFailed(session);
+    },
+  });
+  session.onClose(() => recovery.close());
   transport.on('connectionstatechange', (state) => {
     if (session.closed) return;
     links.update({ transports: { ...links.get().transports, [direction]: state } });
-    clearTimeout(restartTimer);
-    if (state === 'connected') {
-      if (session.mediaConnected) ctx.mediaRecovered(session);
-    } else if (state === 'disconnected') {
-      // The person hears silence now: tell them we are on it, before the restart kicks in.
-      ctx.mediaInterrupted(session);
-      restartTimer = setTimeout(() => void restartIce(ctx, session, transport), ICE_RESTART_DELAY_MS);
-    } else if (state === 'failed') ctx.mediaFailed(session);
+    recovery.onState(state);
   });
 
   watchTransport(transport, {
@@ -86,18 +95,12 @@ export async function openTransport(
   return { transport, options };
 }
 
-/** A brief network change: new ICE credentials usually recover without a full rejoin. */
+/** A network change or a relay that lost our allocation: new ICE credentials and servers, same membership. */
 async function restartIce(ctx: RoomContext, session: JoinSession, transport: types.Transport): Promise<void> {
-  if (session.closed || transport.closed || transport.connectionState !== 'disconnected') return;
-  try {
-    const { iceParameters, iceServers } = await ctx.request('sfu:restartIce', { transportId: transport.id }, { retry: true });
-    if (session.closed || transport.closed) return;
-    // The credentials handed out at join may have expired by now: the restart uses the new ones.
-    if (iceServers) await transport.updateIceServers({ iceServers: iceServers as RTCIceServer[] });
-    await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
-  } catch (error) {
-    // The path stays down and the server will not help in place: start over.
-    console.warn('[room] ICE restart failed; rejoining', error);
-    if (!session.closed) ctx.mediaFailed(session);
-  }
+  if (session.closed || transport.closed || transport.connectionState === 'connected') return;
+  const { iceParameters, iceServers } = await ctx.request('sfu:restartIce', { transportId: transport.id }, { retry: true });
+  if (session.closed || transport.closed) return;
+  // The credentials handed out at join may have expired by now: the restart uses the new ones.
+  if (iceServers) await transport.updateIceServers({ iceServers: iceServers as RTCIceServer[] });
+  await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
 }
