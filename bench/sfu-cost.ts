@@ -13,6 +13,9 @@
  *
  *   pnpm bench:sfu-cost [N ...]      (default 50 100 200 400)
  *   SFU_COST_WINDOW_S=30  SFU_COST_ROUNDS=2  SFU_COST_SYSTEMS=ours,bare,janus
+ *
+ * A bare worker may take environment variables for an A/B of the worker itself, e.g.
+ *   SFU_COST_SYSTEMS='bare[ROOMCAST_SRTP_CRYPTO=nss];bare'   (';' between systems when one has ',')
  */
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -27,7 +30,12 @@ import { addListener, opusTone, plainProducer } from './sfu-load.js';
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const WINDOW_S = Number(process.env.SFU_COST_WINDOW_S ?? 30);
 const ROUNDS = Number(process.env.SFU_COST_ROUNDS ?? 2);
-const ENABLED = (process.env.SFU_COST_SYSTEMS ?? 'ours,bare,janus').split(',');
+const SPECS = (process.env.SFU_COST_SYSTEMS ?? 'ours,bare,janus').split(/;|,(?![^[]*\])/).map((spec) => {
+  const [, name, env] = /^(ours|bare|janus)(?:\[(.*)\])?$/.exec(spec.trim()) ?? [];
+  if (!name) throw new Error(`SFU_COST_SYSTEMS: unknown system "${spec}" (ours, bare, bare[K=V,...], janus)`);
+  if (env && name !== 'bare') throw new Error(`SFU_COST_SYSTEMS: only a bare worker takes environment variables ("${spec}")`);
+  return { label: spec.trim(), name, env: Object.fromEntries((env ? env.split(',') : []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+});
 const ROOM = 'bench';
 const PT = 101;
 const SSRC = 22222222;
@@ -83,41 +91,42 @@ const server = await SfuServer.create(SfuConfig.parse({ workers: 1, listenIp: '1
 const control = new LocalSfuControl(server);
 const { rtpCapabilities } = await control.request('room.open', { roomId: ROOM });
 const ours = await plainProducer(server, ROOM, { ssrc: SSRC, pt: PT });
-const bare = ENABLED.includes('bare') ? await startBare({ pt: PT, ssrc: SSRC }) : null;
-const janus = ENABLED.includes('janus') ? await Janus.start({ pt: PT }) : null;
-const janusListeners: { close: () => void }[] = [];
-
+const bares: { close: () => void }[] = [];
+let janus: Janus | null = null;
 let peers = 0;
-const systems: System[] = [
-  {
-    name: 'ours',
-    pid: server.workerPids[0]!,
-    rtpPort: ours.rtpPort,
-    add: async () => (await addListener(control, ROOM, rtpCapabilities as never, [ours.producerId], `listener${peers++}`)).transport,
-  },
-  ...(bare ? [{ name: 'bare', pid: bare.pid, rtpPort: bare.rtpPort, add: () => bare.addListener() }] : []),
-  ...(janus
-    ? [
-        {
-          name: 'janus',
-          pid: janus.pid,
-          rtpPort: janus.rtpPort,
-          add: async () => {
-            const l = await janus.addListener();
-            janusListeners.push(l);
-            return l.pc as unknown as Stats;
-          },
-        },
-      ]
-    : []),
-]
-  .filter((s) => ENABLED.includes(s.name))
-  .map((s) => ({ ...s, listeners: [], samples: [], loss: [] }));
+const systems: System[] = [];
+for (const spec of SPECS) {
+  const base = { name: spec.label, listeners: [], samples: [], loss: [] };
+  if (spec.name === 'ours') {
+    systems.push({ ...base, pid: server.workerPids[0]!, rtpPort: ours.rtpPort, add: async () => (await addListener(control, ROOM, rtpCapabilities as never, [ours.producerId], `listener${peers++}`)).transport });
+  } else if (spec.name === 'bare') {
+    // mediasoup hands its own environment to the worker it spawns.
+    const saved = { ...process.env };
+    Object.assign(process.env, spec.env);
+    const bare = await startBare({ pt: PT, ssrc: SSRC }).finally(() => {
+      for (const key of Object.keys(spec.env)) if (saved[key] === undefined) delete process.env[key];
+      Object.assign(process.env, saved);
+    });
+    bares.push(bare);
+    systems.push({ ...base, pid: bare.pid, rtpPort: bare.rtpPort, add: () => bare.addListener() });
+  } else {
+    const j = (janus ??= await Janus.start({ pt: PT }));
+    systems.push({
+      ...base,
+      pid: j.pid,
+      rtpPort: j.rtpPort,
+      add: async () => {
+        const l = await j.addListener();
+        return l.pc as unknown as Stats;
+      },
+    });
+  }
+}
 
 const stop = () => {
   ffmpeg.kill('SIGKILL');
   janus?.stop();
-  bare?.close();
+  for (const b of bares) b.close();
   server.close();
 };
 process.on('SIGINT', () => {
@@ -177,9 +186,13 @@ try {
       }
     }
     const by = new Map(systems.map((s) => [s.name, mean(s.samples)]));
-    const ratio = (a: string, b: string) => (by.has(a) && by.has(b) ? (by.get(a)! / by.get(b)!).toFixed(2) : '–');
+    const ratio = (a: string, b: string) => `${a}/${b} ${(by.get(a)! / by.get(b)!).toFixed(2)}`;
+    const first = systems[0]!.name;
+    const ratios = by.has('ours') && (by.has('bare') || by.has('janus'))
+      ? [by.has('bare') ? ratio('ours', 'bare') : '', by.has('janus') ? ratio('janus', 'ours') : ''].filter(Boolean)
+      : systems.slice(1).map((s) => ratio(s.name, first));
     summary.push(
-      `${pad(n, 4)} | ${systems.map((s) => `${s.name} ${mean(s.samples).toFixed(0)} µs (${Math.floor(800_000 / mean(s.samples))}/core at 80%, loss ${mean(s.loss).toFixed(2)} %)`).join(' | ')} | ours/bare ${ratio('ours', 'bare')} | janus/ours ${ratio('janus', 'ours')}`,
+      `${pad(n, 4)} | ${systems.map((s) => `${s.name} ${mean(s.samples).toFixed(0)} µs (${Math.floor(800_000 / mean(s.samples))}/core at 80%, loss ${mean(s.loss).toFixed(2)} %)`).join(' | ')} | ${ratios.join(' | ')}`,
     );
   }
   console.log('\nmean per N: CPU per consumer-second (consumers per core at 80 %, loss) and ratios');
