@@ -61,6 +61,9 @@ interface System {
   loss: number[];
 }
 
+const within = <T>(ms: number, work: Promise<T>, what: string) =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not connected within ${ms / 1000} s`)), ms).unref())]);
+
 const received = async (listeners: Stats[]) => {
   let total = 0;
   for (let k = 0; k < listeners.length; k += 50) {
@@ -129,10 +132,12 @@ const stop = () => {
   for (const b of bares) b.close();
   server.close();
 };
-process.on('SIGINT', () => {
-  stop();
-  process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stop();
+    process.exit(130);
+  });
+}
 
 const pad = (v: string | number, n: number) => String(v).padStart(n);
 console.log(`SFU cost: 1 Opus speaker (ffmpeg, 50 packets/s) → N @roamhq/wrtc listeners (SRTP AES_CM_128_HMAC_SHA1_80), ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
@@ -144,17 +149,26 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 try {
   for (const n of sizes.length ? sizes : [50, 100, 200, 400]) {
     let reached = true;
+    const setup = performance.now();
     for (const system of systems) {
-      try {
-        while (system.listeners.length < n) system.listeners.push(await system.add());
-      } catch (error) {
-        // On two cores the Node load generator (not the SFU) runs out first: report where.
-        console.log(`${pad(n, 4)} | not reached: ${system.name} listener ${system.listeners.length} failed (${(error as Error).message}); the load generator is starving`);
+      let failures = 0;
+      while (system.listeners.length < n && failures < 5) {
+        try {
+          system.listeners.push(await within(30_000, system.add(), `${system.name} listener ${system.listeners.length + 1}`));
+        } catch (error) {
+          // On two cores the Node load generator (not the SFU) runs out first; one slow set-up is retried.
+          failures++;
+          console.log(`${pad(n, 4)} | ${system.name} listener ${system.listeners.length + 1} failed (${(error as Error).message})`);
+        }
+      }
+      if (system.listeners.length < n) {
+        console.log(`${pad(n, 4)} | not reached: ${system.name} has ${system.listeners.length} listeners after 5 failures; the load generator is starving`);
         reached = false;
         break;
       }
     }
     if (!reached) break;
+    console.log(`${pad(n, 4)} | ${systems.length * n} listeners connected (set-up ${((performance.now() - setup) / 1000).toFixed(0)} s); measuring`);
     for (const s of systems) {
       s.samples = [];
       s.loss = [];
