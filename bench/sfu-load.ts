@@ -2,7 +2,7 @@
  * Load for the SFU benchmarks (sfu-cost, soak): an ffmpeg speaker and WebRTC listeners from Node
  * (@roamhq/wrtc driven by mediasoup-client), both through the SFU's normal control path.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import wrtc from '@roamhq/wrtc';
 import { Device } from 'mediasoup-client';
 import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
@@ -16,28 +16,42 @@ Object.assign(globalThis, {
   MediaStream: wrtc.MediaStream,
 });
 
-/** A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer `peerId`'s producer. */
-export async function startSpeaker(
+/** A PlainTransport (comedia, RTCP on its own port) and its Opus producer, registered as peer `peerId`'s producer. */
+export async function plainProducer(
   server: SfuServer,
   roomId: string,
-  { peerId = 'speaker', ssrc = 22222222, hz = 440 }: { peerId?: string; ssrc?: number; hz?: number } = {},
-): Promise<{ producerId: string; peerId: string; stop: () => void }> {
+  { peerId = 'speaker', ssrc = 22222222, pt = 101 }: { peerId?: string; ssrc?: number; pt?: number } = {},
+): Promise<{ producerId: string; peerId: string; rtpPort: number; rtcpPort: number }> {
   const room = await server.room(roomId);
   const transport = await room.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
   const producer = await transport.produce({
     kind: 'audio',
     rtpParameters: {
-      codecs: [{ mimeType: 'audio/opus', clockRate: 48000, payloadType: 101, channels: 2, parameters: { 'sprop-stereo': 1 } }],
+      codecs: [{ mimeType: 'audio/opus', clockRate: 48000, payloadType: pt, channels: 2, parameters: { 'sprop-stereo': 1 } }],
       encodings: [{ ssrc }],
     },
     appData: { peerId },
   });
   // Registered like any member's producer, so listeners consume it through the normal control path.
   room.peer(peerId).reserve('producers').adopt(producer);
-  const url = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
-  const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000`,
-    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', '101', '-ssrc', String(ssrc), '-f', 'rtp', url], { stdio: 'ignore' });
-  return { producerId: producer.id, peerId, stop: () => ffmpeg.kill('SIGKILL') };
+  return { producerId: producer.id, peerId, rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort };
+}
+
+/** ffmpeg sending a stereo Opus tone (96 kb/s, 20 ms packets) as RTP to `url`; extra output options after the codec's. */
+export function opusTone(url: string, { hz = 440, ssrc = 22222222, pt = 101, extra = [] as string[] } = {}): ChildProcess {
+  return spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000`,
+    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', String(pt), '-ssrc', String(ssrc), ...extra, '-f', 'rtp', url], { stdio: 'ignore' });
+}
+
+/** A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer `peerId`'s producer. */
+export async function startSpeaker(
+  server: SfuServer,
+  roomId: string,
+  { peerId = 'speaker', ssrc = 22222222, hz = 440 }: { peerId?: string; ssrc?: number; hz?: number } = {},
+): Promise<{ producerId: string; peerId: string; stop: () => void }> {
+  const { producerId, rtpPort, rtcpPort } = await plainProducer(server, roomId, { peerId, ssrc });
+  const ffmpeg = opusTone(`rtp://127.0.0.1:${rtpPort}?rtcpport=${rtcpPort}&pkt_size=1200`, { hz, ssrc });
+  return { producerId, peerId, stop: () => ffmpeg.kill('SIGKILL') };
 }
 
 export interface Listener {

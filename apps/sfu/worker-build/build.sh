@@ -173,6 +173,14 @@ done
 printf '#include <backtrace.h>\nint main() { return backtrace_create_state(0, 1, 0, 0) == 0; }\n' |
   c++ -x c++ -o /dev/null - -lbacktrace >/dev/null 2>&1 ||
   die "the C++ compiler cannot build against libbacktrace (<backtrace.h>, -lbacktrace; GCC's libgcc-12-dev has both)"
+# SRTP's AES-CM + HMAC-SHA1 come from OpenSSL (subprojects/libsrtp3/srtp_openssl.c): check them
+# against this machine's libsrtp2 before spending minutes on the worker (a second, ~2 s).
+SRTP_CHECK="$(mktemp -d)"
+cc -O2 -I"$HERE/subprojects/libsrtp3" -o "$SRTP_CHECK/srtp_openssl_test" "$HERE/test/srtp_openssl_test.c" \
+  "$HERE/subprojects/libsrtp3/srtp_openssl.c" -lsrtp2 -lcrypto >&2 || die "cannot build test/srtp_openssl_test.c"
+env -u ROOMCAST_SRTP_CRYPTO "$SRTP_CHECK/srtp_openssl_test" >&2 ||
+  die "OpenSSL SRTP types disagree with libsrtp2 (test/srtp_openssl_test.c)"
+rm -rf "$SRTP_CHECK"
 MESON_VERSION="$(meson --version)"
 case "$MESON_VERSION" in
   0.*) die "meson $MESON_VERSION is too old (need >= 1.0)" ;;

@@ -11,6 +11,7 @@
  */
 #define SRTP3_COMPAT_IMPLEMENTATION 1
 #include "srtp.h"
+#include "srtp_openssl.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -134,6 +135,12 @@ srtp_err_status_t srtp_policy_set_window_size(srtp_policy_t policy, size_t windo
 	policy->window_size = window_size;
 
 	return srtp_err_status_ok;
+}
+
+srtp_err_status_t srtp3_compat_init(void)
+{
+	srtp_err_status_t status = srtp_init();
+	return status != srtp_err_status_ok ? status : roomcast_srtp_use_openssl();
 }
 
 srtp_err_status_t srtp3_compat_create(srtp_t *session, const srtp_policy_t policy)

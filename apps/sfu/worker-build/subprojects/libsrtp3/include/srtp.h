@@ -51,6 +51,10 @@ srtp_err_status_t srtp_policy_add_key(srtp_policy_t policy,
 srtp_err_status_t srtp_policy_set_allow_repeat_tx(srtp_policy_t policy, bool allow);
 srtp_err_status_t srtp_policy_set_window_size(srtp_policy_t policy, size_t window_size);
 
+/* srtp_init, then AES-128-ICM and HMAC-SHA1 from OpenSSL instead of libsrtp2's NSS backend
+ * (srtp_openssl.c: NSS set up a crypto context per packet on the suite browsers negotiate). */
+srtp_err_status_t srtp3_compat_init(void);
+
 srtp_err_status_t srtp3_compat_create(srtp_t *session, const srtp_policy_t policy);
 srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc);
 
@@ -84,6 +88,7 @@ srtp_err_status_t srtp3_compat_unprotect_rtcp(srtp_t ctx,
 /* Map the v3 names onto the compat implementations (not inside srtp3_compat.c,
  * which needs the v2 functions under their real names). */
 #ifndef SRTP3_COMPAT_IMPLEMENTATION
+#define srtp_init srtp3_compat_init
 #define srtp_create srtp3_compat_create
 #define srtp_protect srtp3_compat_protect
 #define srtp_unprotect srtp3_compat_unprotect
