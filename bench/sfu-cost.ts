@@ -4,7 +4,10 @@
  * packet loss, and the load generator's own CPU so a starved run is visible.
  * mediasoup's documentation puts a worker at ~500 consumers; this measures ours.
  *
- *   pnpm bench:sfu-cost [N ...]      (default 50 100 200)
+ * `--kbps=128` makes the speaker a live DJ broadcast (stereo Opus at the studio's default
+ * bitrate, no DTX): listeners per worker and CPU per listener-second of a broadcast.
+ *
+ *   pnpm bench:sfu-cost [--kbps=96] [N ...]      (default 50 100 200)
  */
 import os from 'node:os';
 import { pino } from 'pino';
@@ -12,7 +15,8 @@ import { freePort } from '@roomcast/e2e/harness/ports.js';
 import { LocalSfuControl, SfuConfig, SfuServer } from '@roomcast/sfu';
 import { addListener, startSpeaker, type Listener } from './sfu-load.js';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const kbps = Number(process.argv.find((a) => a.startsWith('--kbps='))?.slice('--kbps='.length) ?? 96);
+const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number).filter((n) => n > 0);
 const WINDOW_S = 10;
 const ROOM = 'bench';
 
@@ -22,8 +26,8 @@ const port = await freePort();
 const server = await SfuServer.create(SfuConfig.parse({ workers: 1, listenIp: '127.0.0.1', port }), pino({ level: 'warn' }));
 const control = new LocalSfuControl(server);
 const { rtpCapabilities } = await control.request('room.open', { roomId: ROOM });
-const speaker = await startSpeaker(server, ROOM);
-console.log(`SFU cost: 1 Opus speaker → N WebRTC listeners, one mediasoup worker, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
+const speaker = await startSpeaker(server, ROOM, { kbps });
+console.log(`SFU cost: 1 stereo Opus speaker at ${kbps} kbit/s → N WebRTC listeners, one mediasoup worker, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
 console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates every figure)`);
 console.log('   N | pkts/s per consumer | worker CPU µs/consumer-s | worker core % | loss % | load-gen core % | consumers/core at 80%');
 try {

@@ -16,11 +16,14 @@ Object.assign(globalThis, {
   MediaStream: wrtc.MediaStream,
 });
 
-/** A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer `peerId`'s producer. */
+/**
+ * A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer
+ * `peerId`'s producer. `kbps`: 96 for a voice-room speaker, the DJ bitrate for a broadcast.
+ */
 export async function startSpeaker(
   server: SfuServer,
   roomId: string,
-  { peerId = 'speaker', ssrc = 22222222, hz = 440 }: { peerId?: string; ssrc?: number; hz?: number } = {},
+  { peerId = 'speaker', ssrc = 22222222, hz = 440, kbps = 96 }: { peerId?: string; ssrc?: number; hz?: number; kbps?: number } = {},
 ): Promise<{ producerId: string; peerId: string; stop: () => void }> {
   const room = await server.room(roomId);
   const transport = await room.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
@@ -36,7 +39,7 @@ export async function startSpeaker(
   room.peer(peerId).reserve('producers').adopt(producer);
   const url = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
   const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000`,
-    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', '101', '-ssrc', String(ssrc), '-f', 'rtp', url], { stdio: 'ignore' });
+    '-ac', '2', '-c:a', 'libopus', '-b:a', `${kbps}k`, '-payload_type', '101', '-ssrc', String(ssrc), '-f', 'rtp', url], { stdio: 'ignore' });
   return { producerId: producer.id, peerId, stop: () => ffmpeg.kill('SIGKILL') };
 }
 
