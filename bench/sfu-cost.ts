@@ -11,7 +11,10 @@
  * Per window: the system's process CPU (/proc, all threads) per consumer-second, packets each
  * listener received per second, loss (received against forwarded × N), and the load generator's CPU.
  *
- *   pnpm bench:sfu-cost [N ...]      (default 50 100 200 400)
+ * `--kbps=128` makes the speaker a live DJ broadcast (stereo Opus at the studio's default
+ * bitrate): listeners per worker and CPU per listener-second of a broadcast.
+ *
+ *   pnpm bench:sfu-cost [--kbps=96] [N ...]      (default 50 100 200 400)
  *   SFU_COST_WINDOW_S=30  SFU_COST_ROUNDS=2  SFU_COST_SYSTEMS=ours,bare,janus
  *
  * A bare worker may take environment variables for an A/B of the worker itself, e.g.
@@ -27,7 +30,8 @@ import { Janus } from './janus.js';
 import { startBare } from './sfu-bare.js';
 import { addListener, opusTone, plainProducer } from './sfu-load.js';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const kbps = Number(process.argv.find((a) => a.startsWith('--kbps='))?.slice('--kbps='.length) ?? 96);
+const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number).filter((n) => n > 0);
 const WINDOW_S = Number(process.env.SFU_COST_WINDOW_S ?? 30);
 const ROUNDS = Number(process.env.SFU_COST_ROUNDS ?? 2);
 const SPECS = (process.env.SFU_COST_SYSTEMS ?? 'ours,bare,janus').split(/;|,(?![^[]*\])/).map((spec) => {
@@ -87,7 +91,7 @@ relayIn.on('message', (packet) => {
   relayOut.send(packet, target, '127.0.0.1');
   forwarded++;
 });
-const ffmpeg = opusTone(`rtp://127.0.0.1:${relayIn.address().port}?pkt_size=1200`, { ssrc: SSRC, pt: PT, extra: ['-rtpflags', 'skip_rtcp'] });
+const ffmpeg = opusTone(`rtp://127.0.0.1:${relayIn.address().port}?pkt_size=1200`, { ssrc: SSRC, pt: PT, kbps, extra: ['-rtpflags', 'skip_rtcp'] });
 
 const port = await freePort();
 const server = await SfuServer.create(SfuConfig.parse({ workers: 1, listenIp: '127.0.0.1', port }), pino({ level: 'warn' }));

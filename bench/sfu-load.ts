@@ -37,20 +37,23 @@ export async function plainProducer(
   return { producerId: producer.id, peerId, rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort };
 }
 
-/** ffmpeg sending a stereo Opus tone (96 kb/s, 20 ms packets) as RTP to `url`; extra output options after the codec's. */
-export function opusTone(url: string, { hz = 440, ssrc = 22222222, pt = 101, extra = [] as string[] } = {}): ChildProcess {
+/** ffmpeg sending a stereo Opus tone (20 ms packets) as RTP to `url`; extra output options after the codec's. */
+export function opusTone(url: string, { hz = 440, ssrc = 22222222, pt = 101, kbps = 96, extra = [] as string[] } = {}): ChildProcess {
   return spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000`,
-    '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-payload_type', String(pt), '-ssrc', String(ssrc), ...extra, '-f', 'rtp', url], { stdio: 'ignore' });
+    '-ac', '2', '-c:a', 'libopus', '-b:a', `${kbps}k`, '-payload_type', String(pt), '-ssrc', String(ssrc), ...extra, '-f', 'rtp', url], { stdio: 'ignore' });
 }
 
-/** A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer `peerId`'s producer. */
+/**
+ * A speaker: ffmpeg sends a stereo Opus tone as RTP into a PlainTransport; registered as peer
+ * `peerId`'s producer. `kbps`: 96 for a voice-room speaker, the DJ bitrate for a broadcast.
+ */
 export async function startSpeaker(
   server: SfuServer,
   roomId: string,
-  { peerId = 'speaker', ssrc = 22222222, hz = 440 }: { peerId?: string; ssrc?: number; hz?: number } = {},
+  { peerId = 'speaker', ssrc = 22222222, hz = 440, kbps = 96 }: { peerId?: string; ssrc?: number; hz?: number; kbps?: number } = {},
 ): Promise<{ producerId: string; peerId: string; stop: () => void }> {
   const { producerId, rtpPort, rtcpPort } = await plainProducer(server, roomId, { peerId, ssrc });
-  const ffmpeg = opusTone(`rtp://127.0.0.1:${rtpPort}?rtcpport=${rtcpPort}&pkt_size=1200`, { hz, ssrc });
+  const ffmpeg = opusTone(`rtp://127.0.0.1:${rtpPort}?rtcpport=${rtcpPort}&pkt_size=1200`, { hz, ssrc, kbps });
   return { producerId, peerId, stop: () => ffmpeg.kill('SIGKILL') };
 }
 

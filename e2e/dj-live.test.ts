@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureArchive } from './harness/archive-audio.js';
 import { openParticipant, type Participant } from './harness/browser.js';
 import { createChannel, openListener, pageFetch, pickTabProgram, signUpAdmin, signUpBroadcaster } from './harness/dj-flows.js';
-import { waitRemoteAudioCount } from './harness/flows.js';
+import { createRoom, signUp, waitConnected, waitRemoteAudioCount } from './harness/flows.js';
 import { startRoomcast, type RunningRoomcast } from './harness/roomcast.js';
 import { watchTones, type ToneWatch } from './harness/tone-watch.js';
 import { inboundAudio } from './harness/webrtc-stats.js';
@@ -15,7 +11,8 @@ import { inboundAudio } from './harness/webrtc-stats.js';
 /**
  * Live DJ through the real SFU: a broadcaster's tab plays 660 Hz and goes live with tab
  * capture; three listener pages, open before the broadcast, switch to LIVE by a push (no
- * reload), hear the tone as stereo Opus, and chat and like. The listeners share one browser
+ * reload), hear the tone as stereo Opus, and chat and like. A signed-in follower waiting in a
+ * voice room is told "live now" by a push, and unfollows from the channel page. The listeners share one browser
  * (a context each: separate guests); the studio has its own, launched for real tab capture.
  */
 const HANDLE = 'night-shift';
@@ -25,6 +22,8 @@ let adminCookie: string;
 let studio: Participant;
 let audience: Participant;
 const listeners: Page[] = [];
+/** A signed-in account that follows the channel and waits in a voice room of its own. */
+let follower: Page;
 const watches: ToneWatch[] = [];
 
 beforeAll(async () => {
@@ -40,8 +39,6 @@ afterAll(async () => {
   await Promise.all([studio?.close(), audience?.close()]);
   await server?.stop();
 });
-
-const run = promisify(execFile);
 
 const studioFetch = (method: string, route: string, body?: unknown) => pageFetch(studio.page, method, route, body);
 
@@ -59,6 +56,18 @@ describe('live DJ', () => {
       end: new Date(start.getTime() + 7_200_000).toISOString(),
     });
     expect(scheduled.status).toBe(201);
+
+    // A follower follows from the channel page, then waits elsewhere: in a voice room (the app
+    // holds its socket, which the "live now" push rides, while a page is in a room).
+    follower = await (await audience.browser.newContext()).newPage();
+    await signUp(follower, server.url, { email: 'fan@example.org', password: 'never miss a set', name: 'Fan' });
+    await follower.goto(`${server.url}/c/${HANDLE}`);
+    await follower.locator('[data-testid="dj-follow"][data-following="false"]').click();
+    await follower.locator('[data-testid="dj-follow"][data-following="true"]').waitFor();
+    expect((await pageFetch(follower, 'GET', `/api/channels/${HANDLE}/follow`)).json).toEqual({ following: true, email: false });
+    await follower.goto(`${server.url}/`);
+    await createRoom(follower, 'Waiting for the mix');
+    await waitConnected(follower);
 
     for (let i = 0; i < 3; i++) {
       const page = await openListener(audience.browser, server.url, HANDLE, `Listener ${i + 1}`);
@@ -82,6 +91,10 @@ describe('live DJ', () => {
     await studio.page.getByTestId('dj-go-live').click();
     await studio.page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]');
 
+    // The follower, in its voice room, is told by a push.
+    const liveNow = follower.getByTestId('dj-live-now');
+    await liveNow.filter({ hasText: 'Friday mix' }).waitFor({ timeout: 10_000 });
+    expect(await liveNow.getAttribute('data-handle')).toBe(HANDLE);
     for (const page of listeners) {
       await page.waitForSelector('[data-testid="dj-live-status"][data-live="true"]', { timeout: 10_000 });
       expect(await page.getByTestId('dj-broadcast-title').textContent()).toBe('Friday mix');
@@ -181,6 +194,11 @@ describe('live DJ', () => {
     expect(await liveStatus(studio.page)).toBe('false');
     const past = await fetch(`${server.url}/api/channels/${HANDLE}/past`).then((r) => r.json());
     expect(past.broadcasts[0]).toMatchObject({ title: 'Friday mix', peakListeners: 3, likes: 1 });
+    // The follower unfollows from the channel page.
+    await follower.goto(`${server.url}/c/${HANDLE}`);
+    await follower.locator('[data-testid="dj-follow"][data-following="true"]').click();
+    await follower.locator('[data-testid="dj-follow"][data-following="false"]').waitFor();
+    expect((await pageFetch(follower, 'GET', `/api/channels/${HANDLE}/follow`)).json).toEqual({ following: false, email: false });
   });
 
   it('keeps an archive of the broadcast, hidden until published, with the tone for its whole length, and seekable', async () => {
@@ -213,24 +231,16 @@ describe('live DJ', () => {
     expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.length}`);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
 
-    const dir = await mkdtemp(path.join(tmpdir(), 'roomcast-archive-'));
-    try {
-      const file = path.join(dir, 'archive.ogg');
-      await writeFile(file, bytes);
-      const probe = JSON.parse((await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,channels', '-of', 'json', file])).stdout);
-      expect(probe.streams[0]).toMatchObject({ codec_name: 'opus', channels: 2 });
+    await measureArchive(bytes, async (audio) => {
+      expect(audio).toMatchObject({ codec: 'opus', channels: 2 });
       const lasted = (Date.parse(archive.endedAt) - Date.parse(archive.startedAt)) / 1000;
-      console.log(`[dj] archive: ${Number(probe.format.duration).toFixed(2)} s for a broadcast of ${lasted.toFixed(2)} s`);
-      expect(Math.abs(Number(probe.format.duration) - lasted)).toBeLessThan(1);
-      const wav = path.join(dir, 'archive.wav');
-      await run('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-y', wav]);
+      console.log(`[dj] archive: ${audio.duration.toFixed(2)} s for a broadcast of ${lasted.toFixed(2)} s, ${audio.sounding.toFixed(2)} s of it sounding`);
+      // The program from its first second to its last: no gap, nothing lost at the start.
+      expect(Math.abs(audio.duration - lasted)).toBeLessThan(1);
+      expect(audio.silences).toEqual([]);
       // The first seconds: the program alone (the talk-over microphone came later).
-      const stat = await run('sox', [wav, '-n', 'trim', '0.5', '2', 'stat']).catch((e: { stderr: string }) => e);
-      const rough = Number(/Rough\s+frequency:\s+(\d+)/.exec(stat.stderr)?.[1]);
-      expect(Math.abs(rough - 660)).toBeLessThan(20);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      expect(Math.abs((await audio.roughHz(0.2, 2)) - 660)).toBeLessThan(20);
+    });
 
     expect((await studioFetch('DELETE', `/api/channels/${HANDLE}/archives/${archive.id}`)).status).toBe(204);
     expect((await fetch(audio)).status).toBe(404);

@@ -1,25 +1,34 @@
-import { execFile } from 'node:child_process';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { RoomcastError } from '@roomcast/shared';
 import type { types } from 'mediasoup';
-import { Recorder } from './recorder.js';
+import { RECORDING_PAYLOAD_TYPE, Recorder } from './recorder.js';
+import { RtpStitcher } from './rtp-stitch.js';
 
-const run = promisify(execFile);
+/** How often the stitcher looks for an absence to fill: one Opus frame. */
+const TICK_MS = 20;
 
-/** Bytes of a segment that holds no more than Ogg headers (its producer never sent a packet). */
-const EMPTY_SEGMENT_BYTES = 200;
+/** What feeds a recording from one producer; `stop` detaches it (the recording goes on). */
+export interface RecordingFeed {
+  stop(): void;
+}
 
 /**
- * One broadcast's recording, made of segments: the program's producer changes when the studio
- * reloads, its connection drops or the room moves to another worker, and each producer is
- * recorded as its own segment. `finish` joins them into `<id>.ogg` (Opus copied, no
- * transcoding), so a broadcast keeps one archive however often its studio came back; the
- * moments the studio was away are not in the file.
+ * One broadcast's recording: one ffmpeg writing `<id>.ogg` from the first producer to the end.
+ * The program's producer changes when the studio reloads, its connection drops or the room
+ * moves to another worker; each producer is consumed on a DirectTransport of its router and
+ * its RTP stitched into the one stream (see RtpStitcher), with silence while the studio is
+ * away. So the archive is one file that lasts as long as the broadcast (its chat timeline
+ * stays aligned), and ffmpeg's start-up happens once, its first packets held until it listens.
  */
 export class Recording {
-  readonly #segments: Recorder[] = [];
+  #recorder: Promise<Recorder> | undefined;
+  #started: Recorder | undefined;
+  #stitcher: RtpStitcher | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #feed: { transport: types.DirectTransport } | undefined;
+  #feeds = 0;
   #finished: Promise<string | null> | undefined;
 
   constructor(
@@ -34,66 +43,78 @@ export class Recording {
     return `${this.id}.ogg`;
   }
 
+  /** Producers recorded so far. */
   get segments(): number {
-    return this.#segments.length;
+    return this.#feeds;
   }
 
-  /** Records `producerId` from now on; the segment before it ends (its producer is usually gone already). */
-  async record(router: types.Router, producerId: string): Promise<Recorder> {
+  /** Records `producerId` from now on, after whatever was recorded before (its producer is usually gone already). */
+  async record(router: types.Router, producerId: string): Promise<RecordingFeed> {
     if (this.#finished) throw new RoomcastError('conflict', `recording ${this.id} has finished`);
-    const previous = this.#segments.at(-1);
-    const recorder = await Recorder.start(router, producerId, path.join(this.dir, `${this.id}.${this.#segments.length + 1}.ogg`), this.ffmpegPath);
-    this.#segments.push(recorder);
-    void previous?.stop();
-    // Finished while this segment started: it ends with the others.
-    if (this.#finished) void recorder.stop();
-    return recorder;
+    // ffmpeg starts while the producer is consumed: what comes meanwhile waits in `held`.
+    const held: Buffer[] = [];
+    this.#recorder ??= Recorder.start(path.join(this.dir, this.name), this.ffmpegPath).then((recorder) => {
+      for (const packet of held.splice(0)) recorder.send(packet);
+      this.#started = recorder;
+      return recorder;
+    });
+    const stitcher = (this.#stitcher ??= new RtpStitcher((packet) => (this.#started ? this.#started.send(packet) : held.push(packet)), {
+      payloadType: RECORDING_PAYLOAD_TYPE,
+      ssrc: randomInt(1, 2 ** 32 - 1),
+      now: () => performance.now(),
+    }));
+    this.#ticker ??= setInterval(() => stitcher.tick(), TICK_MS);
+    const transport = await router.createDirectTransport();
+    try {
+      // Plain RTP: no header extension is of use to the file.
+      const consumer = await transport.consume({ producerId, rtpCapabilities: { codecs: router.rtpCapabilities.codecs, headerExtensions: [] } });
+      if (this.#finished) throw new RoomcastError('conflict', `recording ${this.id} has finished`);
+      this.#detach();
+      this.#feed = { transport };
+      this.#feeds++;
+      stitcher.newSource();
+      consumer.on('rtp', (packet) => {
+        if (this.#feed?.transport === transport) stitcher.push(packet);
+      });
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+    return { stop: () => this.#feed?.transport === transport && this.#detach() };
   }
 
-  /** Bytes written by each segment so far (what the log says when a recording ends). */
-  async sizes(): Promise<number[]> {
-    return Promise.all(this.#segments.map((segment) => stat(segment.file).then((s) => s.size, () => 0)));
+  #detach(): void {
+    this.#feed?.transport.close();
+    this.#feed = undefined;
   }
 
-  async packetsSent(): Promise<number[]> {
-    return Promise.all(this.#segments.map((segment) => segment.packetsSent()));
+  async bytes(): Promise<number> {
+    return this.#recorder ? (await this.#recorder).bytes() : 0;
   }
 
-  /** Ends every segment and joins them into the archive; resolves with its name, or null when nothing was recorded. Idempotent. */
+  /** RTP packets of the program and of silence sent to the file so far. */
+  packets(): { relayed: number; silent: number } {
+    return { relayed: this.#stitcher?.relayed ?? 0, silent: this.#stitcher?.silent ?? 0 };
+  }
+
+  /** Ends the recording; resolves with the archive's name, or null when no producer's packet was recorded. Idempotent. */
   finish(): Promise<string | null> {
     this.#finished ??= (async () => {
-      await Promise.all(this.#segments.map((s) => s.stop()));
-      const sizes = await this.sizes();
-      const files = this.#segments.filter((_, i) => sizes[i]! > EMPTY_SEGMENT_BYTES).map((s) => s.file);
-      await Promise.all(this.#segments.filter((_, i) => sizes[i]! <= EMPTY_SEGMENT_BYTES).map((s) => rm(s.file, { force: true })));
-      const target = path.join(this.dir, this.name);
-      if (files.length === 0) return null;
-      if (files.length === 1) await rename(files[0]!, target);
-      else await this.#join(files, target);
-      return this.name;
+      this.#detach();
+      clearInterval(this.#ticker);
+      if (!this.#recorder) return null;
+      const recorder = await this.#recorder;
+      const stitcher = this.#stitcher!;
+      await recorder.stop(() => stitcher.silence());
+      if (stitcher.relayed > 0) return this.name;
+      await rm(recorder.file, { force: true });
+      return null;
     })();
     return this.#finished;
   }
 
-  /** ffmpeg's concat demuxer: each segment's timestamps follow the previous one's end. */
-  async #join(files: string[], target: string): Promise<void> {
-    const list = path.join(this.dir, `${this.id}.segments.txt`);
-    // Ids are url-safe (the schema checks them), so a path needs no quoting beyond the quotes.
-    await writeFile(list, files.map((f) => `file '${f}'\n`).join(''));
-    try {
-      await run(this.ffmpegPath, ['-nostdin', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-f', 'ogg', '-y', target]);
-      await Promise.all(files.map((f) => rm(f, { force: true })));
-    } finally {
-      await rm(list, { force: true });
-    }
-  }
-
-  /** ffmpeg's complaints of every segment, for the log. */
-  stderrTail(): string {
-    return this.#segments
-      .map((s) => s.stderrTail())
-      .filter(Boolean)
-      .join('\n')
-      .slice(-500);
+  /** ffmpeg's complaints, for the log. */
+  async stderrTail(): Promise<string> {
+    return this.#recorder ? (await this.#recorder).stderrTail() : '';
   }
 }

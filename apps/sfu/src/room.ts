@@ -5,7 +5,7 @@ import { mediaCodecs } from './codecs.js';
 import type { SfuConfig } from './config.js';
 import { RouterFanout, type EdgeSlot, type Home } from './fanout.js';
 import { SfuPeer } from './peer.js';
-import type { Recorder } from './recorder.js';
+import type { RecordingFeed } from './recording.js';
 
 /** The observer tunables a room reads from the SFU's config. */
 export type RoomSettings = Pick<SfuConfig, 'audioLevelIntervalMs' | 'audioLevelThreshold' | 'audioLevelMaxEntries' | 'activeSpeakerIntervalMs' | 'routerListenerLimit'>;
@@ -51,7 +51,7 @@ export class Room extends EventEmitter<RoomEvents> {
   /** The same producers once made, for the synchronous lookups consumers need. */
   #serverDataReady = new Map<string, types.DataProducer>();
   /** Recordings running on this router, by recording id; they stop with it. */
-  readonly recordings = new Map<string, Recorder>();
+  readonly recordings = new Map<string, RecordingFeed>();
 
   private constructor(
     readonly id: string,
@@ -227,9 +227,10 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** Lets every recording finish its file; whoever asks `recording.stop` later gets it as done. */
+  /** Detaches every recording from this room's producers; each goes on (silent) until `recording.stop` or the next producer. */
   #stopRecordings(): void {
-    for (const recorder of this.recordings.values()) void recorder.stop();
+    for (const feed of this.recordings.values()) feed.stop();
+    this.recordings.clear();
   }
 
   /** The router a transport of this room was made on (the main one or an edge). */

@@ -5,12 +5,12 @@ import type { HandlerContext, Handlers } from './context.js';
 
 type RecordingMethods = 'recording.start' | 'recording.stop';
 
-/** Broadcast recordings: one ffmpeg per segment, in the SFU's recordings folder only. */
+/** Broadcast recordings: one ffmpeg per broadcast, in the SFU's recordings folder only. */
 export function recordingHandlers(ctx: HandlerContext): Handlers<RecordingMethods> {
   const { config, log } = ctx.server;
   /**
-   * Every recording until asked to stop, also after its room closed (the room stops its
-   * segment then, and `recording.stop` still answers with the finished file).
+   * Every recording until asked to stop, also after its room closed or moved (the room detaches
+   * its feed then; the next producer recorded carries the same file on).
    */
   const running = new Map<string, Recording>();
   return {
@@ -26,20 +26,18 @@ export function recordingHandlers(ctx: HandlerContext): Handlers<RecordingMethod
         recording = new Recording(recordingId, roomId, config.recordingsDir, config.ffmpegPath);
         running.set(recordingId, recording);
       }
-      // A running recording continues with this producer: a new segment of the same archive.
-      const segment = await recording.record(room.router, producerId);
-      room.recordings.set(recordingId, segment);
+      // A running recording continues with this producer, in the same file.
+      room.recordings.set(recordingId, await recording.record(room.router, producerId));
       return { file: recording.name };
     },
     'recording.stop': async ({ roomId, recordingId }) => {
       const recording = running.get(recordingId);
       if (!recording || recording.roomId !== roomId) return { file: null };
-      const [sizes, packets] = [await recording.sizes(), await recording.packetsSent()];
       const file = await recording.finish();
-      log.info({ roomId, recordingId, segmentBytes: sizes, segmentPackets: packets, file }, 'recording finished');
+      log.info({ roomId, recordingId, producers: recording.segments, bytes: await recording.bytes(), packets: recording.packets(), file }, 'recording finished');
       running.delete(recordingId);
       ctx.server.findRoom(roomId)?.recordings.delete(recordingId);
-      const complaint = recording.stderrTail();
+      const complaint = await recording.stderrTail();
       if (complaint) log.warn({ roomId, recordingId, segments: recording.segments, ffmpeg: complaint }, 'recording ended with ffmpeg errors');
       return { file };
     },

@@ -1,0 +1,117 @@
+/**
+ * Joins the RTP of successive Opus producers (a broadcast's studio reloads, its worker dies, it
+ * comes back with a new producer) into one continuous stream for one recorder: one SSRC, one
+ * payload type, sequence numbers and timestamps that carry on from the previous producer.
+ * While no packet comes (the studio is away), it sends Opus silence at the frame rate, so the
+ * recording keeps the wall clock: an archive lasts as long as its broadcast and its chat and
+ * like timeline stay in step with it.
+ */
+
+/** 20 ms of digital silence in one CELT fullband stereo frame (TOC 0xFC: config 31, stereo, one frame). */
+export const OPUS_SILENCE = Buffer.from([0xfc, 0xff, 0xfe]);
+/** Samples per 20 ms frame at Opus's RTP clock (48 kHz); the studio sends 20 ms frames. */
+const FRAME_TICKS = 960;
+const RTP_HEADER = 12;
+
+export interface StitchOptions {
+  payloadType: number;
+  ssrc: number;
+  now: () => number;
+  /** How long without a packet counts as the producer being away (a jitter stall is shorter). */
+  gapMs?: number;
+  frameMs?: number;
+  /** The longest absence filled with silence; past it the recording only waits (a studio never came back). */
+  maxFillMs?: number;
+}
+
+export class RtpStitcher {
+  readonly #send: (packet: Buffer) => void;
+  readonly #pt: number;
+  readonly #ssrc: number;
+  readonly #now: () => number;
+  readonly #gapMs: number;
+  readonly #frameMs: number;
+  readonly #maxFillMs: number;
+  /** Where the current producer's numbering meets ours; unset until its first packet. */
+  #base: { inSeq: number; inTs: number; outSeq: number; outTs: number; maxSeqDelta: number } | undefined;
+  #nextSeq = 0;
+  #nextTs = 0;
+  /** The wall-clock instant the frame at `#nextTs` is due. */
+  #dueAt: number;
+  #lastPacketAt: number;
+  relayed = 0;
+  silent = 0;
+
+  constructor(send: (packet: Buffer) => void, options: StitchOptions) {
+    this.#send = send;
+    this.#pt = options.payloadType;
+    this.#ssrc = options.ssrc >>> 0;
+    this.#now = options.now;
+    this.#gapMs = options.gapMs ?? 500;
+    this.#frameMs = options.frameMs ?? 20;
+    this.#maxFillMs = options.maxFillMs ?? 10 * 60_000;
+    this.#dueAt = this.#lastPacketAt = this.#now();
+  }
+
+  /** The next packets come from another producer (its own numbering). */
+  newSource(): void {
+    this.#base = undefined;
+  }
+
+  /** One RTP packet of the current producer, renumbered into the stream. */
+  push(packet: Buffer): void {
+    if (packet.length < RTP_HEADER || packet[0]! >> 6 !== 2) return;
+    const seq = packet.readUInt16BE(2);
+    const ts = packet.readUInt32BE(4);
+    const base = (this.#base ??= { inSeq: seq, inTs: ts, outSeq: this.#nextSeq, outTs: this.#nextTs, maxSeqDelta: -1 });
+    // Signed distances, so a packet reordered before the first one still lands in its place.
+    const seqDelta = ((seq - base.inSeq + 0x8000) & 0xffff) - 0x8000;
+    const tsDelta = (ts - base.inTs) | 0;
+    const outSeq = (base.outSeq + seqDelta) & 0xffff;
+    const outTs = (base.outTs + tsDelta) >>> 0;
+    if (seqDelta > base.maxSeqDelta) {
+      base.maxSeqDelta = seqDelta;
+      this.#nextSeq = (outSeq + 1) & 0xffff;
+      this.#nextTs = (outTs + FRAME_TICKS) >>> 0;
+    }
+    const out = Buffer.from(packet);
+    out[1] = (packet[1]! & 0x80) | this.#pt;
+    out.writeUInt16BE(outSeq, 2);
+    out.writeUInt32BE(outTs, 4);
+    out.writeUInt32BE(this.#ssrc, 8);
+    const now = this.#now();
+    this.#lastPacketAt = now;
+    this.#dueAt = now + this.#frameMs;
+    this.relayed++;
+    this.#send(out);
+  }
+
+  /**
+   * Called every frame or so: once no packet came for `gapMs`, silence fills the time since the
+   * last one, frame by frame; the next producer's packets then follow the silence.
+   */
+  tick(): void {
+    const now = this.#now();
+    if (now - this.#lastPacketAt < this.#gapMs || now - this.#lastPacketAt > this.#maxFillMs) return;
+    this.#base = undefined;
+    while (this.#dueAt <= now) {
+      this.#send(this.silence());
+      this.#dueAt += this.#frameMs;
+    }
+  }
+
+  /** The next frame of the stream, silent (also what wakes a recorder that is asked to stop). */
+  silence(): Buffer {
+    const out = Buffer.alloc(RTP_HEADER + OPUS_SILENCE.length);
+    out[0] = 0x80;
+    out[1] = this.#pt;
+    out.writeUInt16BE(this.#nextSeq, 2);
+    out.writeUInt32BE(this.#nextTs, 4);
+    out.writeUInt32BE(this.#ssrc, 8);
+    OPUS_SILENCE.copy(out, RTP_HEADER);
+    this.#nextSeq = (this.#nextSeq + 1) & 0xffff;
+    this.#nextTs = (this.#nextTs + FRAME_TICKS) >>> 0;
+    this.silent++;
+    return out;
+  }
+}
