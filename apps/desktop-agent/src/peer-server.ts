@@ -1,4 +1,5 @@
 import { AgentRequest, encodeChunk, type AgentNotice, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
+import { BlockReader } from './block-reader.js';
 import type { Carrier } from './carrier.js';
 import type { Catalog } from './catalog.js';
 import type { FairLimiter } from './fair-limiter.js';
@@ -43,6 +44,11 @@ export class PeerServer {
     private readonly key: string,
     private readonly slots: TranscodeSlots = new TranscodeSlots(),
   ) {}
+
+  /** Closed, or its carrier is. */
+  get closed(): boolean {
+    return this.#closed || this.carrier.closed;
+  }
 
   close(): void {
     this.#closed = true;
@@ -118,19 +124,22 @@ export class PeerServer {
       if (end < r.start) throw new RoomcastError('bad_request', 'end is before start');
       const length = end - r.start;
       this.#answer(r.id, { start: r.start, length, size: file.size, mime: file.mime });
-      await this.#stream(
-        r.id,
-        async (at, n) => {
-          // Read straight into the frame after its 4-byte id: no second copy of every chunk.
-          const frame = Buffer.allocUnsafe(4 + n);
-          frame.writeUInt32BE(r.id >>> 0, 0);
-          const { bytesRead } = await file.handle.read(frame, 4, n, r.start + at);
-          if (bytesRead !== n) throw new RoomcastError('conflict', 'the file changed while it was read');
-          this.bytesRead += n;
-          return frame;
-        },
-        length,
-      );
+      const blocks = new BlockReader(file.handle, r.id, r.start, length);
+      try {
+        await this.#stream(
+          r.id,
+          async (_at, n) => {
+            const frame = await blocks.next();
+            if (frame.byteLength !== 4 + n) throw new RoomcastError('internal', 'a read lost its place');
+            this.bytesRead += n;
+            return frame;
+          },
+          length,
+        );
+      } finally {
+        // A cancelled read may leave a block read in flight: it settles before the handle closes.
+        await blocks.settle();
+      }
     } finally {
       await file.handle.close();
     }
