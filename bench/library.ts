@@ -36,6 +36,9 @@ const mib = Math.max(4, Number(args[0] ?? 32));
 const seeks = Math.max(10, Number(args[1] ?? 40));
 const CHUNK = 64 * 1024;
 const CHROMIUM_ROUNDS = Math.max(1, Number(process.env.CHROMIUM_ROUNDS ?? 3));
+// The bare transfer's signalling hook into the page (declared before the run below uses it).
+const exposed = new WeakSet<import('playwright-core').Page>();
+let bareSignal: (m: { sdp?: string; candidate?: string; mid?: string }) => void = () => {};
 const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -316,9 +319,6 @@ async function chromiumFigures(base: string, cookie: string, agentId: string, tr
     await person.close();
   }
 }
-
-const exposed = new WeakSet<import('playwright-core').Page>();
-let bareSignal: (m: { sdp?: string; candidate?: string; mid?: string }) => void = () => {};
 
 /** node-datachannel (this process) sends `size` bytes to a data channel the page offered; resolves with the page's first-to-last-byte time. */
 async function bareToChromium(page: import('playwright-core').Page, size: number): Promise<number> {
