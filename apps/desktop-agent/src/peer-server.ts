@@ -158,11 +158,8 @@ export class PeerServer {
       // Pulling the next piece only once this one is sent: a slow listener slows ffmpeg through its pipe.
       for await (const data of job.output as AsyncIterable<Buffer>) {
         for (let at = 0; at < data.byteLength; ) {
-          await this.carrier.ready();
-          if (stopped()) return;
           const n = Math.min(L.chunkBytes, data.byteLength - at);
-          await this.limiter.take(this.key, n);
-          if (stopped()) return;
+          if (!(await this.#room(n, stopped))) return;
           this.carrier.sendBinary(encodeChunk(r.id, data.subarray(at, at + n)));
           this.bytesRead += n;
           at += n;
@@ -179,15 +176,30 @@ export class PeerServer {
 
   /** Sends `length` bytes in chunks (`frame` makes each, id header included), each after back-pressure and the upload cap allow it. */
   async #stream(id: number, frame: (at: number, n: number) => Promise<Uint8Array>, length: number): Promise<void> {
+    const stopped = () => this.#closed || this.carrier.closed || this.#cancelled.has(id);
     for (let at = 0; at < length; ) {
-      await this.carrier.ready();
-      if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
       const n = Math.min(L.chunkBytes, length - at);
-      await this.limiter.take(this.key, n);
-      if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
-      this.carrier.sendBinary(await frame(at, n));
+      if (!(await this.#room(n, stopped))) return;
+      let made: Uint8Array;
+      try {
+        made = await frame(at, n);
+      } catch (error) {
+        this.carrier.release();
+        throw error;
+      }
+      this.carrier.sendBinary(made);
       at += n;
     }
+  }
+
+  /** Waits for the carrier's room and the upload cap for `n` bytes; false (room given back) when the stream stopped meanwhile. */
+  async #room(n: number, stopped: () => boolean): Promise<boolean> {
+    await this.limiter.take(this.key, n);
+    if (stopped()) return false;
+    await this.carrier.ready();
+    if (!stopped()) return true;
+    this.carrier.release();
+    return false;
   }
 
   #answer(id: number, data: unknown): void {
