@@ -37,6 +37,40 @@ const seeks = Math.max(10, Number(args[1] ?? 40));
 const CHUNK = 64 * 1024;
 const CHROMIUM_ROUNDS = Math.max(1, Number(process.env.CHROMIUM_ROUNDS ?? 3));
 // The bare transfer's signalling hook into the page (declared before the run below uses it).
+/** `seeks` random seeks of an <audio> element playing `src`: ms from each seek until it plays past the new time. */
+async function seekToAudio(page: import('playwright-core').Page, src: string): Promise<number[]> {
+  return page.evaluate(
+    async ({ src, seeks }) => {
+      const el = document.createElement('audio');
+      el.muted = true;
+      el.src = src;
+      document.body.append(el);
+      try {
+        await el.play();
+        const out: number[] = [];
+        for (let i = 0; i < seeks; i++) {
+          const t = Math.random() * (el.duration - 3);
+          const t0 = performance.now();
+          el.currentTime = t;
+          await new Promise<void>((resolve, reject) => {
+            const give = setTimeout(() => reject(new Error(`no audio 10 s after a seek to ${t.toFixed(1)} s`)), 10_000);
+            const check = () => (!el.seeking && el.currentTime > t + 0.02 ? (clearTimeout(give), resolve()) : setTimeout(check, 2));
+            check();
+          });
+          out.push(performance.now() - t0);
+        }
+        return out;
+      } finally {
+        el.pause();
+        el.removeAttribute('src');
+        el.load();
+        el.remove();
+      }
+    },
+    { src, seeks },
+  );
+}
+
 const exposed = new WeakSet<import('playwright-core').Page>();
 let bareSignal: (m: { sdp?: string; candidate?: string; mid?: string }) => void = () => {};
 const percentile = (xs: number[], p: number) => {
@@ -129,9 +163,16 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
       const l = await connectListener(server.url, cookie, made.agentId, { relay: rung === 'server', relayOnly: rung === 'turn' });
       const trackId = (await l.client.request('tracks', {})).tracks[0]!.id;
       const setupMs = performance.now() - started;
-      const shown = l.rung();
-      // A "turn" figure that did not go through coturn would be a direct one under another name.
-      if (rung === 'turn' && !shown.startsWith('relay-')) throw new Error(`the turn rung connected ${shown}, not through TURN`);
+      let shown: string = l.rung();
+      if (rung === 'turn') {
+        // Through coturn if either end of the selected pair is a relayed address. In one
+        // namespace every address is the same IP, so a TURN permission for the listener's relayed
+        // address also admits its host address, and the pair can be host → the agent's relay:
+        // one TURN hop, still all through coturn. A pair with no relay end is refused.
+        const pair = l.pair() as { local: { type: string }; remote: { type: string } } | null;
+        if (pair?.local.type !== 'relay' && pair?.remote.type !== 'relay') throw new Error(`the turn rung connected ${JSON.stringify(pair)}, not through TURN`);
+        shown = `TURN, ${pair.local.type}→${pair.remote.type}`;
+      }
       if (process.env.DEBUG_PAIR) console.error(JSON.stringify((l as unknown as { pair?: () => unknown }).pair?.()));
       step(`${rung}: connected in ${setupMs.toFixed(0)} ms (rung ${shown}); reading`);
       const t0 = performance.now();
@@ -156,7 +197,7 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
 
     step('bare node-datachannel');
     const bare = await bareDataChannel(size);
-    const chromium = process.env.CHROMIUM === '0' ? null : await chromiumFigures(server.url, cookie, made.agentId, (await index.db.prepare('SELECT id FROM tracks').get()) as { id: string }, size);
+    const chromium = process.env.CHROMIUM === '0' ? null : await chromiumFigures(server.url, cookie, made.agentId, (await index.db.prepare('SELECT id FROM tracks').get()) as { id: string }, size, url);
     console.log(`\nLibrary anywhere, ${(size / 1048576).toFixed(1)} MiB WAV, ${seeks} random 64 KiB ranges each, one machine (2 cores shared)\n`);
     console.log('path                              setup ms   MB/s    range p50 ms  range p95 ms');
     for (const r of rows) {
@@ -165,14 +206,20 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
     console.log(`${'bare node-datachannel (no protocol)'.padEnd(34)}${'-'.padStart(8)}${bare.toFixed(1).padStart(8)}`);
     const http = rows.at(-1)!;
     console.log('\nratios');
-    for (const r of rows.slice(0, 3)) console.log(`  ${r.name}: ${(r.mbs / http.mbs).toFixed(2)}× nginx throughput, range p95 ${(r.p95 / http.p95).toFixed(1)}× nginx`);
-    console.log(`  direct / bare node-datachannel throughput: ${(rows[0]!.mbs / bare).toFixed(2)} (node listener)`);
+    for (const r of rows.filter((r) => r !== http)) console.log(`  ${r.name}: ${(r.mbs / http.mbs).toFixed(2)}× nginx throughput, range p95 ${(r.p95 / http.p95).toFixed(1)}× nginx`);
+    const direct = rows.find((r) => r.name.startsWith('direct'));
+    if (direct) console.log(`  direct / bare node-datachannel throughput: ${(direct.mbs / bare).toFixed(2)} (node listener)`);
     if (chromium) {
       console.log(`\nChromium as the listener (the player path: open-ended ranges through the Service Worker of My library over the direct data channel), median of ${CHROMIUM_ROUNDS} alternating rounds`);
       console.log(`  My library, direct → Chromium:        ${chromium.product.toFixed(1)} MB/s (rung ${chromium.rung})`);
       console.log(`  bare node-datachannel → Chromium:     ${chromium.bare.toFixed(1)} MB/s (no protocol, 64 KiB messages)`);
       console.log(`  rounds (My library / bare, MB/s):     ${chromium.rounds.map(([p, b]) => `${p!.toFixed(1)}/${b!.toFixed(1)}`).join('  ')}`);
       console.log(`  direct / bare node-datachannel → Chromium: ${(chromium.product / chromium.bare).toFixed(2)} (goal ≥ 0.80)`);
+      console.log(`\nseek-to-audio in Chromium, ${seeks} random seeks each (an <audio> element: seek → its clock past the new time)`);
+      console.log('path                                    p50 ms   p95 ms   p95 vs nginx');
+      const nginxSeek = chromium.seekRows.at(-1)!;
+      for (const r of chromium.seekRows) console.log(`${r.name.padEnd(38)}${r.p50.toFixed(0).padStart(8)}${r.p95.toFixed(0).padStart(9)}${`${(r.p95 / nginxSeek.p95).toFixed(1)}×`.padStart(15)}`);
+      console.log('  goal: p95 ≤ 250 ms direct, ≤ 400 ms TURN, ≤ 500 ms server relay');
     }
   }
 }
@@ -274,19 +321,29 @@ async function bareDataChannel(size: number): Promise<number> {
  * Service Worker asks ranges, the bridge reads them over the data channel), against a bare
  * node-datachannel → Chromium transfer of the same size in the same browser.
  */
-async function chromiumFigures(base: string, cookie: string, agentId: string, track: { id: string }, size: number): Promise<{ product: number; bare: number; rung: string; rounds: number[][] }> {
+async function chromiumFigures(
+  base: string,
+  cookie: string,
+  agentId: string,
+  track: { id: string },
+  size: number,
+  nginxUrl: string,
+): Promise<{ product: number; bare: number; rung: string; rounds: number[][]; seekRows: { name: string; p50: number; p95: number }[] }> {
   const person = await openParticipant({ extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${base}`] });
   try {
     const [name, value] = cookie.split('=') as [string, string];
     await person.context.addCookies([{ name, value, url: base }]);
     const page = person.page;
     // As e2e's openLibrary, without vitest: the agent online, opened, its rung named.
-    await page.goto(`${base}/library`);
-    const row = page.locator('[data-testid="library-agents"] li', { hasText: 'Bench PC' });
-    await row.getByTestId('agent-online').filter({ hasText: /^online$/ }).waitFor();
-    await row.getByRole('button', { name: 'Open Bench PC' }).click();
-    await page.waitForFunction(() => !!document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung'));
-    const rung = (await page.getByTestId('library-rung').getAttribute('data-rung'))!;
+    const openAgent = async (query = '') => {
+      await page.goto(`${base}/library${query}`);
+      const row = page.locator('[data-testid="library-agents"] li', { hasText: 'Bench PC' });
+      await row.getByTestId('agent-online').filter({ hasText: /^online$/ }).waitFor();
+      await row.getByRole('button', { name: 'Open Bench PC' }).click();
+      await page.waitForFunction(() => !!document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung'), undefined, { timeout: 30_000 });
+      return (await page.getByTestId('library-rung').getAttribute('data-rung'))!;
+    };
+    const rung = await openAgent();
     // As the <audio> element reads: an open-ended range, then another from where it ended.
     const product = () =>
       page.evaluate(
@@ -312,7 +369,20 @@ async function chromiumFigures(base: string, cookie: string, agentId: string, tr
       step(`chromium round ${round + 1}/${CHROMIUM_ROUNDS}: My library, direct`);
       productMs.push(await product());
     }
-    return { product: mbps(size, percentile(productMs, 50)), bare: mbps(size, percentile(bareMs, 50)), rung, rounds: productMs.map((p, i) => [mbps(size, p), mbps(size, bareMs[i]!)]) };
+    // Seek-to-audio: an <audio> element playing the file, moved to random times; from the seek
+    // until its clock runs past the new time (the bytes came, were decoded and are playing).
+    const seekRows: { name: string; p50: number; p95: number }[] = [];
+    const stream = `/library/stream/${agentId}/${track.id}`;
+    for (const [label, query] of [['direct', ''], ['TURN', '?turn=1'], ['server relay', '?relay=1']] as const) {
+      step(`chromium: seek-to-audio, ${label}`);
+      const shown = label === 'direct' ? rung : await openAgent(query);
+      const ms = await seekToAudio(page, stream);
+      seekRows.push({ name: `${label} (rung ${shown})`, p50: percentile(ms, 50), p95: percentile(ms, 95) });
+    }
+    step('chromium: seek-to-audio, nginx');
+    const http = await seekToAudio(page, nginxUrl);
+    seekRows.push({ name: 'nginx over HTTP', p50: percentile(http, 50), p95: percentile(http, 95) });
+    return { product: mbps(size, percentile(productMs, 50)), bare: mbps(size, percentile(bareMs, 50)), rung, rounds: productMs.map((p, i) => [mbps(size, p), mbps(size, bareMs[i]!)]), seekRows };
   } finally {
     await person.close();
   }
