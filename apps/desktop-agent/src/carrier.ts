@@ -30,6 +30,7 @@ export class DataChannelCarrier implements Carrier {
   readonly kind = 'datachannel';
   #closed = false;
   #waiters: (() => void)[] = [];
+  #look: NodeJS.Timeout | null = null;
   bytesSent = 0;
 
   constructor(private readonly channel: DataChannel) {
@@ -59,6 +60,11 @@ export class DataChannelCarrier implements Carrier {
 
   ready(): Promise<void> {
     if (this.closed || this.channel.bufferedAmount() < HIGH) return Promise.resolve();
+    // The low-water callback, or a look every 20 ms: libdatachannel's callback was seen to go
+    // missing on a busy machine (a TURN read then waited for ever).
+    this.#look ??= setInterval(() => {
+      if (this.closed || this.channel.bufferedAmount() < LOW) this.#wake();
+    }, 20);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -66,6 +72,8 @@ export class DataChannelCarrier implements Carrier {
   release(): void {}
 
   #wake(): void {
+    if (this.#look) clearInterval(this.#look);
+    this.#look = null;
     for (const wake of this.#waiters.splice(0)) wake();
   }
 }

@@ -71,7 +71,10 @@ export class PeerServer {
     }
     const request = parsed.value;
     if (request.op === 'cancel') {
-      if (this.#inFlight.has(request.target)) this.#cancelled.add(request.target);
+      // Its slot is free at once: a cancelled read may wait on back-pressure before it sees the
+      // cancel, and a player seeking quickly (two reads cancelled, two asked, per seek) would
+      // otherwise be refused with rate_limited.
+      if (this.#inFlight.delete(request.target)) this.#cancelled.add(request.target);
       return this.#answer(request.id, {});
     }
     if (this.#inFlight.size >= L.requestsInFlight) {
