@@ -11,6 +11,8 @@ export interface Carrier {
   sendText(text: string): void;
   sendBinary(bytes: Uint8Array): void;
   ready(): Promise<void>;
+  /** A `ready()` that was not followed by `sendBinary` (the stream stopped): gives its room back. */
+  release(): void;
   readonly closed: boolean;
   /** Bytes handed to the carrier so far (for the status page and the upload figures). */
   readonly bytesSent: number;
@@ -21,11 +23,14 @@ const HIGH = 1024 * 1024;
 /** Room kept in the relay window for answers sent without waiting (JSON, a few hundred bytes). */
 const TEXT_MARGIN = 16 * 1024;
 const LOW = 256 * 1024;
+/** A chunk as sent: its bytes and the 4-byte request id. */
+const CHUNK_FRAME = LIMITS.library.chunkBytes + 4;
 
 export class DataChannelCarrier implements Carrier {
   readonly kind = 'datachannel';
   #closed = false;
   #waiters: (() => void)[] = [];
+  #look: NodeJS.Timeout | null = null;
   bytesSent = 0;
 
   constructor(private readonly channel: DataChannel) {
@@ -55,10 +60,20 @@ export class DataChannelCarrier implements Carrier {
 
   ready(): Promise<void> {
     if (this.closed || this.channel.bufferedAmount() < HIGH) return Promise.resolve();
+    // The low-water callback, or a look every 20 ms: libdatachannel's callback was seen to go
+    // missing on a busy machine (a TURN read then waited for ever).
+    this.#look ??= setInterval(() => {
+      if (this.closed || this.channel.bufferedAmount() < LOW) this.#wake();
+    }, 20);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /** HIGH is a soft mark (a few chunks over it are harmless): nothing is reserved. */
+  release(): void {}
+
   #wake(): void {
+    if (this.#look) clearInterval(this.#look);
+    this.#look = null;
     for (const wake of this.#waiters.splice(0)) wake();
   }
 }
@@ -71,6 +86,8 @@ export class DataChannelCarrier implements Carrier {
 export class RelayCarrier implements Carrier {
   readonly kind = 'relay';
   #inFlight = 0;
+  /** Room promised by `ready()` to chunks not sent yet. */
+  #reserved = 0;
   #closed = false;
   #waiters: (() => void)[] = [];
   bytesSent = 0;
@@ -95,13 +112,32 @@ export class RelayCarrier implements Carrier {
   }
 
   sendBinary(bytes: Uint8Array): void {
+    this.#reserved = Math.max(0, this.#reserved - CHUNK_FRAME);
     this.#send(bytes, bytes.byteLength);
   }
 
+  /**
+   * Resolves with room reserved for one chunk. The window is a hard limit (the server refuses a
+   * frame past it, and the session ends), and several streams wait at once — two reads in
+   * flight, a cover — so each is let through only with its own room, one at a time.
+   */
   ready(): Promise<void> {
-    // Room for one more full chunk inside the server's window, and for a JSON answer besides.
-    if (this.#closed || this.#inFlight + LIMITS.library.chunkBytes + 4 + TEXT_MARGIN <= LIMITS.library.relayWindowBytes) return Promise.resolve();
+    if (this.#closed) return Promise.resolve();
+    if (this.#waiters.length === 0 && this.#fits()) {
+      this.#reserved += CHUNK_FRAME;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  release(): void {
+    this.#reserved = Math.max(0, this.#reserved - CHUNK_FRAME);
+    this.#wake();
+  }
+
+  /** Room for one more full chunk inside the server's window, and for a JSON answer besides. */
+  #fits(): boolean {
+    return this.#inFlight + this.#reserved + CHUNK_FRAME + TEXT_MARGIN <= LIMITS.library.relayWindowBytes;
   }
 
   #send(data: string | Uint8Array, size: number): void {
@@ -128,6 +164,9 @@ export class RelayCarrier implements Carrier {
   }
 
   #wake(): void {
-    for (const wake of this.#waiters.splice(0)) wake();
+    while (this.#waiters.length > 0 && (this.#closed || this.#fits())) {
+      if (!this.#closed) this.#reserved += CHUNK_FRAME;
+      this.#waiters.shift()!();
+    }
   }
 }

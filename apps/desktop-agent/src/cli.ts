@@ -184,14 +184,25 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const board = new StatusBoard({ server: config.server, agentName: config.name ?? null, folders: config.folders, uploadCapBytes: maxUploadBytes, tracks: () => index.count() });
       const page = opts.statusPage ? await openStatusPage(board, statusPort, log) : null;
       try {
-        if (opts.scan) {
-          const result = await scanWithBar(index, config.folders, io.err, (p) => board.scanProgress(p));
-          say(io, describeScan(result));
-          board.scanDone(result, describeScan(result));
-        }
-        const { runAgent } = await import('./agent.js');
-        const { LibraryWatcher } = await import('./watcher.js');
+        // Connected while the rescan runs: the index of the last run serves at once (a restart is
+        // back for its listeners in the time it takes to connect, not to scan), and what the scan
+        // changes reaches them as a change notice.
+        const agentModule = import('./agent.js');
+        const watcherModule = import('./watcher.js');
+        const scanned = opts.scan
+          ? scanWithBar(index, config.folders, io.err, (p) => board.scanProgress(p)).then((result) => {
+              say(io, describeScan(result));
+              board.scanDone(result, describeScan(result));
+              return result;
+            })
+          : Promise.resolve(null);
+        const { runAgent } = await agentModule;
+        const { LibraryWatcher } = await watcherModule;
         await runAgent({ server: config.server, token: config.token, index, maxUploadBytes, log, signal: io.signal }, async (agent) => {
+          const result = await scanned;
+          if (result && result.added + result.updated + result.removed > 0) {
+            agent.notify({ event: 'changed', added: result.added, updated: result.updated, removed: result.removed, tracks: result.tracks });
+          }
           // Added, changed and removed files reach the index, and the listeners hear of it, without a rescan.
           const watcher = await LibraryWatcher.start(index, {
             log,

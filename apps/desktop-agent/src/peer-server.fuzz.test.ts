@@ -35,6 +35,7 @@ class RecordingCarrier implements Carrier {
     this.bytesSent += bytes.byteLength;
   }
   async ready(): Promise<void> {}
+  release(): void {}
   next(id: number): Promise<AgentResponse> {
     return new Promise((resolve) => this.#waiters.set(id, resolve));
   }

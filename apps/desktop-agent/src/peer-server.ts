@@ -1,4 +1,5 @@
 import { AgentRequest, encodeChunk, type AgentNotice, LIMITS, parseAgentMessage, RoomcastError, type ErrorBody, type ParsedAgentRequest } from '@roomcast/shared';
+import { BlockReader } from './block-reader.js';
 import type { Carrier } from './carrier.js';
 import type { Catalog } from './catalog.js';
 import type { FairLimiter } from './fair-limiter.js';
@@ -44,6 +45,11 @@ export class PeerServer {
     private readonly slots: TranscodeSlots = new TranscodeSlots(),
   ) {}
 
+  /** Closed, or its carrier is. */
+  get closed(): boolean {
+    return this.#closed || this.carrier.closed;
+  }
+
   close(): void {
     this.#closed = true;
     for (const stop of this.#transcodes) stop();
@@ -65,7 +71,10 @@ export class PeerServer {
     }
     const request = parsed.value;
     if (request.op === 'cancel') {
-      if (this.#inFlight.has(request.target)) this.#cancelled.add(request.target);
+      // Its slot is free at once: a cancelled read may wait on back-pressure before it sees the
+      // cancel, and a player seeking quickly (two reads cancelled, two asked, per seek) would
+      // otherwise be refused with rate_limited.
+      if (this.#inFlight.delete(request.target)) this.#cancelled.add(request.target);
       return this.#answer(request.id, {});
     }
     if (this.#inFlight.size >= L.requestsInFlight) {
@@ -118,19 +127,22 @@ export class PeerServer {
       if (end < r.start) throw new RoomcastError('bad_request', 'end is before start');
       const length = end - r.start;
       this.#answer(r.id, { start: r.start, length, size: file.size, mime: file.mime });
-      await this.#stream(
-        r.id,
-        async (at, n) => {
-          // Read straight into the frame after its 4-byte id: no second copy of every chunk.
-          const frame = Buffer.allocUnsafe(4 + n);
-          frame.writeUInt32BE(r.id >>> 0, 0);
-          const { bytesRead } = await file.handle.read(frame, 4, n, r.start + at);
-          if (bytesRead !== n) throw new RoomcastError('conflict', 'the file changed while it was read');
-          this.bytesRead += n;
-          return frame;
-        },
-        length,
-      );
+      const blocks = new BlockReader(file.handle, r.id, r.start, length);
+      try {
+        await this.#stream(
+          r.id,
+          async (_at, n) => {
+            const frame = await blocks.next();
+            if (frame.byteLength !== 4 + n) throw new RoomcastError('internal', 'a read lost its place');
+            this.bytesRead += n;
+            return frame;
+          },
+          length,
+        );
+      } finally {
+        // A cancelled read may leave a block read in flight: it settles before the handle closes.
+        await blocks.settle();
+      }
     } finally {
       await file.handle.close();
     }
@@ -149,11 +161,8 @@ export class PeerServer {
       // Pulling the next piece only once this one is sent: a slow listener slows ffmpeg through its pipe.
       for await (const data of job.output as AsyncIterable<Buffer>) {
         for (let at = 0; at < data.byteLength; ) {
-          await this.carrier.ready();
-          if (stopped()) return;
           const n = Math.min(L.chunkBytes, data.byteLength - at);
-          await this.limiter.take(this.key, n);
-          if (stopped()) return;
+          if (!(await this.#room(n, stopped))) return;
           this.carrier.sendBinary(encodeChunk(r.id, data.subarray(at, at + n)));
           this.bytesRead += n;
           at += n;
@@ -170,15 +179,30 @@ export class PeerServer {
 
   /** Sends `length` bytes in chunks (`frame` makes each, id header included), each after back-pressure and the upload cap allow it. */
   async #stream(id: number, frame: (at: number, n: number) => Promise<Uint8Array>, length: number): Promise<void> {
+    const stopped = () => this.#closed || this.carrier.closed || this.#cancelled.has(id);
     for (let at = 0; at < length; ) {
-      await this.carrier.ready();
-      if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
       const n = Math.min(L.chunkBytes, length - at);
-      await this.limiter.take(this.key, n);
-      if (this.#closed || this.carrier.closed || this.#cancelled.has(id)) return;
-      this.carrier.sendBinary(await frame(at, n));
+      if (!(await this.#room(n, stopped))) return;
+      let made: Uint8Array;
+      try {
+        made = await frame(at, n);
+      } catch (error) {
+        this.carrier.release();
+        throw error;
+      }
+      this.carrier.sendBinary(made);
       at += n;
     }
+  }
+
+  /** Waits for the carrier's room and the upload cap for `n` bytes; false (room given back) when the stream stopped meanwhile. */
+  async #room(n: number, stopped: () => boolean): Promise<boolean> {
+    await this.limiter.take(this.key, n);
+    if (stopped()) return false;
+    await this.carrier.ready();
+    if (!stopped()) return true;
+    this.carrier.release();
+    return false;
   }
 
   #answer(id: number, data: unknown): void {

@@ -78,6 +78,11 @@ export class AgentSession {
   /** A relay frame from the browser: the server rung, started on the first one. */
   relay(data: string | Uint8Array | ArrayBuffer): void {
     if (this.#closed) return;
+    this.#relayServerNow().receive(data);
+  }
+
+  /** The server rung's PeerServer, started the first time anything goes that way. */
+  #relayServerNow(): PeerServer {
     if (!this.#relayServer) {
       this.#relayCarrier = new RelayCarrier(this.deps.relay, () => {
         this.deps.log(`session ${this.id}: a relay frame was lost; ending the session so the listener reopens it`);
@@ -86,14 +91,19 @@ export class AgentSession {
       this.#relayServer = new PeerServer(this.deps.catalog, this.#relayCarrier, this.deps.limiter, this.id, this.deps.slots);
       this.deps.log(`session ${this.id}: serving ${this.open.displayName} through the server relay`);
     }
-    this.#relayServer.receive(data);
+    return this.#relayServer;
   }
 
-  /** Passes a notice to the listener on whichever carriers it uses. */
+  /**
+   * Passes a notice to the listener on whichever carriers it uses. A listener that has sent
+   * nothing yet is still told: with no open data channel it is on the server relay (it asked for
+   * it, or fell back to it), which it listens to from the moment its session opened.
+   */
   notify(notice: AgentNotice): void {
     if (this.#closed) return;
-    this.#channelServer?.notify(notice);
-    this.#relayServer?.notify(notice);
+    const channelOpen = this.#channelServer !== null && !this.#channelServer.closed;
+    if (channelOpen) this.#channelServer!.notify(notice);
+    if (this.#relayServer || !channelOpen) this.#relayServerNow().notify(notice);
   }
 
   close(): void {

@@ -6,9 +6,6 @@
 // Registered with scope "/" so a page reached by in-app navigation is controlled too; every
 // other request falls through untouched (no respondWith).
 
-/** Most bytes one answer carries; the media element asks again for the rest. */
-const MAX_ANSWER = 512 * 1024;
-
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
@@ -25,30 +22,69 @@ async function pageFor(event) {
   return windows.find((c) => new URL(c.url).pathname.startsWith('/library')) ?? windows[0];
 }
 
+/**
+ * A range answered as it arrives: 206 once the page has the read's header, then each chunk of
+ * the data channel as the page gets it (the element starts decoding after the first 64 KiB, and
+ * the channel never waits for a whole range to be copied through). The page keeps two 4 MiB
+ * reads in flight and asks more only when this stream is pulled, so an element that stops
+ * reading stops the reads; dropping the response (a seek) cancels them at the agent.
+ */
 async function answer(event, url) {
   const [, , , agentId, trackId] = url.pathname.split('/');
   if (url.searchParams.has('kbps')) return transcode(event, agentId, trackId, Number(url.searchParams.get('kbps')), Number(url.searchParams.get('t') ?? 0));
   const range = /^bytes=(\d+)-(\d*)$/.exec(event.request.headers.get('range') ?? 'bytes=0-');
   if (!agentId || !trackId || !range) return new Response('bad range', { status: 416 });
   const start = Number(range[1]);
-  const askedEnd = range[2] ? Number(range[2]) + 1 : Infinity;
-  const end = Math.min(askedEnd, start + MAX_ANSWER);
+  const end = range[2] ? Number(range[2]) + 1 : Infinity;
   const page = await pageFor(event);
   if (!page) return new Response('the library page is closed', { status: 503 });
   const channel = new MessageChannel();
-  const reply = new Promise((resolve) => {
-    channel.port1.onmessage = (e) => resolve(e.data);
+  let onHeader;
+  const header = new Promise((resolve) => (onHeader = resolve));
+  let started = false;
+  /** A read ended since the last ask: the page may start another when the element pulls. */
+  let mayAsk = false;
+  const ask = () => {
+    mayAsk = false;
+    channel.port1.postMessage({ more: true });
+  };
+  const body = new ReadableStream({
+    start(controller) {
+      channel.port1.onmessage = (e) => {
+        const m = e.data;
+        if (m.header) {
+          started = true;
+          onHeader(m.header);
+        } else if (m.chunk) controller.enqueue(new Uint8Array(m.chunk));
+        else if (m.readDone) {
+          mayAsk = true;
+          // Nothing queued: the element waits, and no pull would come to ask for it.
+          if (controller.desiredSize > 0) ask();
+        }
+        else if (m.end) controller.close();
+        else if (m.error) {
+          if (started) controller.error(new Error(m.error));
+          else onHeader({ error: m.error, status: m.status });
+        }
+      };
+    },
+    pull() {
+      if (mayAsk) ask();
+    },
+    cancel() {
+      channel.port1.postMessage({ cancel: true });
+    },
   });
   page.postMessage({ type: 'library-read', agentId, trackId, start, end }, [channel.port2]);
-  const data = await reply;
-  if (data.error) return new Response(data.error, { status: data.status ?? 502 });
-  const last = data.start + data.bytes.byteLength - 1;
-  return new Response(data.bytes, {
+  const head = await header;
+  if (head.error) return new Response(head.error, { status: head.status ?? 502 });
+  const last = head.start + head.length - 1;
+  return new Response(head.length > 0 ? body : null, {
     status: 206,
     headers: {
-      'Content-Type': data.mime,
-      'Content-Length': String(data.bytes.byteLength),
-      'Content-Range': `bytes ${data.start}-${last}/${data.size}`,
+      'Content-Type': head.mime,
+      'Content-Length': String(head.length),
+      'Content-Range': `bytes ${head.start}-${last}/${head.size}`,
       'Accept-Ranges': 'bytes',
       'Cache-Control': 'no-store',
     },

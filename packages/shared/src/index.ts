@@ -14,6 +14,7 @@ export * from './party.js';
 export * from './party-sync.js';
 export * from './library.js';
 export * from './library-client.js';
+export * from './library-range.js';
 export * from './dj.js';
 export * from './account.js';
 export * from './admin.js';

@@ -69,15 +69,21 @@ async function connectOnce(base: string, cookie: string, agentId: string, opts: 
 
   const pc = new nodeDataChannel.PeerConnection('listener', { iceServers: toDataChannelIce(opened.data.iceServers), ...(opts.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}), ...(opts.bindAddress ? { bindAddress: opts.bindAddress } : {}) });
   const signal = (s: unknown) => socket.emit('library:signal', { sessionId, signal: s }, () => {});
+  // relayOnly: libjuice was seen to pair host candidates despite the 'relay' policy, so every
+  // candidate but a TURN one is dropped, both ways (and from the SDPs): the only path left goes
+  // through coturn, whose permissions admit only the relayed addresses.
+  const keep = (candidate: string) => !opts.relayOnly || / typ relay( |$)/.test(candidate);
+  const onlyRelay = (sdp: string) => (opts.relayOnly ? sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || keep(l)).join('\r\n') : sdp);
   // libdatachannel may report a candidate before its offer: hold candidates until the offer went.
   let described = false;
   const held: unknown[] = [];
   pc.onLocalDescription((sdp, type) => {
-    signal({ type, sdp });
+    signal({ type, sdp: onlyRelay(sdp) });
     described = true;
     for (const c of held.splice(0)) signal(c);
   });
   pc.onLocalCandidate((candidate, mid) => {
+    if (!keep(candidate)) return;
     const c = { type: 'candidate', candidate: candidate.replace(/^a=/, ''), mid };
     if (described) signal(c);
     else held.push(c);
@@ -90,10 +96,10 @@ async function connectOnce(base: string, cookie: string, agentId: string, opts: 
     const s = payload.signal;
     try {
       if (s.type === 'answer') {
-        pc.setRemoteDescription(s.sdp!, 'answer');
+        pc.setRemoteDescription(onlyRelay(s.sdp!), 'answer');
         answered = true;
         for (const c of early.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
-      } else if (s.type === 'candidate' && s.candidate) {
+      } else if (s.type === 'candidate' && s.candidate && keep(s.candidate)) {
         if (answered) pc.addRemoteCandidate(s.candidate, s.mid!);
         else early.push({ candidate: s.candidate, mid: s.mid! });
       }

@@ -41,6 +41,7 @@ export class AgentLink {
   private constructor(
     readonly agentId: string,
     private readonly relay: boolean,
+    private readonly turnOnly = false,
   ) {
     this.#rearm();
     this.#socket = io('/library', socketOptions());
@@ -77,8 +78,8 @@ export class AgentLink {
   }
 
   /** Opens a session on the agent; `relay` skips WebRTC and uses the server relay at once. */
-  static open(agentId: string, options: { relay?: boolean } = {}): AgentLink {
-    const link = new AgentLink(agentId, options.relay ?? false);
+  static open(agentId: string, options: { relay?: boolean; turnOnly?: boolean } = {}): AgentLink {
+    const link = new AgentLink(agentId, options.relay ?? false, options.turnOnly ?? false);
     void link.#start().catch((error: unknown) => link.#fail(error));
     return link;
   }
@@ -172,7 +173,7 @@ export class AgentLink {
   }
 
   async #webrtc(open: OpenResult): Promise<void> {
-    const pc = new RTCPeerConnection({ iceServers: orderIceServers(open.iceServers as never) });
+    const pc = new RTCPeerConnection({ iceServers: orderIceServers(open.iceServers as never), ...(this.turnOnly ? { iceTransportPolicy: 'relay' as const } : {}) });
     this.#pc = pc;
     const early: RTCIceCandidateInit[] = [];
     const signal = (s: Signal) => this.#socket.emit('library:signal', { sessionId: this.#sessionId, signal: s }, () => {});

@@ -1,3 +1,5 @@
+import { RangeStream } from '@roomcast/shared';
+import { ApiError } from '../api/errors';
 import type { AgentLink } from './agent-link';
 
 /** The URL the <audio> element plays: answered by public/library-sw.js, never by the server. */
@@ -37,11 +39,7 @@ export function startStreamBridge(current: () => AgentLink | null): Promise<void
       const ask = event.data as ReadAsk | TranscodeAsk | undefined;
       const port = event.ports[0];
       if (ask?.type === 'library-transcode' && port) return streamTranscode(current(), ask, port);
-      if (ask?.type !== 'library-read' || !port) return;
-      void answer(current(), ask).then(
-        (reply) => port.postMessage(reply, [reply.bytes.buffer as ArrayBuffer]),
-        (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error), status: 502 }),
-      );
+      if (ask?.type === 'library-read' && port) streamRange(current(), ask, port);
     });
     const controlled = new Promise<void>((resolve) => {
       if (navigator.serviceWorker.controller) return resolve();
@@ -56,24 +54,57 @@ export function startStreamBridge(current: () => AgentLink | null): Promise<void
 /** How long a range request waits for a restarted agent before the player is told it failed. */
 const RECONNECT_WAIT_MS = 20_000;
 
-async function answer(link: AgentLink | null, ask: ReadAsk): Promise<{ start: number; size: number; mime: string; bytes: Uint8Array }> {
-  if (!link || link.agentId !== ask.agentId) throw new Error('not connected to that library');
-  for (let attempt = 0; ; attempt++) {
-    // Closed for good (access revoked, the person closed it): fail now, not after the wait.
-    if ((link.view.state as string) === 'closed') throw new Error(link.view.message || 'not connected to that library');
-    // A read cut by a rung change or an agent restart waits here for the next session, then
-    // asks again for the same bytes: the player resumes at the byte it stopped at.
-    let timer: ReturnType<typeof setTimeout> | undefined;
+/** Waits for the link's next session after a lost carrier; rejects when the loss is final or the agent stays away. */
+async function reconnect(link: AgentLink, error: unknown): Promise<void> {
+  // Only a lost carrier is worth another try; a refusal (not found, forbidden) is final.
+  if ((error as { code?: string }).code !== 'unavailable') throw error;
+  // Closed for good (access revoked, the person closed it): fail now, not after the wait.
+  if ((link.view.state as string) === 'closed') throw new Error(link.view.message || 'not connected to that library');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
     await Promise.race([link.ready, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('your computer did not come back')), RECONNECT_WAIT_MS)))]);
+  } finally {
     clearTimeout(timer);
-    try {
-      const { header, bytes } = await link.client.read(ask.trackId, ask.start, ask.end);
-      return { start: header.start, size: header.size, mime: header.mime, bytes };
-    } catch (error) {
-      // Only a lost carrier is worth another try; a refusal (not found, forbidden) is final.
-      if (attempt >= 2 || link.view.state === 'closed' || (error as { code?: string }).code !== 'unavailable') throw error;
-    }
   }
+}
+
+/**
+ * A range for the Service Worker, streamed: the header, then every chunk as it arrives (in
+ * order, two reads ahead), `readDone` after each read so the worker may ask `more`, then the
+ * end. A read cut by a rung change or an agent restart waits for the next session and goes on
+ * from the first byte not yet sent, so the element sees one unbroken response.
+ */
+function streamRange(link: AgentLink | null, ask: ReadAsk, port: MessagePort): void {
+  const fail = (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error), status: 502 });
+  if (!link || link.agentId !== ask.agentId) return fail(new Error('not connected to that library'));
+  let stream: RangeStream | null = null;
+  let cancelled = false;
+  port.onmessage = (e: MessageEvent) => {
+    const m = e.data as { more?: boolean; cancel?: boolean } | undefined;
+    if (m?.cancel) {
+      cancelled = true;
+      stream?.cancel();
+    } else if (m?.more) stream?.more();
+  };
+  const sink = {
+    header: (h: { start: number; length: number; size: number; mime: string }) => port.postMessage({ header: h }),
+    chunk: (bytes: Uint8Array) => port.postMessage({ chunk: bytes.buffer }, [bytes.buffer as ArrayBuffer]),
+  };
+  // The first session may still be connecting: wait for it as for a reconnect.
+  void reconnect(link, new ApiError('unavailable', 'connecting'))
+    .then(() => {
+      if (cancelled) return;
+      stream = new RangeStream(link.client, ask.trackId, ask.start, ask.end, sink, {
+        reconnect: (error) => reconnect(link, error),
+        // Each finished read lets the worker ask for one more when the element pulls.
+        onReadDone: () => port.postMessage({ readDone: true }),
+      });
+      return stream.done;
+    })
+    .then(
+      () => cancelled || port.postMessage({ end: true }),
+      (error: unknown) => cancelled || fail(error),
+    );
 }
 
 /**

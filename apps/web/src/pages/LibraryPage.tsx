@@ -67,7 +67,8 @@ function Library() {
     } catch (e) {
       return setError(e instanceof Error ? e.message : String(e));
     }
-    currentLink = AgentLink.open(agent.id, { relay: forceRelay });
+    // ?turn: TURN only (iceTransportPolicy 'relay'), for measuring that rung where direct works (bench:library).
+    currentLink = AgentLink.open(agent.id, { relay: forceRelay, turnOnly: new URLSearchParams(location.search).has('turn') });
     setLink(currentLink);
   };
 
