@@ -38,43 +38,7 @@ async function answer(event, url) {
   const end = range[2] ? Number(range[2]) + 1 : Infinity;
   const page = await pageFor(event);
   if (!page) return new Response('the library page is closed', { status: 503 });
-  const channel = new MessageChannel();
-  let onHeader;
-  const header = new Promise((resolve) => (onHeader = resolve));
-  let started = false;
-  /** A read ended since the last ask: the page may start another when the element pulls. */
-  let mayAsk = false;
-  const ask = () => {
-    mayAsk = false;
-    channel.port1.postMessage({ more: true });
-  };
-  const body = new ReadableStream({
-    start(controller) {
-      channel.port1.onmessage = (e) => {
-        const m = e.data;
-        if (m.header) {
-          started = true;
-          onHeader(m.header);
-        } else if (m.chunk) controller.enqueue(new Uint8Array(m.chunk));
-        else if (m.readDone) {
-          mayAsk = true;
-          // Nothing queued: the element waits, and no pull would come to ask for it.
-          if (controller.desiredSize > 0) ask();
-        }
-        else if (m.end) controller.close();
-        else if (m.error) {
-          if (started) controller.error(new Error(m.error));
-          else onHeader({ error: m.error, status: m.status });
-        }
-      };
-    },
-    pull() {
-      if (mayAsk) ask();
-    },
-    cancel() {
-      channel.port1.postMessage({ cancel: true });
-    },
-  });
+  const { channel, header, body } = portStream({ pulled: true });
   page.postMessage({ type: 'library-read', agentId, trackId, start, end }, [channel.port2]);
   const head = await header;
   if (head.error) return new Response(head.error, { status: head.status ?? 502 });
@@ -100,10 +64,29 @@ async function transcode(event, agentId, trackId, kbps, startMs) {
   if (!agentId || !trackId || !Number.isInteger(kbps) || !Number.isFinite(startMs)) return new Response('bad request', { status: 400 });
   const page = await pageFor(event);
   if (!page) return new Response('the library page is closed', { status: 503 });
+  const { channel, header, body } = portStream({ pulled: false });
+  page.postMessage({ type: 'library-transcode', agentId, trackId, kbps, startMs }, [channel.port2]);
+  const head = await header;
+  if (head.error) return new Response(head.error, { status: 502 });
+  return new Response(body, { status: 200, headers: { 'Content-Type': head.mime, 'Cache-Control': 'no-store' } });
+}
+
+/**
+ * The page's answer as a stream: a header (or an error before it), then chunks, then the end.
+ * `pulled`: the page reads ahead only when asked (ranges), so a stalled element stops the
+ * reads; a transcode streams on by itself. Cancelling the body cancels the work at the agent.
+ */
+function portStream({ pulled }) {
   const channel = new MessageChannel();
   let onHeader;
   const header = new Promise((resolve) => (onHeader = resolve));
   let started = false;
+  /** A read ended since the last ask: the page may start another when the element pulls. */
+  let mayAsk = false;
+  const ask = () => {
+    mayAsk = false;
+    channel.port1.postMessage({ more: true });
+  };
   const body = new ReadableStream({
     start(controller) {
       channel.port1.onmessage = (e) => {
@@ -112,19 +95,23 @@ async function transcode(event, agentId, trackId, kbps, startMs) {
           started = true;
           onHeader(m.header);
         } else if (m.chunk) controller.enqueue(new Uint8Array(m.chunk));
-        else if (m.end) controller.close();
+        else if (m.readDone && pulled) {
+          mayAsk = true;
+          // Nothing queued: the element waits, and no pull would come to ask for it.
+          if (controller.desiredSize > 0) ask();
+        } else if (m.end) controller.close();
         else if (m.error) {
           if (started) controller.error(new Error(m.error));
-          else onHeader({ error: m.error });
+          else onHeader({ error: m.error, status: m.status });
         }
       };
+    },
+    pull() {
+      if (mayAsk) ask();
     },
     cancel() {
       channel.port1.postMessage({ cancel: true });
     },
   });
-  page.postMessage({ type: 'library-transcode', agentId, trackId, kbps, startMs }, [channel.port2]);
-  const head = await header;
-  if (head.error) return new Response(head.error, { status: 502 });
-  return new Response(body, { status: 200, headers: { 'Content-Type': head.mime, 'Cache-Control': 'no-store' } });
+  return { channel, header, body };
 }
