@@ -98,7 +98,11 @@ describe('the status page of `roomcast-agent start`', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Roomcast agent</title>');
 
-    const idle = AgentStatus.parse(JSON.parse((await get(`${url}status.json`)).body));
+    const status = async () => AgentStatus.parse(JSON.parse((await get(`${url}status.json`)).body));
+    // The agent connects while its scan runs (the last index serves meanwhile): the page says
+    // "watching" once the scan is done and the folder watcher is up.
+    await expect.poll(async () => (await status()).scan.state, { timeout: 10_000, interval: 100 }).toBe('watching');
+    const idle = await status();
     expect(idle).toMatchObject({
       pairing: { server: app.url, agentName: 'Studio PC', ownerName: 'Owner Person', online: true },
       folders: [music],
