@@ -52,9 +52,25 @@ describe('RtpStitcher', () => {
   it('a jitter stall shorter than the gap adds nothing', () => {
     const { s, sent, advance } = stitcher();
     s.push(rtp(1, 0));
-    advance(400);
-    s.tick();
+    for (let t = 0; t < 400; t += 20) (advance(20), s.tick());
     expect(sent).toHaveLength(1);
+  });
+
+  it('a late tick (this process was busy) fills nothing: the packets queued behind it come first', () => {
+    const { s, sent, advance } = stitcher();
+    s.push(rtp(1, 0));
+    advance(20);
+    s.tick();
+    // The event loop stalls for 900 ms; the tick runs before the packets that waited.
+    advance(900);
+    s.tick();
+    s.push(rtp(2, 960));
+    advance(20);
+    s.tick();
+    expect(sent.map(fields).map(({ seq, ts }) => [seq, ts])).toEqual([
+      [0, 0],
+      [1, 960],
+    ]);
   });
 
   it('fills an absence with silent frames at the frame rate, so the stream keeps the wall clock', () => {
@@ -72,6 +88,17 @@ describe('RtpStitcher', () => {
     s.push(rtp(2, 960));
     expect(fields(sent.at(-1)!)).toMatchObject({ seq: silent.length + 1, ts: 960 * (silent.length + 1) });
     expect([s.relayed, s.silent]).toEqual([2, silent.length]);
+  });
+
+  it('a new producer after an absence shorter than the gap is preceded by that absence in silence', () => {
+    const { s, sent, advance } = stitcher();
+    s.push(rtp(1, 0));
+    for (let t = 0; t < 300; t += 20) (advance(20), s.tick());
+    s.newSource();
+    s.push(rtp(500, 77777, 999));
+    // 300 ms away: the 14 frames after the last one, then the new producer's first.
+    expect(sent.slice(1, -1).every((p) => p.subarray(12).equals(OPUS_SILENCE))).toBe(true);
+    expect(sent.map(fields).map(({ seq, ts }) => [seq, ts])).toEqual(Array.from({ length: 16 }, (_, i) => [i, 960 * i]));
   });
 
   it('ignores what is not RTP', () => {

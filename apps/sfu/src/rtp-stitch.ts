@@ -17,7 +17,12 @@ export interface StitchOptions {
   payloadType: number;
   ssrc: number;
   now: () => number;
-  /** How long without a packet counts as the producer being away (a jitter stall is shorter). */
+  /**
+   * How long without a packet counts as the producer being away. A studio that reloads or moves
+   * is gone for seconds; a stall of the studio's tab, the worker or this process on a busy
+   * machine is shorter, and its packets then arrive late but whole: filling it with silence
+   * would add a gap to the archive that the broadcast never had.
+   */
   gapMs?: number;
   frameMs?: number;
   /** The longest absence filled with silence; past it the recording only waits (a studio never came back). */
@@ -39,6 +44,8 @@ export class RtpStitcher {
   /** The wall-clock instant the frame at `#nextTs` is due. */
   #dueAt: number;
   #lastPacketAt: number;
+  #lastTickAt: number;
+  #sourceChanged = false;
   relayed = 0;
   silent = 0;
 
@@ -47,20 +54,27 @@ export class RtpStitcher {
     this.#pt = options.payloadType;
     this.#ssrc = options.ssrc >>> 0;
     this.#now = options.now;
-    this.#gapMs = options.gapMs ?? 500;
+    this.#gapMs = options.gapMs ?? 2_000;
     this.#frameMs = options.frameMs ?? 20;
     this.#maxFillMs = options.maxFillMs ?? 10 * 60_000;
-    this.#dueAt = this.#lastPacketAt = this.#now();
+    this.#dueAt = this.#lastPacketAt = this.#lastTickAt = this.#now();
   }
 
   /** The next packets come from another producer (its own numbering). */
   newSource(): void {
     this.#base = undefined;
+    this.#sourceChanged = true;
   }
 
   /** One RTP packet of the current producer, renumbered into the stream. */
   push(packet: Buffer): void {
     if (packet.length < RTP_HEADER || packet[0]! >> 6 !== 2) return;
+    // A new producer's first packet: the studio was away since the last one, however briefly
+    // (the ticks fill only an absence longer than the gap); its silence goes first.
+    if (this.#sourceChanged) {
+      this.#sourceChanged = false;
+      if (this.relayed > 0) this.#fillUntil(this.#now() - this.#frameMs / 2);
+    }
     const seq = packet.readUInt16BE(2);
     const ts = packet.readUInt32BE(4);
     const base = (this.#base ??= { inSeq: seq, inTs: ts, outSeq: this.#nextSeq, outTs: this.#nextTs, maxSeqDelta: -1 });
@@ -87,14 +101,23 @@ export class RtpStitcher {
   }
 
   /**
-   * Called every frame or so: once no packet came for `gapMs`, silence fills the time since the
-   * last one, frame by frame; the next producer's packets then follow the silence.
+   * Called every frame: once no packet came for `gapMs`, silence fills the time since the last
+   * one, frame by frame; the next producer's packets then follow the silence.
    */
   tick(): void {
     const now = this.#now();
-    if (now - this.#lastPacketAt < this.#gapMs || now - this.#lastPacketAt > this.#maxFillMs) return;
+    // A tick that comes late means this process was busy: packets may be waiting behind it, so
+    // only an on-time tick may decide that the producer is away.
+    const late = now - this.#lastTickAt > 4 * this.#frameMs;
+    this.#lastTickAt = now;
+    if (late || now - this.#lastPacketAt < this.#gapMs || now - this.#lastPacketAt > this.#maxFillMs) return;
     this.#base = undefined;
-    while (this.#dueAt <= now) {
+    this.#fillUntil(now);
+  }
+
+  /** Silent frames for every frame due up to `t` (wall clock). */
+  #fillUntil(t: number): void {
+    while (this.#dueAt <= t) {
       this.#send(this.silence());
       this.#dueAt += this.#frameMs;
     }
