@@ -66,6 +66,19 @@ describe('PartyRoom', () => {
     expect(mesh.members).toEqual([['bob', 'me', 'cy']]);
   });
 
+  it('a presence push that beats the join answer (another member entered meanwhile) is the list the mesh and the page keep', async () => {
+    const { socket, mesh, state } = setup();
+    const dee = member('dee', 'm4');
+    const answer = socket.script.get('room:join')!;
+    socket.script.set('room:join', (...args: Parameters<typeof answer>) => {
+      socket.fire('party:presence', { ...snapshot().presence, members: [HOST, ME, GUEST, dee] });
+      return answer(...args);
+    });
+    const s = await joined(state);
+    expect(mesh.members.at(-1)).toEqual(['bob', 'me', 'cy', 'dee']);
+    expect(s.party?.presence.members.map((m) => m.peerId)).toEqual(['bob', 'me', 'cy', 'dee']);
+  });
+
   it('takes a mesh command early only from a member allowed to control, once, and lets the server\'s copy confirm or replace it', async () => {
     const { socket, mesh, state } = setup();
     await joined(state);

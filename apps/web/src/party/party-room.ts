@@ -81,6 +81,8 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private resync: ReturnType<typeof setInterval> | null = null;
   /** What this member last told the server of its peer links (failed links put voice on the SFU). */
   private meshFailed = false;
+  /** A presence push that came before the party part of this membership ran. */
+  private pendingPresence: PartyPresence | null = null;
   /** Talking: peer to peer while the party is small, through the SFU past that (the server decides). */
   readonly voice: PartyVoice;
 
@@ -269,6 +271,9 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     });
     mesh.setMembers(snap.presence.members);
     this.voice.start(session, joined, mesh);
+    const pushed = this.pendingPresence;
+    this.pendingPresence = null;
+    if (pushed) this.setPresence(pushed);
     // The clock first, then the state again on the better clock; repeated now and then.
     await session.guard(this.clock.sync());
     this.store.update({ clockRttMs: this.clock.rttMs });
@@ -287,6 +292,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   private dropMesh(): void {
     this.mesh?.close();
     this.mesh = null;
+    this.pendingPresence = null;
     this.store.update({ links: {}, meshRungs: {}, memberDrift: {} });
   }
 
@@ -296,6 +302,12 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   }
 
   private setPresence(presence: PartyPresence): void {
+    // Pushed before this membership's party part has run (the join's answer was on its way): it
+    // was sent after our snapshot was taken, so it is the newer list; kept and applied after it.
+    if (!this.mesh) {
+      this.pendingPresence = presence;
+      return;
+    }
     this.patchParty({ presence });
     this.mesh?.setMembers(presence.members);
     this.voice.setMode(presence.voice);
