@@ -38,8 +38,11 @@ async function playTone(room: Awaited<ReturnType<SfuServer['room']>>, hz: number
     '-f', 'rtp', `rtp://127.0.0.1:${ingest.tuple.localPort}?rtcpport=${ingest.rtcpTuple!.localPort}`,
   ]);
   const ended = new Promise((resolve) => source.once('exit', resolve));
-  // Flowing: the producer has seen its first packets.
-  while ((await producer.getStats()).every((s) => !s.packetCount)) await new Promise((resolve) => setTimeout(resolve, 20));
+  // Flowing: the producer has seen its first packets (ffmpeg starts within a few seconds, or the test says so).
+  for (let polls = 0; (await producer.getStats()).every((s) => !s.packetCount); polls++) {
+    if (polls === 500) throw new Error(`ffmpeg sent no RTP within 10 s (${hz} Hz)`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   return { producerId: producer.id, ended, close: () => ingest.close() };
 }
 
