@@ -38,11 +38,13 @@ async function playTone(room: Awaited<ReturnType<SfuServer['room']>>, hz: number
     '-f', 'rtp', `rtp://127.0.0.1:${ingest.tuple.localPort}?rtcpport=${ingest.rtcpTuple!.localPort}`,
   ]);
   const ended = new Promise((resolve) => source.once('exit', resolve));
-  // Flowing: the producer has seen its first packets (ffmpeg starts within a few seconds, or the test says so).
-  for (let polls = 0; (await producer.getStats()).every((s) => !s.packetCount); polls++) {
-    if (polls === 500) throw new Error(`ffmpeg sent no RTP within 10 s (${hz} Hz)`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  // Flowing: the producer's first RTP packet (a trace event), or a clear error if ffmpeg sends none.
+  await producer.enableTraceEvent(['rtp']);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ffmpeg sent no RTP within 10 s (${hz} Hz)`)), 10_000);
+    producer.once('trace', () => (clearTimeout(timer), resolve()));
+  });
+  await producer.enableTraceEvent([]);
   return { producerId: producer.id, ended, close: () => ingest.close() };
 }
 
