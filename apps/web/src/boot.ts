@@ -1,11 +1,15 @@
 import { startSessionCheck } from './api/early';
+import { preconnect } from './room/preconnect';
 
 /**
  * The entry's first work, before the app's code has even loaded: what a page will need is asked
  * for now, in parallel, instead of one step after another. The session check starts here. On a
- * room link the socket opens first (it proves the session itself, so it need not wait for the
- * check, and it joins as soon as it connects); the room's code and the app load after it, so
- * their evaluation does not hold the socket's small chunk back. Resolves when the rest may load.
+ * room link the socket opens at once (it proves the session itself, so it need not wait for the
+ * check, and it joins as soon as it connects): socket.io-client is part of the entry (41 kB,
+ * cached), because a chunk of its own would queue behind the room's code. The room's code loads
+ * meanwhile and starts the room as soon as it is in. Only then may the app (React) load: on a
+ * busy machine its evaluation would hold the room's code back, and the room is what the person
+ * waits for (`pnpm bench:join`). Resolves when the rest may load.
  */
 export async function boot(): Promise<void> {
   performance.mark('roomcast:boot');
@@ -13,15 +17,10 @@ export async function boot(): Promise<void> {
   const roomId = /^\/r\/([^/]+)\/?$/.exec(window.location.pathname)?.[1];
   if (!roomId) return;
   const id = decodeURIComponent(roomId);
-  try {
-    const { preconnect } = await import('./room/preconnect');
-    preconnect(id);
-  } catch {
-    // The room's code connects by itself.
-  }
-  void import('./stores/room').then(({ useRoom }) => {
-    performance.mark('roomcast:room-code');
-    useRoom.getState().preload(id);
-  });
+  // The early socket exists before the room's code runs, so the room takes it over.
+  preconnect(id);
   void import('./pages/RoomPage');
+  const { useRoom } = await import('./stores/room');
+  performance.mark('roomcast:room-code');
+  useRoom.getState().preload(id);
 }

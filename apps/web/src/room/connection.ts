@@ -3,6 +3,7 @@ import type { Device, types } from 'mediasoup-client';
 import { ApiError, toApiError } from '../api/errors';
 import { backoffMs, sleep, withRetry } from '../api/retry';
 import { answerOf, describeConnectError, request } from '../api/socket';
+import { markFirst } from '../lib/marks';
 import { JoinSession, Superseded } from './join-session';
 import { initialMembership, wireMembership } from './membership';
 import { describeRoomError, isFatal } from './room-state';
@@ -192,7 +193,7 @@ export class RoomConnection implements RoomContext {
   private onConnect(): void {
     if (this.isClosed) return;
     if (!this.everConnected) {
-      performance.mark('roomcast:socket-connected');
+      markFirst('socket-connected');
       this.everConnected = true;
       for (const part of this.parts) part.connected?.();
     }
@@ -289,12 +290,13 @@ export class RoomConnection implements RoomContext {
   /** One complete join: the room, the device loaded from its answer, then every part's media. */
   private async join(session: JoinSession): Promise<void> {
     const early = this.deps.earlyJoin?.(this.roomId);
-    if (!early) performance.mark('roomcast:join-request');
+    if (!early) markFirst('join-request');
     // The device's handler detection runs while the join request is in flight.
     const device = this.deps.createDevice();
     device.catch(() => undefined);
     const answer = early ? answerOf('room:join', early) : this.request('room:join', { roomId: this.roomId, ...this.options.joinExtras?.() });
     const joined: JoinResult = await session.guard(answer);
+    markFirst('join-answer');
     session.joined = true;
     session.selfPeerId = joined.self.peerId;
     this.store.update({
@@ -307,6 +309,7 @@ export class RoomConnection implements RoomContext {
     session.device = await session.guard(device);
     // The wire carries RTP capabilities as opaque JSON; mediasoup-client validates them itself.
     await session.guard(session.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities }));
+    markFirst('device-loaded');
     await Promise.all(this.parts.map((part) => part.join(session, joined)));
     session.check();
   }

@@ -3,8 +3,8 @@ import { socketOptions } from '../api/socket-options';
 
 /**
  * The socket opened by the entry module on a room link, before the room's code has loaded:
- * its handshake (and the join) overlap the download of mediasoup-client and the app. Small on
- * purpose (no schemas, no mediasoup) so it loads first. Only a room link uses it.
+ * its handshake (and the join) overlap the download of mediasoup-client and the app. Part of
+ * the entry, so kept small (no schemas, no mediasoup). Only a room link uses it.
  */
 let early: Socket | null = null;
 let earlyJoin: { roomId: string; ack: Promise<unknown> } | null = null;

@@ -1,6 +1,7 @@
 import type { ConsumerOptions, MediaKind, PeerView } from '@roomcast/shared';
 import type { types } from 'mediasoup-client';
 import { toApiError } from '../api/errors';
+import { markFirst } from '../lib/marks';
 import { Superseded, type JoinSession } from './join-session';
 import type { StateHost } from './state';
 import type { RoomContext, RoomPart } from './types';
@@ -99,8 +100,10 @@ export class ReceivePart implements RoomPart {
       const wired = await Promise.all(wanted.map((options) => this.consume(session, transport, options)));
       const ids = wired.filter((c): c is types.Consumer => c !== null && !c.closed).map((c) => c.id);
       if (ids.length === 0) return;
+      markFirst('consumed');
       // Created paused server-side so no packet is lost before the track is wired up.
       await session.guard(this.ctx.request('sfu:resumeConsumers', { consumerIds: ids }, { retry: true }));
+      markFirst('resumed');
     } catch (error) {
       if (error instanceof Superseded || session.closed) return;
       // Never silent: the person would otherwise sit in a room hearing nobody and not know why.
@@ -131,7 +134,7 @@ export class ReceivePart implements RoomPart {
     consumer.on('trackended', () => consumer.close());
     // Chromium unmutes a remote track on its first RTP packet: the join-latency benchmark reads this mark.
     if (consumer.kind === 'audio' && !performance.getEntriesByName('roomcast:first-audio').length) {
-      consumer.track.addEventListener('unmute', () => performance.mark('roomcast:first-audio'), { once: true });
+      consumer.track.addEventListener('unmute', () => markFirst('first-audio'), { once: true });
     }
     if (this.closedProducers.has(consumer.producerId) || this.closedConsumers.has(consumer.id)) {
       consumer.close();

@@ -2,6 +2,7 @@ import type { JsonBlob } from '@roomcast/shared';
 import type { types } from 'mediasoup-client';
 import { ApiError } from '../api/errors';
 import { DEFAULT_CONNECT_TIMEOUT_MS, watchTransport } from '../media/connectivity';
+import { markFirst } from '../lib/marks';
 import { IceRecovery } from './ice-recovery';
 import type { Direction, JoinSession, OpenTransport } from './join-session';
 import type { StateHost } from './state';
@@ -37,6 +38,7 @@ export async function openTransport(
   const options = await session.guard(
     ctx.request('sfu:createTransport', { direction, sctp: needs.sctp, ...(rtpCapabilities ? { rtpCapabilities } : {}) }, { retry: true }),
   );
+  markFirst(`${direction}-transport`);
   // The wire carries ICE/DTLS/SCTP parameters as opaque JSON; mediasoup-client checks them itself.
   const params = options as unknown as types.TransportOptions;
   const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
@@ -77,6 +79,7 @@ export async function openTransport(
   session.onClose(() => recovery.close());
   transport.on('connectionstatechange', (state) => {
     if (session.closed) return;
+    if (state === 'connected') markFirst(`${direction}-connected`);
     links.update({ transports: { ...links.get().transports, [direction]: state } });
     recovery.onState(state);
   });
