@@ -201,8 +201,13 @@ export type VoiceMode = z.infer<typeof VoiceMode>;
 /** The voice mode for a party of `members` (the one rule, for the server and tests). */
 export const voiceModeFor = (members: number, meshVoiceMax: number = PARTY.meshVoiceMax): VoiceMode => (members <= meshVoiceMax ? 'mesh' : 'sfu');
 
-/** Who is here, who hosts, who may control, how voice goes: sent whole on every change (parties are small). */
+/**
+ * Who is here, who hosts, who may control, how voice goes: sent whole on every change (parties
+ * are small). `rev` orders the lists: a push can cross a join's answer or outlive a rejoin, and
+ * a member keeps only a list newer than the one it has.
+ */
 export const PartyPresence = z.object({
+  rev: z.number().int().nonnegative(),
   hostPeerId: z.string().nullable(),
   controls: ControlLock,
   members: z.array(PartyMember).max(PARTY.maxMembers),

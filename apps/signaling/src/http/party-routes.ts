@@ -61,6 +61,7 @@ export function partyRoutes({ db, parties, videoAccess, clock, perAccount, meshV
         members: [],
         queue: [],
         chat: [],
+        revision: 0,
       });
       res.status(201).json({ party: info(party, room.name, user.id) });
     }),

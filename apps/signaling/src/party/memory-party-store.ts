@@ -28,7 +28,7 @@ export class MemoryPartyStore implements PartyStore {
   async update(roomId: string, change: (party: Party) => Party): Promise<Party> {
     const party = this.#parties.get(roomId);
     if (!party) throw new RoomcastError('not_found', 'this party has ended');
-    const next = freeze(change(party));
+    const next = freeze({ ...change(party), revision: party.revision + 1 });
     this.#parties.set(roomId, next);
     return next;
   }

@@ -6,7 +6,7 @@ import type { Party } from './party-store.js';
 
 const member = (n: number): PartyMember => ({ peerId: `p${n}`, userId: `u${n}`, displayName: `M${n}`, meshId: `mesh${n}`.padEnd(16, '0') });
 const empty: Party = {
-  roomId: 'r', creatorId: 'u1', pinHash: null, videoId: 'v', videoTitle: 'V', durationS: 60, hostPeerId: null, meshVoiceMax: 4, controls: 'host',
+  roomId: 'r', creatorId: 'u1', pinHash: null, videoId: 'v', videoTitle: 'V', durationS: 60, hostPeerId: null, meshVoiceMax: 4, controls: 'host', revision: 0,
   state: { videoId: 'v', paused: false, rate: 1, position: 5, at: 0, seq: 0 }, members: [], queue: [], chat: [],
 };
 

@@ -8,6 +8,7 @@ import { enforce, mayControlParty, mayHostParty } from '../auth/policy.js';
  */
 
 export const presenceOf = (party: Party): PartyPresence => ({
+  rev: party.revision,
   hostPeerId: party.hostPeerId,
   controls: party.controls,
   members: [...party.members],

@@ -26,13 +26,18 @@ export interface Party {
   readonly members: readonly PartyMember[];
   readonly queue: readonly QueueItem[];
   readonly chat: readonly ChatMessage[];
+  /** Bumped by the store on every update: orders what members are told (presence `rev`). */
+  readonly revision: number;
 }
 
 export interface PartyStore {
   /** Refuses with `conflict` when the room already has a party. */
   create(party: Party): Promise<Party>;
   get(roomId: string): Promise<Party | undefined>;
-  /** Applies `change` atomically; `not_found` when the party is gone. Errors thrown by `change` leave the party as it was. */
+  /**
+   * Applies `change` atomically and bumps `revision`; `not_found` when the party is gone. Errors
+   * thrown by `change` leave the party as it was.
+   */
   update(roomId: string, change: (party: Party) => Party): Promise<Party>;
   delete(roomId: string): Promise<void>;
   /** Parties this account created that still exist (a per-person cap). */

@@ -16,7 +16,7 @@ function snapshot(): PartySnapshot {
   return {
     video: { id: 'v1', title: 'Clip', durationMs: 60_000, width: 320, height: 180, posterUrl: null, thumbnailsUrl: null, renditions: [], subtitles: [] },
     state: { videoId: 'v1', paused: true, rate: 1, position: 0, at: 1_000, seq: 3 },
-    presence: { hostPeerId: 'bob', controls: 'host', members: [HOST, ME, GUEST], voice: 'mesh' },
+    presence: { rev: 7, hostPeerId: 'bob', controls: 'host', members: [HOST, ME, GUEST], voice: 'mesh' },
     queue: [],
     chat: [],
     meshId: ME.meshId,
@@ -71,12 +71,27 @@ describe('PartyRoom', () => {
     const dee = member('dee', 'm4');
     const answer = socket.script.get('room:join')!;
     socket.script.set('room:join', (...args: Parameters<typeof answer>) => {
-      socket.fire('party:presence', { ...snapshot().presence, members: [HOST, ME, GUEST, dee] });
+      socket.fire('party:presence', { ...snapshot().presence, rev: 8, members: [HOST, ME, GUEST, dee] });
       return answer(...args);
     });
     const s = await joined(state);
     expect(mesh.members.at(-1)).toEqual(['bob', 'me', 'cy', 'dee']);
     expect(s.party?.presence.members.map((m) => m.peerId)).toEqual(['bob', 'me', 'cy', 'dee']);
+  });
+
+  it('a late push older than the list it has (from before a rejoin, or crossing the answer) changes nothing', async () => {
+    const { socket, mesh, state } = setup();
+    const gone = member('old', 'm9');
+    const answer = socket.script.get('room:join')!;
+    socket.script.set('room:join', (...args: Parameters<typeof answer>) => {
+      socket.fire('party:presence', { ...snapshot().presence, rev: 6, members: [HOST, ME, GUEST, gone] });
+      return answer(...args);
+    });
+    const s = await joined(state);
+    socket.fire('party:presence', { ...snapshot().presence, rev: 5, members: [HOST, gone] });
+    expect(mesh.members).toEqual([['bob', 'me', 'cy']]);
+    expect(s.party?.presence.members.map((m) => m.peerId)).toEqual(['bob', 'me', 'cy']);
+    expect(state().party?.presence.rev).toBe(7);
   });
 
   it('takes a mesh command early only from a member allowed to control, once, and lets the server\'s copy confirm or replace it', async () => {
@@ -187,7 +202,7 @@ describe('PartyRoom', () => {
     expect(Object.keys(state().meshAudio)).toEqual([GUEST.meshId]);
     // A fifth member: the server moves voice to the SFU; the microphone is produced, then the mesh hangs up.
     const five = [HOST, ME, GUEST, member('dee', 'm4'), member('eve', 'm5')];
-    socket.fire('party:presence', { hostPeerId: 'bob', controls: 'host', members: five, voice: 'sfu' });
+    socket.fire('party:presence', { rev: 8, hostPeerId: 'bob', controls: 'host', members: five, voice: 'sfu' });
     await until(() => mesh.voice, (v) => v.length === 2);
     expect(mesh.voice[1]).toBeNull();
     expect(socket.events('sfu:produce')).toHaveLength(1);
@@ -198,7 +213,7 @@ describe('PartyRoom', () => {
     socket.fire('consumer:new', { consumers: [consumerFor({ producerId: 'bob-mic', peerId: 'bob', kind: 'audio', paused: false })] });
     await until(state, (s) => s.remoteAudio.length === 1);
     // Back to four: the mesh calls first; the microphone leaves the SFU only once Bob is heard over the mesh.
-    socket.fire('party:presence', { hostPeerId: 'bob', controls: 'host', members: five.slice(0, 4), voice: 'mesh' });
+    socket.fire('party:presence', { rev: 9, hostPeerId: 'bob', controls: 'host', members: five.slice(0, 4), voice: 'mesh' });
     await until(() => mesh.voice, (v) => v.length === 3);
     expect(mesh.voice[2]).toBe(mic);
     expect(socket.events('sfu:closeProducer')).toHaveLength(0);

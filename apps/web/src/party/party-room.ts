@@ -273,7 +273,7 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
     this.voice.start(session, joined, mesh);
     const pushed = this.pendingPresence;
     this.pendingPresence = null;
-    if (pushed) this.setPresence(pushed);
+    if (pushed && pushed.rev > snap.presence.rev) this.setPresence(pushed);
     // The clock first, then the state again on the better clock; repeated now and then.
     await session.guard(this.clock.sync());
     this.store.update({ clockRttMs: this.clock.rttMs });
@@ -302,12 +302,15 @@ export class PartyRoom extends RoomUse<PartySnapshot> {
   }
 
   private setPresence(presence: PartyPresence): void {
-    // Pushed before this membership's party part has run (the join's answer was on its way): it
-    // was sent after our snapshot was taken, so it is the newer list; kept and applied after it.
+    // Pushed before this membership's party part has run (the join's answer was on its way, or
+    // a push of the membership before a rejoin is late): kept, and applied after the snapshot
+    // if it is the newer list.
     if (!this.mesh) {
-      this.pendingPresence = presence;
+      if (!this.pendingPresence || presence.rev > this.pendingPresence.rev) this.pendingPresence = presence;
       return;
     }
+    const current = this.store.get().party?.presence;
+    if (current && presence.rev <= current.rev) return;
     this.patchParty({ presence });
     this.mesh?.setMembers(presence.members);
     this.voice.setMode(presence.voice);
