@@ -1,6 +1,6 @@
 import { testFakeParameters } from 'mediasoup-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PARTY, SYNC, type MeshMessage, type PartyMember, type PartySnapshot } from '@roomcast/shared';
+import { PARTY, SYNC, type MeshMessage, type PartyMember, type PartyPresence, type PartySnapshot } from '@roomcast/shared';
 import { consumerFor, fail, fakeConnectionDeps, fakeTrack, FakeSocket, ok, peer, until } from '../room/testing/fake-server';
 import type { MeshEvents } from './mesh';
 import { PartyRoom, type MeshFactory } from './party-room';
@@ -22,6 +22,15 @@ function snapshot(): PartySnapshot {
     meshId: ME.meshId,
     serverTime: Date.now(),
   };
+}
+
+/** The server pushes `presence` while it answers our join: the push reaches the page first. */
+function pushDuringJoin(socket: ReturnType<typeof setup>['socket'], presence: PartyPresence): void {
+  const answer = socket.script.get('room:join')!;
+  socket.script.set('room:join', (...args: Parameters<typeof answer>) => {
+    socket.fire('party:presence', presence);
+    return answer(...args);
+  });
 }
 
 const rooms: PartyRoom[] = [];
@@ -68,12 +77,7 @@ describe('PartyRoom', () => {
 
   it('a presence push that beats the join answer (another member entered meanwhile) is the list the mesh and the page keep', async () => {
     const { socket, mesh, state } = setup();
-    const dee = member('dee', 'm4');
-    const answer = socket.script.get('room:join')!;
-    socket.script.set('room:join', (...args: Parameters<typeof answer>) => {
-      socket.fire('party:presence', { ...snapshot().presence, rev: 8, members: [HOST, ME, GUEST, dee] });
-      return answer(...args);
-    });
+    pushDuringJoin(socket, { ...snapshot().presence, rev: 8, members: [HOST, ME, GUEST, member('dee', 'm4')] });
     const s = await joined(state);
     expect(mesh.members.at(-1)).toEqual(['bob', 'me', 'cy', 'dee']);
     expect(s.party?.presence.members.map((m) => m.peerId)).toEqual(['bob', 'me', 'cy', 'dee']);
@@ -82,11 +86,7 @@ describe('PartyRoom', () => {
   it('a late push older than the list it has (from before a rejoin, or crossing the answer) changes nothing', async () => {
     const { socket, mesh, state } = setup();
     const gone = member('old', 'm9');
-    const answer = socket.script.get('room:join')!;
-    socket.script.set('room:join', (...args: Parameters<typeof answer>) => {
-      socket.fire('party:presence', { ...snapshot().presence, rev: 6, members: [HOST, ME, GUEST, gone] });
-      return answer(...args);
-    });
+    pushDuringJoin(socket, { ...snapshot().presence, rev: 6, members: [HOST, ME, GUEST, gone] });
     const s = await joined(state);
     socket.fire('party:presence', { ...snapshot().presence, rev: 5, members: [HOST, gone] });
     expect(mesh.members).toEqual([['bob', 'me', 'cy']]);
