@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
  * SPACING_MS, so a listener seconds behind (Icecast) still tells which burst it heard. Times are
  * wall-clock milliseconds on this machine, shared by every page and the Node process.
  */
-export const FREQS = Array.from({ length: 24 }, (_, k) => 500 + 100 * k);
+// 40 identities: a cycle of 24 s, so a listener up to 12 s behind (Icecast on a busy machine) still matches.
+export const FREQS = Array.from({ length: 40 }, (_, k) => 500 + 100 * k);
 export const BURST_MS = 60;
 export const SPACING_MS = 600;
 /** The first burst plays this long after emitBursts: time for the detectors to start. */
