@@ -11,10 +11,10 @@
  * Per window: the system's process CPU (/proc, all threads) per consumer-second, packets each
  * listener received per second, loss (received against forwarded × N), and the load generator's CPU.
  *
- * `--kbps=128` makes the speaker a live DJ broadcast (stereo Opus at the studio's default
- * bitrate): listeners per worker and CPU per listener-second of a broadcast.
+ * `--kbps=128 --frame-ms=10` makes the speaker a live DJ broadcast (stereo Opus at the studio's
+ * default bitrate and frame size): listeners per worker and CPU per listener-second of a broadcast.
  *
- *   pnpm bench:sfu-cost [--kbps=96] [N ...]      (default 50 100 200 400)
+ *   pnpm bench:sfu-cost [--kbps=96] [--frame-ms=20] [N ...]      (default 50 100 200 400)
  *   SFU_COST_WINDOW_S=30  SFU_COST_ROUNDS=2  SFU_COST_SYSTEMS=ours,bare,janus
  *
  * A bare worker may take environment variables for an A/B of the worker itself, e.g.
@@ -31,6 +31,8 @@ import { startBare } from './sfu-bare.js';
 import { addListener, opusTone, plainProducer } from './sfu-load.js';
 
 const kbps = Number(process.argv.find((a) => a.startsWith('--kbps='))?.slice('--kbps='.length) ?? 96);
+// The studio sends 10 ms frames (DJ latency): twice the packets of a 20 ms voice speaker.
+const frameMs = Number(process.argv.find((a) => a.startsWith('--frame-ms='))?.slice('--frame-ms='.length) ?? 20);
 const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number).filter((n) => n > 0);
 const WINDOW_S = Number(process.env.SFU_COST_WINDOW_S ?? 30);
 const ROUNDS = Number(process.env.SFU_COST_ROUNDS ?? 2);
@@ -91,7 +93,7 @@ relayIn.on('message', (packet) => {
   relayOut.send(packet, target, '127.0.0.1');
   forwarded++;
 });
-const ffmpeg = opusTone(`rtp://127.0.0.1:${relayIn.address().port}?pkt_size=1200`, { ssrc: SSRC, pt: PT, kbps, extra: ['-rtpflags', 'skip_rtcp'] });
+const ffmpeg = opusTone(`rtp://127.0.0.1:${relayIn.address().port}?pkt_size=1200`, { ssrc: SSRC, pt: PT, kbps, extra: ['-frame_duration', String(frameMs), '-rtpflags', 'skip_rtcp'] });
 
 const port = await freePort();
 const server = await SfuServer.create(SfuConfig.parse({ workers: 1, listenIp: '127.0.0.1', port }), pino({ level: 'warn' }));
@@ -144,7 +146,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const pad = (v: string | number, n: number) => String(v).padStart(n);
-console.log(`SFU cost: 1 Opus speaker (ffmpeg, 50 packets/s) → N @roamhq/wrtc listeners (SRTP AES_CM_128_HMAC_SHA1_80), ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
+console.log(`SFU cost: 1 Opus speaker (ffmpeg, ${1000 / frameMs} packets/s, ${kbps} kbit/s) → N @roamhq/wrtc listeners (SRTP AES_CM_128_HMAC_SHA1_80), ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'})`);
 console.log(`systems: ${systems.map((s) => s.name).join(', ')}; ${ROUNDS} rounds of ${WINDOW_S} s windows per N, alternating; worker binary ${process.env.MEDIASOUP_WORKER_BIN ?? "(mediasoup's own)"}`);
 console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates every figure; compare ratios)`);
 console.log('   N | system | round | pkts/s per listener | CPU µs/consumer-s | process core % | loss % | load-gen core %');

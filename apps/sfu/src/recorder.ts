@@ -12,7 +12,7 @@ const BIND_WAIT_MS = 10_000;
 const BIND_POLL_MS = 20;
 /**
  * Packets held while ffmpeg starts (a second or more on a busy machine), then sent paced so the
- * socket's receive buffer never overflows: a minute of 20 ms frames at most.
+ * socket's receive buffer never overflows: half a minute of the studio's 10 ms frames at most.
  */
 const QUEUE_LIMIT = 3000;
 const BURST = 16;

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { OPUS_SILENCE, RtpStitcher } from './rtp-stitch.js';
+import { OPUS_SILENCE, opusPacketTicks, RtpStitcher } from './rtp-stitch.js';
 
-function rtp(seq: number, ts: number, ssrc = 1234, pt = 111): Buffer {
-  const packet = Buffer.alloc(16);
+/** An RTP packet whose Opus payload is one 20 ms CELT frame (TOC 0xFC), or `payload`. */
+function rtp(seq: number, ts: number, ssrc = 1234, pt = 111, payload = Buffer.from([0xfc, 0x6f, 0x70, 0x75])): Buffer {
+  const packet = Buffer.alloc(12 + payload.length);
   packet[0] = 0x80;
   packet[1] = 0x80 | pt;
   packet.writeUInt16BE(seq, 2);
   packet.writeUInt32BE(ts >>> 0, 4);
   packet.writeUInt32BE(ssrc, 8);
-  packet.write('opus', 12);
+  payload.copy(packet, 12);
   return packet;
 }
 const fields = (p: Buffer) => ({ pt: p[1]! & 0x7f, marker: p[1]! >> 7, seq: p.readUInt16BE(2), ts: p.readUInt32BE(4), ssrc: p.readUInt32BE(8) });
@@ -31,7 +32,7 @@ describe('RtpStitcher', () => {
       { pt: 100, marker: 1, seq: 2, ts: 1920 + 960, ssrc: 42 },
       { pt: 100, marker: 1, seq: 1, ts: 1920, ssrc: 42 },
     ]);
-    expect(sent[0]!.subarray(12).toString()).toBe('opus');
+    expect(sent[0]!.subarray(13).toString()).toBe('opu');
   });
 
   it('a new producer carries on where the last one stopped, whatever its own numbering', () => {
@@ -99,6 +100,34 @@ describe('RtpStitcher', () => {
     // 300 ms away: the 14 frames after the last one, then the new producer's first.
     expect(sent.slice(1, -1).every((p) => p.subarray(12).equals(OPUS_SILENCE))).toBe(true);
     expect(sent.map(fields).map(({ seq, ts }) => [seq, ts])).toEqual(Array.from({ length: 16 }, (_, i) => [i, 960 * i]));
+  });
+
+  it("a new producer follows the last packet's own duration: 10 ms frames leave no gap", () => {
+    const { s, sent, advance } = stitcher();
+    const tenMs = Buffer.from([0xf4, 0, 0]); // CELT fullband 10 ms (config 30), one frame
+    s.push(rtp(10, 5000, 1234, 111, tenMs));
+    advance(10);
+    s.push(rtp(11, 5480, 1234, 111, tenMs));
+    s.newSource();
+    s.push(rtp(900, 123456, 999, 111, tenMs));
+    expect(sent.map(fields).map(({ seq, ts }) => [seq, ts])).toEqual([
+      [0, 0],
+      [1, 480],
+      [2, 960],
+    ]);
+  });
+
+  it('reads an Opus packet\'s duration from its TOC, past CSRCs and header extensions', () => {
+    const withHeader = (first: number, extra: number[], payload: number[]) => Buffer.from([first, 111, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, ...extra, ...payload]);
+    expect(opusPacketTicks(withHeader(0x80, [], [0xfc]))).toBe(960); // CELT 20 ms
+    expect(opusPacketTicks(withHeader(0x80, [], [0xf4]))).toBe(480); // CELT 10 ms
+    expect(opusPacketTicks(withHeader(0x80, [], [0x10]))).toBe(1920); // SILK 40 ms, one frame
+    expect(opusPacketTicks(withHeader(0x80, [], [0xfd]))).toBe(1920); // two 20 ms frames
+    expect(opusPacketTicks(withHeader(0x80, [], [0xff, 0x03]))).toBe(2880); // code 3: three frames
+    expect(opusPacketTicks(withHeader(0x81, [0, 0, 0, 7], [0xf4]))).toBe(480); // one CSRC
+    expect(opusPacketTicks(withHeader(0x90, [0xbe, 0xde, 0, 1, 0x10, 0xaa, 0, 0], [0xf4]))).toBe(480); // a one-word extension
+    expect(opusPacketTicks(withHeader(0x80, [], []))).toBeNull(); // no payload
+    expect(opusPacketTicks(withHeader(0x80, [], [0xff, 0x3f]))).toBeNull(); // 63 × 20 ms: over 120 ms
   });
 
   it('ignores what is not RTP', () => {

@@ -9,9 +9,33 @@
 
 /** 20 ms of digital silence in one CELT fullband stereo frame (TOC 0xFC: config 31, stereo, one frame). */
 export const OPUS_SILENCE = Buffer.from([0xfc, 0xff, 0xfe]);
-/** Samples per 20 ms frame at Opus's RTP clock (48 kHz); the studio sends 20 ms frames. */
+/** Samples in one silent frame (20 ms at Opus's 48 kHz RTP clock). */
 const FRAME_TICKS = 960;
 const RTP_HEADER = 12;
+
+/** Opus frame sizes in 48 kHz samples by TOC config (RFC 6716 §3.1): SILK 0–11, hybrid 12–15, CELT 16–31. */
+const frameTicks = (config: number): number =>
+  config < 12 ? [480, 960, 1920, 2880][config & 3]! : config < 16 ? [480, 960][config & 1]! : [120, 240, 480, 960][config & 3]!;
+
+/**
+ * How many 48 kHz samples an RTP packet's Opus payload carries, read from its TOC byte (the
+ * studio's frame size is negotiated, 10 ms for low latency); null when it does not parse.
+ */
+export function opusPacketTicks(packet: Buffer): number | null {
+  let offset = RTP_HEADER + 4 * (packet[0]! & 0x0f);
+  if (packet[0]! & 0x10) {
+    if (packet.length < offset + 4) return null;
+    offset += 4 + 4 * packet.readUInt16BE(offset + 2);
+  }
+  if (packet.length <= offset) return null;
+  const toc = packet[offset]!;
+  const code = toc & 3;
+  // One frame, two frames, or (code 3) a count in the next byte.
+  const frames = code === 0 ? 1 : code < 3 ? 2 : packet.length > offset + 1 ? packet[offset + 1]! & 0x3f : 0;
+  const ticks = frames * frameTicks(toc >> 3);
+  // A packet holds at most 120 ms (RFC 6716 §3.2.5).
+  return ticks > 0 && ticks <= 5760 ? ticks : null;
+}
 
 export interface StitchOptions {
   payloadType: number;
@@ -86,7 +110,8 @@ export class RtpStitcher {
     if (seqDelta > base.maxSeqDelta) {
       base.maxSeqDelta = seqDelta;
       this.#nextSeq = (outSeq + 1) & 0xffff;
-      this.#nextTs = (outTs + FRAME_TICKS) >>> 0;
+      // The next frame starts where this packet's audio ends: a successor or silence follows on.
+      this.#nextTs = (outTs + (opusPacketTicks(packet) ?? FRAME_TICKS)) >>> 0;
     }
     const out = Buffer.from(packet);
     out[1] = (packet[1]! & 0x80) | this.#pt;

@@ -1,8 +1,13 @@
 /**
  * The studio's mix: the program sources (this tab's audio, an input device, or both) and an
- * optional talk-over microphone, summed in Web Audio into one stereo track that the studio
- * produces once; sources come and go without touching the producer. While the microphone is
- * heard, the program ducks (a classic radio "talk-over"), and comes back after the voice stops.
+ * optional talk-over microphone, summed in Web Audio into one stereo track; sources come and go
+ * without renegotiating (the producer's track is replaced). While the microphone is heard, the
+ * program ducks (a classic radio "talk-over"), and comes back after the voice stops.
+ *
+ * A single input goes on air as its own track, not through Web Audio: the trip into an
+ * AudioContext and back out of a MediaStreamDestination costs tens of milliseconds and hands
+ * the encoder audio in the context's render bursts (which the listeners' jitter buffers then
+ * absorb with more delay); bench:dj prints that stage. Mixing is paid only when there is a mix.
  */
 export const DUCKED_GAIN = 0.3;
 /** Microphone level (peak, 0…1) above which the program ducks. */
@@ -11,6 +16,11 @@ const VOICE_THRESHOLD = 0.05;
 const HOLD_MS = 600;
 
 export type MixInput = 'tab' | 'device' | 'talkover';
+
+/** The input that can go on air unmixed: the only one (nothing to sum, nothing to duck), else null. */
+export function directInput(inputs: readonly MixInput[]): MixInput | null {
+  return inputs.length === 1 ? inputs[0]! : null;
+}
 
 export class StudioMixer {
   private readonly ctx = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
@@ -30,9 +40,13 @@ export class StudioMixer {
     this.voice.fftSize = 1024;
   }
 
-  /** The mix, to produce once. */
+  /**
+   * What goes on air: the sole input's own track, or the mix (also when there is no input: the
+   * producer keeps sending silence rather than an ended track).
+   */
   get track(): MediaStreamTrack {
-    return this.out.stream.getAudioTracks()[0]!;
+    const direct = directInput([...this.inputs.keys()]);
+    return direct ? this.inputs.get(direct)!.track : this.out.stream.getAudioTracks()[0]!;
   }
 
   /** Sets (or with null removes) one input; the old track of that input is stopped. */
@@ -53,8 +67,10 @@ export class StudioMixer {
     this.watchVoice(this.inputs.has('talkover'));
   }
 
-  has(input: MixInput): boolean {
-    return this.inputs.has(input);
+  /** Whether `input` is in the mix (with `track`, when given, as its track). */
+  has(input: MixInput, track?: MediaStreamTrack): boolean {
+    const entry = this.inputs.get(input);
+    return entry !== undefined && (track === undefined || entry.track === track);
   }
 
   close(): void {

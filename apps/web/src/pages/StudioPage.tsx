@@ -119,6 +119,9 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
       const track =
         input === 'tab' ? await captureTabAudio() : input === 'device' ? await captureDeviceAudio(deviceId || undefined) : await captureMicrophone(DEFAULT_MIC_SETTINGS);
       mixer.set(input, track);
+      // Sharing stopped from the browser's own bar: the input leaves the mix (a sole input is on
+      // air as its own track, which must not stay on air ended).
+      track.addEventListener('ended', () => mixer.has(input, track) && remove(input), { once: true });
       await use.studio.setSource(mixer.track);
       setInputs((now) => [...now.filter((i) => i !== input), input]);
       if (input !== 'tab') setDevices(await listMicrophones());
@@ -130,6 +133,8 @@ function Studio({ channel, selfUserId }: { channel: ChannelView; selfUserId: str
   function remove(input: MixInput) {
     mixer.set(input, null);
     setInputs((now) => now.filter((i) => i !== input));
+    // The output may change (a mix of two becomes the remaining input's own track).
+    void use.studio.setSource(mixer.track);
   }
 
   return (

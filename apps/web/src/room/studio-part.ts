@@ -7,10 +7,12 @@ import type { RoomContext, RoomPart } from './types';
 
 /**
  * Music, not voice: stereo, no DTX (a quiet passage is still music), in-band FEC for loss, and
- * the configured bitrate as Opus' target and the encoding's ceiling.
+ * the configured bitrate as Opus' target and the encoding's ceiling. 10 ms frames: half the
+ * packetization delay of the default 20 ms, and the listeners' jitter buffers settle lower
+ * (bench:dj prints both); the price is the packet headers of twice the packet rate.
  */
 export function musicCodecOptions(bitrateKbps: number): types.ProducerCodecOptions {
-  return { opusStereo: true, opusDtx: false, opusFec: true, opusMaxAverageBitrate: bitrateKbps * 1000, opusPtime: 20 };
+  return { opusStereo: true, opusDtx: false, opusFec: true, opusMaxAverageBitrate: bitrateKbps * 1000, opusPtime: 10 };
 }
 
 export type OnAir = 'off' | 'starting' | 'live' | 'ending';
@@ -58,15 +60,17 @@ export class StudioPart implements RoomPart {
   }
 
   close(): void {
-    this.track?.stop();
+    // The source's tracks belong to the mixer, which stops them when the studio closes.
   }
 
-  /** A new source: swapped into a running producer without renegotiation. */
+  /**
+   * A new source: swapped into a running producer without renegotiation. The caller owns the
+   * tracks (the studio's mixer: a source it sends unmixed may be one of its inputs again later).
+   */
   async setSource(track: MediaStreamTrack): Promise<void> {
-    const previous = this.track;
+    if (track === this.track) return;
     this.track = track;
     if (this.producer && !this.producer.closed) await this.producer.replaceTrack({ track });
-    if (previous && previous !== track) previous.stop();
   }
 
   goLive(title?: string): Promise<BroadcastView | null> {
