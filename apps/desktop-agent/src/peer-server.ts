@@ -70,6 +70,7 @@ export class PeerServer {
       return;
     }
     const request = parsed.value;
+    if (request.op === 'ack') return this.carrier.acked(request.received);
     if (request.op === 'cancel') {
       // Its slot is free at once: a cancelled read may wait on back-pressure before it sees the
       // cancel, and a player seeking quickly (two reads cancelled, two asked, per seek) would
@@ -115,6 +116,7 @@ export class PeerServer {
       case 'transcode':
         return this.#transcode(r);
       case 'cancel':
+      case 'ack':
         return;
     }
   }
@@ -169,7 +171,8 @@ export class PeerServer {
         }
       }
       await job.finished;
-      if (!stopped()) this.carrier.sendBinary(encodeChunk(r.id, new Uint8Array(0)));
+      // The end, an empty chunk: through the carrier's gate like any chunk (it holds a reservation).
+      if (await this.#room(0, stopped)) this.carrier.sendBinary(encodeChunk(r.id, new Uint8Array(0)));
     } finally {
       job.stop();
       this.#transcodes.delete(job.stop);
