@@ -10,8 +10,11 @@ export interface Carrier {
   readonly kind: 'datachannel' | 'relay';
   sendText(text: string): void;
   sendBinary(bytes: Uint8Array): void;
-  /** Resolves with room reserved for one chunk (a `sendBinary` to follow). */
-  ready(): Promise<void>;
+  /**
+   * Resolves with room reserved for one chunk (a `sendBinary` to follow). `first`: a read's first
+   * chunk goes ahead of chunks already waiting (a seek's read before the reads it replaces).
+   */
+  ready(first?: boolean): Promise<void>;
   /** A `ready()` that was not followed by `sendBinary` (the stream stopped): gives its room back. */
   release(): void;
   /** The listener's ack: it has received `received` binary bytes on this carrier. */
@@ -40,7 +43,7 @@ const TEXT_MARGIN = 16 * 1024;
 const CHUNK_FRAME = LIMITS.library.chunkBytes + 4;
 
 /**
- * Room for chunks, granted in order: each `ready()` reserves one chunk's room until its
+ * Room for chunks, granted in order (a read's first chunk first): each `ready()` reserves one chunk's room until its
  * `sendBinary` (or `release`), and waiters are let through one at a time while `fits` says the
  * next reserved chunk still fits, so streams waiting together (two reads, a cover) never
  * overrun the limit.
@@ -55,13 +58,13 @@ abstract class Gate {
   /** Someone waits and nothing fits now (a carrier that must look again later starts looking). */
   protected waiting(): void {}
 
-  ready(): Promise<void> {
+  ready(first = false): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.#waiters.length === 0 && this.fits(this.#reserved)) {
       this.#reserved += CHUNK_FRAME;
       return Promise.resolve();
     }
-    const wait = new Promise<void>((resolve) => this.#waiters.push(resolve));
+    const wait = new Promise<void>((resolve) => (first ? this.#waiters.unshift(resolve) : this.#waiters.push(resolve)));
     this.waiting();
     return wait;
   }

@@ -185,7 +185,7 @@ export class PeerServer {
     const stopped = () => this.#closed || this.carrier.closed || this.#cancelled.has(id);
     for (let at = 0; at < length; ) {
       const n = Math.min(L.chunkBytes, length - at);
-      if (!(await this.#room(n, stopped))) return;
+      if (!(await this.#room(n, stopped, at === 0))) return;
       let made: Uint8Array;
       try {
         made = await frame(at, n);
@@ -198,11 +198,14 @@ export class PeerServer {
     }
   }
 
-  /** Waits for the carrier's room and the upload cap for `n` bytes; false (room given back) when the stream stopped meanwhile. */
-  async #room(n: number, stopped: () => boolean): Promise<boolean> {
+  /**
+   * Waits for the carrier's room and the upload cap for `n` bytes; false (room given back) when
+   * the stream stopped meanwhile. A read's `first` chunk is let through ahead of others waiting.
+   */
+  async #room(n: number, stopped: () => boolean, first = false): Promise<boolean> {
     await this.limiter.take(this.key, n);
     if (stopped()) return false;
-    await this.carrier.ready();
+    await this.carrier.ready(first);
     if (!stopped()) return true;
     this.carrier.release();
     return false;
