@@ -137,9 +137,14 @@ export class DataChannelCarrier extends Gate implements Carrier {
     this.wake();
   }
 
+  /** Binary bytes sent and not yet acknowledged (0 while the listener does not ack). */
+  get unacked(): number {
+    return this.#acked === null ? 0 : this.#sentBinary - this.#acked;
+  }
+
   protected fits(reserved: number): boolean {
     if (this.channel.bufferedAmount() >= HIGH) return false;
-    return this.#acked === null || this.#sentBinary - this.#acked + reserved + CHUNK_FRAME <= this.window;
+    return this.#acked === null || this.unacked + reserved + CHUNK_FRAME <= this.window;
   }
 
   // The low-water callback, or a look every 20 ms: libdatachannel's callback was seen to go
