@@ -3,6 +3,7 @@
  * the bridge reads them over the data channel) against a bare node-datachannel → Chromium
  * transfer, and seek-to-audio per rung beside nginx — with where a seek's time goes.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { openParticipant } from '@roomcast/e2e/harness/browser.js';
 import { bareToChromium, mbps, percentile, step } from './library-bare.js';
@@ -14,6 +15,8 @@ export interface SeekRow {
   stalls: string[];
   /** Median ms from the seek to each stage, and the KiB of older reads that came before the new read's first byte. */
   stages: Record<Stage, number | null> & { oldKiB: number | null };
+  /** UDP datagrams this namespace dropped for a full receive buffer while the row ran (each one SCTP must retransmit). */
+  drops: number;
 }
 
 export interface ChromiumFigures {
@@ -54,8 +57,17 @@ const TRACE_SCRIPT = `
 
 type Mark = [string, number, ...number[]];
 
+/** UDP datagrams dropped so far in this network namespace because a socket's receive buffer was full. */
+function udpDrops(): number {
+  const [names, values] = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'))
+    .map((l) => l.split(/\s+/));
+  return Number(values?.[names?.indexOf('RcvbufErrors') ?? -1] ?? 0);
+}
+
 /** Per seek: ms from the seek to each stage (null where the rung does not show it: the relay's reads go by socket.io). */
-function stagesOf(trace: Mark[]): SeekRow['stages'] {
+function stagesOf(trace: Mark[], ms: number[]): SeekRow['stages'] {
   const seeks = trace.filter((m) => m[0] === 'seek');
   const per: Record<Stage | 'oldKiB', number[]> = { ask: [], sent: [], first: [], seeked: [], played: [], oldKiB: [] };
   seeks.forEach((seek, i) => {
@@ -65,9 +77,10 @@ function stagesOf(trace: Mark[]): SeekRow['stages'] {
     const at = (name: string, pick: (m: Mark) => boolean = () => true) => marks.find((m) => m[0] === name && pick(m));
     const sent = at('sent');
     const first = sent && at('bytes', (m) => m[2] === sent[2]);
-    for (const [stage, mark] of [['ask', at('ask')], ['sent', sent], ['first', first], ['seeked', at('seeked')], ['played', at('played')]] as const) {
+    for (const [stage, mark] of [['ask', at('ask')], ['sent', sent], ['first', first], ['seeked', at('seeked')]] as const) {
       if (mark) per[stage].push(mark[1] - t0);
     }
+    per.played.push(ms[i]!);
     if (first) per.oldKiB.push(marks.filter((m) => m[0] === 'bytes' && m[1] <= first[1] && m[2]! < sent[2]!).reduce((n, m) => n + m[3]!, 0) / 1024);
   });
   const median = (xs: number[]) => (xs.length ? percentile(xs, 50) : null);
@@ -81,7 +94,6 @@ async function seekToAudio(page: Page, src: string, seeks: number): Promise<{ ms
       const w = window as unknown as { __trace?: [string, number, ...number[]][] };
       const trace = (w.__trace ??= []);
       trace.length = 0;
-      const now = () => performance.timeOrigin + performance.now();
       const el = document.createElement('audio');
       el.muted = true;
       el.src = src;
@@ -93,10 +105,10 @@ async function seekToAudio(page: Page, src: string, seeks: number): Promise<{ ms
         for (let i = 0; i < seeks; i++) {
           const t = Math.random() * (el.duration - 3);
           const t0 = performance.now();
-          trace.push(['seek', now()]);
-          el.addEventListener('seeked', () => trace.push(['seeked', now()]), { once: true });
+          trace.push(['seek', performance.timeOrigin + performance.now()]);
+          el.addEventListener('seeked', () => trace.push(['seeked', performance.timeOrigin + performance.now()]), { once: true });
           el.currentTime = t;
-          // A polling loop, not a named callback: tsx's keepNames would wrap one in a __name the page lacks.
+          // A polling loop, not a named callback (nor a function in a const): tsx's keepNames would wrap one in a __name the page lacks.
           while (el.seeking || el.currentTime <= t + 0.02) {
             if (performance.now() - t0 > 10_000) {
               // Counted, not fatal: a stall is a finding to report (10 s stands in for its time).
@@ -106,7 +118,7 @@ async function seekToAudio(page: Page, src: string, seeks: number): Promise<{ ms
             await new Promise((r) => setTimeout(r, 2));
           }
           out.push(performance.now() - t0);
-          trace.push(['played', now()]);
+          trace.push(['played', performance.timeOrigin + performance.now()]);
         }
         return { ms: out, stalls, trace: trace.slice() };
       } finally {
@@ -177,15 +189,16 @@ export async function chromiumFigures(
     for (const [label, query] of rungs) {
       step(`chromium: seek-to-audio, ${label}`);
       const shown = label === 'direct' ? rung : await openAgent(query);
+      const dropped = udpDrops();
       const { ms, stalls, trace } = await seekToAudio(page, stream, o.seeks);
-      seekRows.push({ name: `${label} (rung ${shown})`, p50: percentile(ms, 50), p95: percentile(ms, 95), stalls, stages: stagesOf(trace) });
+      seekRows.push({ name: `${label} (rung ${shown})`, p50: percentile(ms, 50), p95: percentile(ms, 95), stalls, stages: stagesOf(trace, ms), drops: udpDrops() - dropped });
     }
     step('chromium: seek-to-audio, nginx');
     // On a blank page of its own: the app's Content-Security-Policy admits media from itself only.
     const blank = await person.context.newPage();
     const http = await seekToAudio(blank, o.nginxUrl, o.seeks);
     await blank.close();
-    seekRows.push({ name: 'nginx over HTTP', p50: percentile(http.ms, 50), p95: percentile(http.ms, 95), stalls: http.stalls, stages: stagesOf(http.trace) });
+    seekRows.push({ name: 'nginx over HTTP', p50: percentile(http.ms, 50), p95: percentile(http.ms, 95), stalls: http.stalls, stages: stagesOf(http.trace, http.ms), drops: 0 });
     const median = (xs: number[]) => (xs.length ? mbps(o.size, percentile(xs, 50)) : 0);
     return { product: median(productMs), bare: median(bareMs), rung, rounds: productMs.map((p, i) => [mbps(o.size, p), mbps(o.size, bareMs[i]!)]), seekRows };
   } finally {
@@ -211,9 +224,10 @@ export function printChromium(c: ChromiumFigures, rounds: number, seeks: number)
   }
   console.log('  goal: p95 ≤ 250 ms direct, ≤ 400 ms TURN, ≤ 500 ms server relay');
   console.log('\nwhere a seek goes (median ms after the seek; "–": not seen on that path — the relay reads by socket.io, nginx by HTTP)');
-  console.log(`path                                  ${STAGES.map((s) => STAGE_NAMES[s].padStart(11)).join('')}   older reads' KiB before the first byte`);
+  console.log(`path                                  ${STAGES.map((s) => STAGE_NAMES[s].padStart(11)).join('')}   older KiB first   UDP drops`);
   for (const r of c.seekRows) {
-    const cell = (v: number | null) => (v === null ? '–' : v.toFixed(0)).padStart(11);
-    console.log(`${r.name.padEnd(38)}${STAGES.map((s) => cell(r.stages[s])).join('')}   ${r.stages.oldKiB === null ? '–' : r.stages.oldKiB.toFixed(0)}`);
+    const cell = (v: number | null, width = 11) => (v === null ? '–' : v.toFixed(0)).padStart(width);
+    console.log(`${r.name.padEnd(38)}${STAGES.map((s) => cell(r.stages[s])).join('')}${cell(r.stages.oldKiB, 18)}${cell(r.drops, 12)}`);
   }
+  console.log('  older KiB first: bytes of older reads that came before the new read\'s first byte; UDP drops: datagrams a full receive buffer dropped in the run\'s namespace during the row (SCTP waits for its retransmission timer on a lost tail)');
 }
