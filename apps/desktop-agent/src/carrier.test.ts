@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '@roomcast/shared';
 import type { DataChannel } from 'node-datachannel';
-import { DATA_CHANNEL_WINDOW, DataChannelCarrier, RelayCarrier } from './carrier.js';
+import { DATA_CHANNEL_WINDOW, DataChannelCarrier, RELAY_WINDOW, RelayCarrier } from './carrier.js';
 
 const CHUNK = LIMITS.library.chunkBytes;
 
@@ -37,8 +37,9 @@ describe('RelayCarrier', () => {
     }
     await all;
     expect(broken).toBe(false);
-    expect(most).toBeLessThanOrEqual(LIMITS.library.relayWindowBytes);
-    expect(most).toBeGreaterThan(LIMITS.library.relayWindowBytes / 2);
+    expect(most).toBeLessThanOrEqual(RELAY_WINDOW);
+    expect(RELAY_WINDOW).toBeLessThanOrEqual(LIMITS.library.relayWindowBytes);
+    expect(most).toBeGreaterThan(RELAY_WINDOW / 2);
   });
 });
 
