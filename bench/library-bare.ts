@@ -3,7 +3,7 @@
  * agent's back-pressure marks) into another node-datachannel peer and into Chromium. The
  * product's figures are read against these, measured in the same run.
  */
-import nodeDataChannel from 'node-datachannel';
+import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
 import type { Page } from 'playwright-core';
 
 export const CHUNK = 64 * 1024;
@@ -18,6 +18,17 @@ export const step = (what: string): void => console.error(`[bench:library] ${wha
 const exposed = new WeakSet<Page>();
 let bareSignal: (m: { sdp?: string; candidate?: string; mid?: string }) => void = () => {};
 
+/** Adds remote candidates to `pc`, ignoring a connection that already closed (a callback must never throw). */
+function candidateAdder(pc: PeerConnection): (candidate: string, mid: string) => void {
+  return (candidate, mid) => {
+    try {
+      pc.addRemoteCandidate(candidate, mid);
+    } catch {
+      // The connection already closed.
+    }
+  };
+}
+
 /** Two node-datachannel peers in this process, direct: the ceiling for the direct rung. */
 export async function bareDataChannel(size: number): Promise<number> {
   const a = new nodeDataChannel.PeerConnection('bare-a', { iceServers: [] });
@@ -27,13 +38,7 @@ export async function bareDataChannel(size: number): Promise<number> {
   const link = (from: typeof a, to: typeof a) => {
     let described = false;
     const held: [string, string][] = [];
-    const add = (c: string, mid: string) => {
-      try {
-        to.addRemoteCandidate(c, mid);
-      } catch {
-        // The connection already closed.
-      }
-    };
+    const add = candidateAdder(to);
     from.onLocalDescription((sdp, type) => {
       to.setRemoteDescription(sdp, type);
       described = true;
@@ -81,13 +86,7 @@ export async function bareToChromium(page: Page, size: number): Promise<number> 
     // The page's candidates can overtake its offer: held until the offer is set.
     let offered = false;
     const held: [string, string][] = [];
-    const add = (c: string, mid: string) => {
-      try {
-        pc.addRemoteCandidate(c, mid);
-      } catch {
-        // The connection already closed.
-      }
-    };
+    const add = candidateAdder(pc);
     // Exposed once per page (playwright refuses a second time); each round points it at its own peer.
     if (!exposed.has(page)) {
       exposed.add(page);
