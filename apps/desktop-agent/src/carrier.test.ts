@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '@roomcast/shared';
+import { ACK_EVERY_BYTES, LIMITS } from '@roomcast/shared';
 import type { DataChannel } from 'node-datachannel';
 import { DATA_CHANNEL_WINDOW, DataChannelCarrier, RELAY_WINDOW, RelayCarrier } from './carrier.js';
 
@@ -85,6 +85,12 @@ describe('DataChannelCarrier', () => {
     await all;
     expect(most).toBeLessThanOrEqual(DATA_CHANNEL_WINDOW);
     expect(most).toBeGreaterThan(DATA_CHANNEL_WINDOW / 2);
+  });
+
+  it('always has room for a chunk beside the bytes a listener has received and not acked yet', () => {
+    // A listener acks every ACK_EVERY_BYTES, so up to one byte less stays unacked after a short
+    // chunk; a window smaller than that plus a chunk would wait for an ack that never comes.
+    expect(DATA_CHANNEL_WINDOW).toBeGreaterThanOrEqual(ACK_EVERY_BYTES - 1 + CHUNK + 4);
   });
 
   it('a listener that never acks is held by the send buffer only (an older page keeps working)', async () => {

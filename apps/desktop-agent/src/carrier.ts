@@ -40,7 +40,8 @@ const CHUNK_FRAME = LIMITS.library.chunkBytes + 4;
  * at most this much is ahead of it, and the bursts are short enough that a busy receiver's UDP
  * buffer does not overflow (a lost tail waits for SCTP's retransmission timer). The cost: at most
  * two chunks per round trip (2.6 MB/s at 50 ms: several times a hi-res FLAC); on the bench's loopback
- * it was no slower than no window at all.
+ * it was no slower than no window at all. Never less than a chunk plus ACK_EVERY_BYTES: what a
+ * listener has received and not yet acked (a short last chunk) must leave room for the next.
  */
 export const DATA_CHANNEL_WINDOW = 2 * CHUNK_FRAME;
 /** Room kept in the relay window for answers sent without waiting (JSON, a few hundred bytes). */
