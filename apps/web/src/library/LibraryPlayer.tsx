@@ -35,9 +35,9 @@ export function LibraryPlayer({ link, queue, onQueue }: { link: AgentLink; queue
   const playing = current(queue);
   const durationMs = playing?.durationMs ?? 0;
 
-  /** Starts the current track (or the same one again) at `atMs`. */
+  /** Starts the current track (or the same one again) at `atMs`; `play: false` only loads it (the person had paused). */
   const load = useCallback(
-    (track: TrackView, atMs: number) => {
+    (track: TrackView, atMs: number, play = true) => {
       const el = audio.current;
       if (!el) return;
       if (kbps) {
@@ -50,7 +50,7 @@ export function LibraryPlayer({ link, queue, onQueue }: { link: AgentLink; queue
         el.currentTime = atMs / 1000;
       }
       setPositionMs(atMs);
-      void el.play().catch(() => undefined);
+      if (play) void el.play().catch(() => undefined);
     },
     [kbps, link],
   );
@@ -75,7 +75,8 @@ export function LibraryPlayer({ link, queue, onQueue }: { link: AgentLink; queue
     const track = playing;
     void reconnect(link, new ApiError('unavailable', 'the link was lost')).then(
       () => {
-        if (latest.current.trackId === track.id && latest.current.kbps === cut.kbps) load(track, positionNow());
+        // Paused meanwhile (by the person: an element out of data waits, it is not paused): stays paused.
+        if (latest.current.trackId === track.id && latest.current.kbps === cut.kbps) load(track, positionNow(), !audio.current?.paused);
       },
       () => undefined,
     );
