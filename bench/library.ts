@@ -11,79 +11,33 @@
  * address (coturn never relays to loopback), so it needs root; TURN is forced on its rung with
  * iceTransportPolicy 'relay'.
  *
- * With Chromium as the listener (CHROMIUM=0 skips it): My library reading the whole file through
- * its Service Worker over the direct rung, against a bare node-datachannel → Chromium transfer.
+ * With Chromium as the listener (CHROMIUM=0 skips it; library-chromium.ts): My library reading the
+ * whole file through its Service Worker over the direct rung, against a bare node-datachannel →
+ * Chromium transfer (library-bare.ts), and seek-to-audio per rung beside nginx, with the median
+ * time to each stage of a seek (the worker's ask, the read sent, its first byte, seeked, playing).
  *
  *   pnpm bench:library [mebibytes=32] [seeks=40]
+ *   RUNGS=direct,turn,server (Node rows)  CHROMIUM_ROUNDS=3 (0: seeks only)  SEEK_RUNGS=direct,TURN,server relay
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import nodeDataChannel from 'node-datachannel';
 import { IndexDb, scan, startAgent } from '@roomcast/desktop-agent';
 import { RangeStream } from '@roomcast/shared';
 import { connectListener, type NodeListener } from '@roomcast/desktop-agent/testing';
 import { startCoturn } from '@roomcast/e2e/harness/coturn.js';
 import { createTopology, isRoot, NAMESPACE_RANGE, PUBLIC_IP } from '@roomcast/e2e/harness/netns.js';
-import { openParticipant } from '@roomcast/e2e/harness/browser.js';
 import { freePort } from '@roomcast/e2e/harness/ports.js';
 import { startRoomcast } from '@roomcast/e2e/harness/roomcast.js';
+import { bareDataChannel, CHUNK, mbps, percentile, step } from './library-bare.js';
+import { chromiumFigures, printChromium } from './library-chromium.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--inside');
 const mib = Math.max(4, Number(args[0] ?? 32));
 const seeks = Math.max(10, Number(args[1] ?? 40));
-const CHUNK = 64 * 1024;
-const CHROMIUM_ROUNDS = Math.max(1, Number(process.env.CHROMIUM_ROUNDS ?? 3));
-// The bare transfer's signalling hook into the page (declared before the run below uses it).
-/** `seeks` random seeks of an <audio> element playing `src`: ms from each seek until it plays past the new time. */
-async function seekToAudio(page: import('playwright-core').Page, src: string): Promise<{ ms: number[]; stalls: string[] }> {
-  return page.evaluate(
-    async ({ src, seeks }) => {
-      const el = document.createElement('audio');
-      el.muted = true;
-      el.src = src;
-      document.body.append(el);
-      try {
-        await el.play();
-        const out: number[] = [];
-        const stalls: string[] = [];
-        for (let i = 0; i < seeks; i++) {
-          const t = Math.random() * (el.duration - 3);
-          const t0 = performance.now();
-          el.currentTime = t;
-          // A polling loop, not a named callback: tsx's keepNames would wrap one in a __name the page lacks.
-          while (el.seeking || el.currentTime <= t + 0.02) {
-            if (performance.now() - t0 > 10_000) {
-              // Counted, not fatal: a stall is a finding to report (10 s stands in for its time).
-              stalls.push(`${t.toFixed(1)} s (readyState ${el.readyState}, networkState ${el.networkState})`);
-              break;
-            }
-            await new Promise((r) => setTimeout(r, 2));
-          }
-          out.push(performance.now() - t0);
-        }
-        return { ms: out, stalls };
-      } finally {
-        el.pause();
-        el.removeAttribute('src');
-        el.load();
-        el.remove();
-      }
-    },
-    { src, seeks },
-  );
-}
-
-const exposed = new WeakSet<import('playwright-core').Page>();
-let bareSignal: (m: { sdp?: string; candidate?: string; mid?: string }) => void = () => {};
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
-const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
-const step = (what: string) => console.error(`[bench:library] ${what}`);
+const CHROMIUM_ROUNDS = Math.max(0, Number(process.env.CHROMIUM_ROUNDS ?? 3));
 
 if (!process.argv.includes('--inside')) {
   if (!isRoot()) {
@@ -202,7 +156,9 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
 
     step('bare node-datachannel');
     const bare = await bareDataChannel(size);
-    const chromium = process.env.CHROMIUM === '0' ? null : await chromiumFigures(server.url, cookie, made.agentId, (await index.db.prepare('SELECT id FROM tracks').get()) as { id: string }, size, url);
+    const trackId = ((await index.db.prepare('SELECT id FROM tracks').get()) as { id: string }).id;
+    const seekRungs = process.env.SEEK_RUNGS?.split(',') ?? null;
+    const chromium = process.env.CHROMIUM === '0' ? null : await chromiumFigures({ base: server.url, cookie, agentId: made.agentId, trackId, size, nginxUrl: url, rounds: CHROMIUM_ROUNDS, seeks, seekRungs });
     console.log(`\nLibrary anywhere, ${(size / 1048576).toFixed(1)} MiB WAV, ${seeks} random 64 KiB ranges each, one machine (2 cores shared)\n`);
     console.log('path                              setup ms   MB/s    range p50 ms  range p95 ms');
     for (const r of rows) {
@@ -214,20 +170,7 @@ async function measure(work: string, music: string, cleanups: (() => Promise<unk
     for (const r of rows.filter((r) => r !== http)) console.log(`  ${r.name}: ${(r.mbs / http.mbs).toFixed(2)}× nginx throughput, range p95 ${(r.p95 / http.p95).toFixed(1)}× nginx`);
     const direct = rows.find((r) => r.name.startsWith('direct'));
     if (direct) console.log(`  direct / bare node-datachannel throughput: ${(direct.mbs / bare).toFixed(2)} (node listener)`);
-    if (chromium) {
-      console.log(`\nChromium as the listener (the player path: open-ended ranges through the Service Worker of My library over the direct data channel), median of ${CHROMIUM_ROUNDS} alternating rounds`);
-      console.log(`  My library, direct → Chromium:        ${chromium.product.toFixed(1)} MB/s (rung ${chromium.rung})`);
-      console.log(`  bare node-datachannel → Chromium:     ${chromium.bare.toFixed(1)} MB/s (no protocol, 64 KiB messages)`);
-      console.log(`  rounds (My library / bare, MB/s):     ${chromium.rounds.map(([p, b]) => `${p!.toFixed(1)}/${b!.toFixed(1)}`).join('  ')}`);
-      console.log(`  direct / bare node-datachannel → Chromium: ${(chromium.product / chromium.bare).toFixed(2)} (goal ≥ 0.80)`);
-      console.log(`\nseek-to-audio in Chromium, ${seeks} random seeks each (an <audio> element: seek → its clock past the new time)`);
-      console.log('path                                    p50 ms   p95 ms   p95 vs nginx');
-      const nginxSeek = chromium.seekRows.at(-1)!;
-      for (const r of chromium.seekRows) {
-        console.log(`${r.name.padEnd(38)}${r.p50.toFixed(0).padStart(8)}${r.p95.toFixed(0).padStart(9)}${`${(r.p95 / nginxSeek.p95).toFixed(1)}×`.padStart(15)}${r.stalls.length ? `   ${r.stalls.length} stalled (no audio in 10 s): ${r.stalls.join('; ')}` : ''}`);
-      }
-      console.log('  goal: p95 ≤ 250 ms direct, ≤ 400 ms TURN, ≤ 500 ms server relay');
-    }
+    if (chromium) printChromium(chromium, CHROMIUM_ROUNDS, seeks);
   }
 }
 
@@ -265,208 +208,4 @@ http { access_log off; sendfile on; client_body_temp_path ${work}/ngx-body; prox
 `,
   );
   return spawn('nginx', ['-c', conf, '-p', work], { stdio: 'ignore' });
-}
-
-/** Two node-datachannel peers in this process, direct: the ceiling for the direct rung. */
-async function bareDataChannel(size: number): Promise<number> {
-  const a = new nodeDataChannel.PeerConnection('bare-a', { iceServers: [] });
-  const b = new nodeDataChannel.PeerConnection('bare-b', { iceServers: [] });
-  // A candidate can come before the description it belongs to (libdatachannel's threads): each
-  // side holds what it gets until it has the other's description, and never throws in a callback.
-  const link = (from: typeof a, to: typeof a) => {
-    let described = false;
-    const held: [string, string][] = [];
-    const add = (c: string, mid: string) => {
-      try {
-        to.addRemoteCandidate(c, mid);
-      } catch {
-        // The connection already closed.
-      }
-    };
-    from.onLocalDescription((sdp, type) => {
-      to.setRemoteDescription(sdp, type);
-      described = true;
-      for (const [c, mid] of held.splice(0)) add(c, mid);
-    });
-    from.onLocalCandidate((c, mid) => (described ? add(c, mid) : held.push([c, mid])));
-  };
-  link(a, b);
-  link(b, a);
-  let received = 0;
-  const done = new Promise<number>((resolve) => {
-    b.onDataChannel((dc) => {
-      let t0 = 0;
-      dc.onMessage((m) => {
-        t0 ||= performance.now();
-        received += typeof m === 'string' ? m.length : (m as ArrayBuffer).byteLength;
-        if (received >= size) resolve(performance.now() - t0);
-      });
-    });
-  });
-  const dc = a.createDataChannel('bare');
-  await new Promise<void>((resolve) => dc.onOpen(resolve));
-  dc.setBufferedAmountLowThreshold(256 * 1024);
-  // One handler for the channel's life (a new one replaces the old): it wakes whoever waits.
-  let wake = () => {};
-  dc.onBufferedAmountLow(() => wake());
-  const chunk = Buffer.alloc(CHUNK, 7);
-  const t0 = performance.now();
-  for (let sent = 0; sent < size; sent += CHUNK) {
-    // The event, or a 20 ms look: the low-water callback was seen to go missing under load.
-    while (dc.bufferedAmount() > 1024 * 1024) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 20)));
-    dc.sendMessageBinary(chunk.subarray(0, Math.min(CHUNK, size - sent)));
-  }
-  await done;
-  const ms = performance.now() - t0;
-  a.close();
-  b.close();
-  return mbps(size, ms);
-}
-
-/**
- * The goal's comparison: the agent's direct rung into Chromium as My library plays (the page's
- * Service Worker asks ranges, the bridge reads them over the data channel), against a bare
- * node-datachannel → Chromium transfer of the same size in the same browser.
- */
-async function chromiumFigures(
-  base: string,
-  cookie: string,
-  agentId: string,
-  track: { id: string },
-  size: number,
-  nginxUrl: string,
-): Promise<{ product: number; bare: number; rung: string; rounds: number[][]; seekRows: { name: string; p50: number; p95: number; stalls: string[] }[] }> {
-  const person = await openParticipant({ extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${base}`] });
-  try {
-    const [name, value] = cookie.split('=') as [string, string];
-    await person.context.addCookies([{ name, value, url: base }]);
-    const page = person.page;
-    // As e2e's openLibrary, without vitest: the agent online, opened, its rung named.
-    const openAgent = async (query = '') => {
-      await page.goto(`${base}/library${query}`);
-      const row = page.locator('[data-testid="library-agents"] li', { hasText: 'Bench PC' });
-      await row.getByTestId('agent-online').filter({ hasText: /^online$/ }).waitFor();
-      await row.getByRole('button', { name: 'Open Bench PC' }).click();
-      await page.waitForFunction(() => !!document.querySelector('[data-testid="library-rung"]')?.getAttribute('data-rung'), undefined, { timeout: 30_000 });
-      return (await page.getByTestId('library-rung').getAttribute('data-rung'))!;
-    };
-    const rung = await openAgent();
-    // As the <audio> element reads: an open-ended range, then another from where it ended.
-    const product = () =>
-      page.evaluate(
-        async ({ agentId, trackId, size }) => {
-          const url = `/library/stream/${agentId}/${trackId}`;
-          const t0 = performance.now();
-          for (let at = 0; at < size; ) {
-            const res = await fetch(url, { headers: { range: `bytes=${at}-` } });
-            const got = (await res.arrayBuffer()).byteLength;
-            if (!got) throw new Error(`no bytes at ${at} (${res.status})`);
-            at += got;
-          }
-          return performance.now() - t0;
-        },
-        { agentId, trackId: track.id, size },
-      );
-    // Alternating A/B rounds on a shared machine: the ratio of medians, not of one lucky pair.
-    const productMs: number[] = [];
-    const bareMs: number[] = [];
-    for (let round = 0; round < CHROMIUM_ROUNDS; round++) {
-      step(`chromium round ${round + 1}/${CHROMIUM_ROUNDS}: bare node-datachannel`);
-      bareMs.push(await bareToChromium(page, size));
-      step(`chromium round ${round + 1}/${CHROMIUM_ROUNDS}: My library, direct`);
-      productMs.push(await product());
-    }
-    // Seek-to-audio: an <audio> element playing the file, moved to random times; from the seek
-    // until its clock runs past the new time (the bytes came, were decoded and are playing).
-    const seekRows: { name: string; p50: number; p95: number; stalls: string[] }[] = [];
-    const stream = `/library/stream/${agentId}/${track.id}`;
-    for (const [label, query] of [['direct', ''], ['TURN', '?turn=1'], ['server relay', '?relay=1']] as const) {
-      step(`chromium: seek-to-audio, ${label}`);
-      const shown = label === 'direct' ? rung : await openAgent(query);
-      const { ms, stalls } = await seekToAudio(page, stream);
-      seekRows.push({ name: `${label} (rung ${shown})`, p50: percentile(ms, 50), p95: percentile(ms, 95), stalls });
-    }
-    step('chromium: seek-to-audio, nginx');
-    // On a blank page of its own: the app's Content-Security-Policy admits media from itself only.
-    const blank = await person.context.newPage();
-    const http = await seekToAudio(blank, nginxUrl);
-    await blank.close();
-    seekRows.push({ name: 'nginx over HTTP', p50: percentile(http.ms, 50), p95: percentile(http.ms, 95), stalls: http.stalls });
-    return { product: mbps(size, percentile(productMs, 50)), bare: mbps(size, percentile(bareMs, 50)), rung, rounds: productMs.map((p, i) => [mbps(size, p), mbps(size, bareMs[i]!)]), seekRows };
-  } finally {
-    await person.close();
-  }
-}
-
-/** node-datachannel (this process) sends `size` bytes to a data channel the page offered; resolves with the page's first-to-last-byte time. */
-async function bareToChromium(page: import('playwright-core').Page, size: number): Promise<number> {
-  const pc = new nodeDataChannel.PeerConnection('bare-node', { iceServers: [] });
-  try {
-    // The page's candidates can overtake its offer: held until the offer is set.
-    let offered = false;
-    const held: [string, string][] = [];
-    const add = (c: string, mid: string) => {
-      try {
-        pc.addRemoteCandidate(c, mid);
-      } catch {
-        // The connection already closed.
-      }
-    };
-    // Exposed once per page (playwright refuses a second time); each round points it at its own peer.
-    if (!exposed.has(page)) {
-      exposed.add(page);
-      await page.exposeFunction('__bareSignal', (m: { sdp?: string; candidate?: string; mid?: string }) => bareSignal(m));
-    }
-    bareSignal = (m: { sdp?: string; candidate?: string; mid?: string }) => {
-      if (m.sdp) {
-        pc.setRemoteDescription(m.sdp, 'offer');
-        offered = true;
-        for (const [c, mid] of held.splice(0)) add(c, mid);
-      } else if (m.candidate) {
-        if (offered) add(m.candidate, m.mid ?? '0');
-        else held.push([m.candidate, m.mid ?? '0']);
-      }
-    };
-    const answered = new Promise<string>((resolve) => pc.onLocalDescription((sdp) => resolve(sdp)));
-    const opened = new Promise<import('node-datachannel').DataChannel>((resolve) => pc.onDataChannel((dc) => resolve(dc)));
-    await page.evaluate((size) => {
-      const w = window as unknown as { __bare?: { pc: RTCPeerConnection; done: Promise<number> }; __bareSignal: (m: unknown) => Promise<void> };
-      w.__bare?.pc.close();
-      const rtc = new RTCPeerConnection();
-      const dc = rtc.createDataChannel('bare');
-      dc.binaryType = 'arraybuffer';
-      let received = 0;
-      let t0 = 0;
-      const done = new Promise<number>((resolve) => {
-        dc.onmessage = (e) => {
-          t0 ||= performance.now();
-          received += (e.data as ArrayBuffer).byteLength;
-          if (received >= size) resolve(performance.now() - t0);
-        };
-      });
-      rtc.onicecandidate = (e) => void (e.candidate?.candidate && w.__bareSignal({ candidate: e.candidate.candidate, mid: e.candidate.sdpMid }));
-      w.__bare = { pc: rtc, done };
-      return rtc.createOffer().then(async (offer) => {
-        await rtc.setLocalDescription(offer);
-        await w.__bareSignal({ sdp: offer.sdp });
-      });
-    }, size);
-    const answer = await answered;
-    pc.onLocalCandidate((candidate, mid) => void page.evaluate(({ candidate, mid }) => (window as unknown as { __bare: { pc: RTCPeerConnection } }).__bare.pc.addIceCandidate({ candidate: candidate.replace(/^a=/, ''), sdpMid: mid }), { candidate, mid }).catch(() => undefined));
-    await page.evaluate((sdp) => (window as unknown as { __bare: { pc: RTCPeerConnection } }).__bare.pc.setRemoteDescription({ type: 'answer', sdp }), answer);
-    const dc = await opened;
-    if (!dc.isOpen()) await new Promise<void>((resolve) => dc.onOpen(resolve));
-    dc.setBufferedAmountLowThreshold(256 * 1024);
-    let wake = () => {};
-    dc.onBufferedAmountLow(() => wake());
-    const chunk = Buffer.alloc(CHUNK, 7);
-    const timing = page.evaluate(() => (window as unknown as { __bare: { done: Promise<number> } }).__bare.done);
-    for (let sent = 0; sent < size; sent += CHUNK) {
-      while (dc.bufferedAmount() > 1024 * 1024) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 20)));
-      dc.sendMessageBinary(chunk.subarray(0, Math.min(CHUNK, size - sent)));
-    }
-    return await timing;
-  } finally {
-    pc.close();
-  }
 }

@@ -181,5 +181,53 @@ describe('my library in the browser', () => {
     expect(icon).toEqual({ type: 'image/png', width: 512 });
     await cdp.detach();
   });
+
+  it('data saver across an agent restart: a new Opus stream starts from where the element was, not from the top', async () => {
+    const page = person.page;
+    const { token } = await createAgentToken(page, 'Saver PC');
+    const scratch = await mkdtemp(path.join(tmpdir(), 'roomcast-e2e-saver-'));
+    // Capped at 3× the stream's rate, so the transcode is still streaming when the agent goes (at
+    // full speed the whole track's Opus would be in the element already, and nothing to resume).
+    const start = () => startAgentProcess({ server: server.url, token, folders: [lib.dir], configDir: scratch, args: ['--max-upload', '24k'] });
+    const src = () => page.getByTestId('library-audio').evaluate((el: HTMLAudioElement) => el.currentSrc);
+    const startedAt = async () => Number(/[?&]t=(\d+)/.exec(await src())?.[1] ?? -1);
+    let proc = start();
+    try {
+      await proc.waitForLine(/^connected to /);
+      expect(await openLibrary(page, server.url, 'Saver PC')).toBe('direct');
+      await page.getByTestId('library-quality').selectOption('64');
+      await page.getByRole('button', { name: 'Long', exact: true }).click();
+      await page.getByRole('button', { name: 'Long Play' }).click();
+      await playTrack(page, 'Long Tone');
+      // Into the second half (1300 Hz from 60 s): a stream from the top would be 500 Hz.
+      await page.getByLabel('Seek').fill('70000');
+      await expect.poll(startedAt).toBe(70_000);
+      await page.waitForFunction(() => {
+        const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]');
+        return !!el && !el.paused && el.currentTime > 0.3;
+      });
+      await proc.stop('SIGKILL');
+      await page.getByTestId('library-link-message').filter({ hasText: 'went offline' }).waitFor();
+      const cutAt = Number(await page.getByTestId('library-position').getAttribute('data-ms'));
+      expect(cutAt).toBeGreaterThan(70_000);
+      proc = start();
+      // Without the resume the stream stays cut: the element plays what it had, then stops for good.
+      await expect.poll(startedAt, { timeout: 20_000 }).toBeGreaterThan(70_000);
+      const resumedFrom = await startedAt();
+      expect(resumedFrom).toBeGreaterThanOrEqual(cutAt - 1_000);
+      await page.waitForFunction(() => {
+        const el = document.querySelector<HTMLAudioElement>('[data-testid="library-audio"]');
+        return !!el && !el.paused && el.currentTime > 0.3;
+      });
+      expect(await page.getByTestId('library-rung').getAttribute('data-rung')).toBeTruthy();
+      const peaks = await elementPeaks(page, '[data-testid="library-audio"]', 12);
+      expect(shareNear(peaks, 1300), `peaks ${peaks.join(',')}`).toBeGreaterThan(0.7);
+      expect(Number(await page.getByTestId('library-position').getAttribute('data-ms'))).toBeGreaterThan(resumedFrom);
+    } finally {
+      await page.getByTestId('library-quality').selectOption('0').catch(() => undefined);
+      await proc.stop();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
 });
 

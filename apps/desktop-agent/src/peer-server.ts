@@ -70,6 +70,7 @@ export class PeerServer {
       return;
     }
     const request = parsed.value;
+    if (request.op === 'ack') return this.carrier.acked(request.received);
     if (request.op === 'cancel') {
       // Its slot is free at once: a cancelled read may wait on back-pressure before it sees the
       // cancel, and a player seeking quickly (two reads cancelled, two asked, per seek) would
@@ -115,6 +116,7 @@ export class PeerServer {
       case 'transcode':
         return this.#transcode(r);
       case 'cancel':
+      case 'ack':
         return;
     }
   }
@@ -169,7 +171,8 @@ export class PeerServer {
         }
       }
       await job.finished;
-      if (!stopped()) this.carrier.sendBinary(encodeChunk(r.id, new Uint8Array(0)));
+      // The end, an empty chunk: through the carrier's gate like any chunk (it holds a reservation).
+      if (await this.#room(0, stopped)) this.carrier.sendBinary(encodeChunk(r.id, new Uint8Array(0)));
     } finally {
       job.stop();
       this.#transcodes.delete(job.stop);
@@ -182,7 +185,7 @@ export class PeerServer {
     const stopped = () => this.#closed || this.carrier.closed || this.#cancelled.has(id);
     for (let at = 0; at < length; ) {
       const n = Math.min(L.chunkBytes, length - at);
-      if (!(await this.#room(n, stopped))) return;
+      if (!(await this.#room(n, stopped, at === 0))) return;
       let made: Uint8Array;
       try {
         made = await frame(at, n);
@@ -195,11 +198,14 @@ export class PeerServer {
     }
   }
 
-  /** Waits for the carrier's room and the upload cap for `n` bytes; false (room given back) when the stream stopped meanwhile. */
-  async #room(n: number, stopped: () => boolean): Promise<boolean> {
+  /**
+   * Waits for the carrier's room and the upload cap for `n` bytes; false (room given back) when
+   * the stream stopped meanwhile. A read's `first` chunk is let through ahead of others waiting.
+   */
+  async #room(n: number, stopped: () => boolean, first = false): Promise<boolean> {
     await this.limiter.take(this.key, n);
     if (stopped()) return false;
-    await this.carrier.ready();
+    await this.carrier.ready(first);
     if (!stopped()) return true;
     this.carrier.release();
     return false;

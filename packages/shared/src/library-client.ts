@@ -3,7 +3,7 @@ import { RoomcastError } from './errors.js';
 import { AgentNotice, AgentResponse, agentResults, decodeChunk, parseAgentMessage, type AgentRequest } from './library.js';
 import { LIMITS } from './limits.js';
 
-type Op = AgentRequest['op'];
+type Op = Exclude<AgentRequest['op'], 'ack'>;
 type RequestOf<O extends Op> = Omit<Extract<AgentRequest, { op: O }>, 'id' | 'op'>;
 export type ResultOf<O extends Op> = z.infer<(typeof agentResults)[O]>;
 
@@ -25,6 +25,17 @@ export interface ReadResult {
 }
 
 /**
+ * Bytes received between acks on a data channel: a chunk each (its 4-byte id aside). The
+ * agent's window must hold more than this plus a chunk, or it would wait for an ack never sent.
+ */
+export const ACK_EVERY_BYTES = LIMITS.library.chunkBytes;
+
+export interface AttachOptions {
+  /** Acknowledge binary bytes as they arrive (a data channel: the agent's window; the relay has its own). */
+  ack?: boolean;
+}
+
+/**
  * The listener's end of the agent protocol, whatever carries it (a data channel in a browser or
  * in Node, or the server relay): numbered requests, JSON answers checked against their schemas,
  * binary chunks reassembled by request id. Feed it every message received; `detach` fails what
@@ -33,17 +44,27 @@ export interface ReadResult {
 export class LibraryClient {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
-  #send: ((data: string) => void) | null;
+  #send: ((data: string) => void) | null = null;
+  /** Binary bytes received on this carrier, and how many of them the agent was told of. */
+  #received = 0;
+  #acked = 0;
+  #acking = false;
   /** Called with what the agent says unasked (its index changed). */
   onNotice: ((notice: AgentNotice) => void) | null = null;
 
-  constructor(send: (data: string) => void) {
-    this.#send = send;
+  constructor(send: (data: string) => void, options: AttachOptions = {}) {
+    this.attach(send, options);
   }
 
-  /** Points the client at a new carrier (after a rung change). */
-  attach(send: (data: string) => void): void {
+  /**
+   * Points the client at a new carrier (after a rung change). With `ack`, the first ack (0) goes
+   * at once, before any request: it turns the agent's window on for this carrier.
+   */
+  attach(send: (data: string) => void, options: AttachOptions = {}): void {
     this.#send = send;
+    this.#acking = options.ack ?? false;
+    this.#received = this.#acked = 0;
+    if (this.#acking) this.#ack();
   }
 
   /** The carrier went: everything pending fails with `reason`. */
@@ -118,7 +139,12 @@ export class LibraryClient {
 
   /** Feed every message the carrier delivers. Malformed ones are dropped (a buggy agent cannot crash the page). */
   receive(data: string | Uint8Array | ArrayBuffer): void {
-    if (typeof data !== 'string') return this.#chunk(data);
+    if (typeof data !== 'string') {
+      // Every binary message counts, a cancelled read's too: the agent counted it as sent.
+      this.#received += data.byteLength;
+      if (this.#acking && this.#received - this.#acked >= ACK_EVERY_BYTES) this.#ack();
+      return this.#chunk(data);
+    }
     const parsed = parseAgentMessage(AgentResponse, data);
     if (!parsed.ok) {
       const notice = parseAgentMessage(AgentNotice, data);
@@ -146,6 +172,15 @@ export class LibraryClient {
     p.header = { expected: p.op === 'read' ? value.length! : p.op === 'cover' ? value.size! : Infinity, value };
     p.onHeader?.(value);
     this.#maybeDone(message.id, p);
+  }
+
+  #ack(): void {
+    this.#acked = this.#received;
+    try {
+      this.#send?.(JSON.stringify({ op: 'ack', received: this.#received }));
+    } catch {
+      // The carrier is gone: the next one starts its own count.
+    }
   }
 
   #chunk(frame: Uint8Array | ArrayBuffer): void {

@@ -219,6 +219,13 @@ export const AgentRequest = z.discriminatedUnion('op', [
   }),
   /** Stops a read in flight (a seek): its chunks stop and it answers nothing more. */
   z.object({ id: ReqId, op: z.literal('cancel'), target: ReqId }),
+  /**
+   * Flow control on a data channel, answered by nothing: the bytes of binary messages received on
+   * it so far. The first one (0, sent when the channel opens) turns the window on: from then on
+   * the agent keeps at most a window of chunks unacknowledged, so what waits in the send buffers
+   * ahead of a seek's first chunk stays small (the channel's own queues hold megabytes).
+   */
+  z.object({ op: z.literal('ack'), received: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }),
 ]);
 export type AgentRequest = z.input<typeof AgentRequest>;
 export type ParsedAgentRequest = z.infer<typeof AgentRequest>;
@@ -263,7 +270,7 @@ export const agentResults = {
   /** The stream's format, where it starts and the whole track's length (for the seek bar). */
   transcode: z.object({ mime: z.string().max(100), kbps: z.number().int(), startMs: z.number().int().nonnegative(), durationMs: z.number().int().nonnegative() }),
   cancel: z.object({}),
-} as const satisfies Record<ParsedAgentRequest['op'], z.ZodType>;
+} as const satisfies Record<Exclude<ParsedAgentRequest['op'], 'ack'>, z.ZodType>;
 
 export const AgentResponse = z.union([
   z.object({ id: ReqId, ok: z.literal(true), data: z.unknown() }),

@@ -110,7 +110,10 @@ async function connectOnce(base: string, cookie: string, agentId: string, opts: 
   const states: string[] = [];
   pc.onStateChange((state) => states.push(state));
   const channel = pc.createDataChannel('library');
-  const client = new LibraryClient((text) => channel.sendMessage(text));
+  // Attached with acks once open (the agent's window); nothing is sent before.
+  const client = new LibraryClient(() => {
+    throw new Error('the data channel is not open yet');
+  });
   onClosed = (reason) => client.detach(reason);
   channel.onMessage((message) => client.receive(typeof message === 'string' ? message : new Uint8Array(message as ArrayBuffer)));
   await new Promise<void>((resolve, reject) => {
@@ -120,6 +123,7 @@ async function connectOnce(base: string, cookie: string, agentId: string, opts: 
     );
     channel.onOpen(() => {
       clearTimeout(timer);
+      client.attach((text) => channel.sendMessage(text), { ack: true });
       resolve();
     });
   });

@@ -3,7 +3,8 @@ import type { TrackView } from '@roomcast/shared';
 import type { AgentLink } from './agent-link';
 import { keyAction, SHORTCUTS, type PlayerAction } from './player-keys';
 import { current, hasNext, hasPrevious, next, nextRepeat, previous, setShuffle, type Queue } from './player-queue';
-import { streamUrl, transcodeUrl } from './stream-bridge';
+import { ApiError } from '../api/errors';
+import { onTranscodeCut, reconnect, streamUrl, transcodeUrl } from './stream-bridge';
 
 /** Data saver choices (kbit/s of Opus); 0 plays the file as it is. */
 export const QUALITIES = [0, 128, 64, 32] as const;
@@ -34,9 +35,9 @@ export function LibraryPlayer({ link, queue, onQueue }: { link: AgentLink; queue
   const playing = current(queue);
   const durationMs = playing?.durationMs ?? 0;
 
-  /** Starts the current track (or the same one again) at `atMs`. */
+  /** Starts the current track (or the same one again) at `atMs`; `play: false` only loads it (the person had paused). */
   const load = useCallback(
-    (track: TrackView, atMs: number) => {
+    (track: TrackView, atMs: number, play = true) => {
       const el = audio.current;
       if (!el) return;
       if (kbps) {
@@ -49,7 +50,7 @@ export function LibraryPlayer({ link, queue, onQueue }: { link: AgentLink; queue
         el.currentTime = atMs / 1000;
       }
       setPositionMs(atMs);
-      void el.play().catch(() => undefined);
+      if (play) void el.play().catch(() => undefined);
     },
     [kbps, link],
   );
@@ -63,6 +64,27 @@ export function LibraryPlayer({ link, queue, onQueue }: { link: AgentLink; queue
     else if (audio.current) audio.current.currentTime = to / 1000;
     setPositionMs(to);
   };
+
+  // Data saver across a rung change (or an agent restart): the Opus stream the link lost cannot
+  // go on in another one, so once the link is back a new stream starts from where the element is
+  // (it plays what it has meanwhile). Another track or quality by then: nothing to resume.
+  const latest = useRef({ trackId: playing?.id, kbps });
+  latest.current = { trackId: playing?.id, kbps };
+  const onCut = (cut: { trackId: string; kbps: number }): boolean => {
+    if (!kbps || !playing || cut.trackId !== playing.id || cut.kbps !== kbps) return false;
+    const track = playing;
+    void reconnect(link, new ApiError('unavailable', 'the link was lost')).then(
+      () => {
+        // Paused meanwhile (by the person: an element out of data waits, it is not paused): stays paused.
+        if (latest.current.trackId === track.id && latest.current.kbps === cut.kbps) load(track, positionNow(), !audio.current?.paused);
+      },
+      () => undefined,
+    );
+    return true;
+  };
+  const cutRef = useRef(onCut);
+  cutRef.current = onCut;
+  useEffect(() => onTranscodeCut((cut) => cutRef.current(cut)), []);
 
   // A new track (or another quality) starts from the top, or where the old quality was.
   const playingId = playing?.id;

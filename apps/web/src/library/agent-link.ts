@@ -198,7 +198,8 @@ export class AgentLink {
     channel.onmessage = (e) => this.client.receive(e.data as string | ArrayBuffer);
     channel.onopen = () => {
       this.#cancelWatchdog();
-      this.client.attach((text) => channel.send(text));
+      // With acks: the agent keeps only a small window in flight, so a seek is not queued behind megabytes.
+      this.client.attach((text) => channel.send(text), { ack: true });
       this.#set({ state: 'open', message: '' });
       this.#markReady();
       void this.#readRung(pc);

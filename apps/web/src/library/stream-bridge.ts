@@ -54,10 +54,29 @@ export function startStreamBridge(current: () => AgentLink | null): Promise<void
 /** How long a range request waits for a restarted agent before the player is told it failed. */
 const RECONNECT_WAIT_MS = 20_000;
 
+/** A lost carrier (a rung change, an agent restart), not a refusal: worth asking again once the link is back. */
+const carrierLost = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'unavailable';
+
+/**
+ * Data saver: a transcode stream the link lost mid-way (`trackId` at `kbps`). Its bytes cannot
+ * go on in another stream (a new transcode is a new Ogg stream), so the player starts a new one
+ * from where it is; it returns true when it does.
+ */
+export type TranscodeCut = (cut: { trackId: string; kbps: number }) => boolean;
+const cutListeners = new Set<TranscodeCut>();
+
+/** Listens for data-saver streams cut by a lost carrier; returns the unsubscribe. */
+export function onTranscodeCut(listener: TranscodeCut): () => void {
+  cutListeners.add(listener);
+  return () => {
+    cutListeners.delete(listener);
+  };
+}
+
 /** Waits for the link's next session after a lost carrier; rejects when the loss is final or the agent stays away. */
-async function reconnect(link: AgentLink, error: unknown): Promise<void> {
+export async function reconnect(link: AgentLink, error: unknown): Promise<void> {
   // Only a lost carrier is worth another try; a refusal (not found, forbidden) is final.
-  if ((error as { code?: string }).code !== 'unavailable') throw error;
+  if (!carrierLost(error)) throw error;
   // Closed for good (access revoked, the person closed it): fail now, not after the wait.
   if ((link.view.state as string) === 'closed') throw new Error(link.view.message || 'not connected to that library');
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -111,11 +130,14 @@ function streamRange(link: AgentLink | null, ask: ReadAsk, port: MessagePort): v
  * Data saver: streams the agent's Opus to the Service Worker as it arrives — the header first
  * (the worker answers the element with it), then each chunk, then the end. The worker says
  * `cancel` when the element drops the response (a seek or another track), and the agent stops.
+ * A stream cut by a lost carrier is left open when the player takes it over: the element plays
+ * what it has while the link comes back, then the player loads a new stream from where it is.
  */
 function streamTranscode(link: AgentLink | null, ask: TranscodeAsk, port: MessagePort): void {
   if (!link || link.agentId !== ask.agentId) return port.postMessage({ error: 'not connected to that library' });
   const id = link.client.nextRequestId;
   let cancelled = false;
+  let started = false;
   port.onmessage = (e: MessageEvent) => {
     if ((e.data as { cancel?: boolean } | undefined)?.cancel) {
       cancelled = true;
@@ -127,10 +149,18 @@ function streamTranscode(link: AgentLink | null, ask: TranscodeAsk, port: Messag
       ask.trackId,
       { kbps: ask.kbps, startMs: ask.startMs },
       (chunk) => port.postMessage({ chunk: chunk.buffer }, [chunk.buffer as ArrayBuffer]),
-      (header) => port.postMessage({ header }),
+      (header) => {
+        started = true;
+        port.postMessage({ header });
+      },
     )
     .then(
       () => port.postMessage({ end: true }),
-      (error: unknown) => cancelled || port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => {
+        if (cancelled) return;
+        const cut = { trackId: ask.trackId, kbps: ask.kbps };
+        const taken = carrierLost(error) && [...cutListeners].filter((listener) => listener(cut)).length > 0;
+        if (!(taken && started)) port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+      },
     );
 }
