@@ -9,10 +9,13 @@ prepare test
 pnpm run --silent typecheck
 results="$(mktemp -d)"
 status=0
-# Unit and integration tests first, then the browser tests alone: two cores cannot share
-# real-time audio with a parallel test run without making timing flaky.
+# Unit and integration tests first, two files at a time (vitest's default is one fewer than
+# the cores: one, here); then the browser tests alone: two cores cannot share real-time audio
+# with a parallel test run without making timing flaky.
 for project in unit+integration e2e; do
-  pnpm exec vitest run --project "$project" --reporter=default --reporter=json \
+  workers=1
+  [ "$project" = unit+integration ] && workers=2
+  pnpm exec vitest run --project "$project" --maxWorkers="$workers" --reporter=default --reporter=json \
     --outputFile.json="$results/$project.json" || status=$?
 done
 node scripts/summary.mjs "$results"/*.json || status=1
