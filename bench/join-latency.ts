@@ -9,7 +9,9 @@
  *
  * The same run opens, in the same browser and alternating with the joins, a blank page of the
  * same site whose one module script only marks that it ran: Chromium's own cost of a new page
- * on this machine, which no app can go below. Goal on a 2-core machine: navigation → first
+ * on this machine, which no app can go below. And the same page with the app's
+ * `Cross-Origin-Opener-Policy: same-origin`, which makes Chromium swap to a new renderer process
+ * on the navigation: what that header costs. Goal on a 2-core machine: navigation → first
  * audio p95 ≤ 500 ms.
  *
  *   pnpm bench:join [joins=30]
@@ -55,6 +57,7 @@ try {
     ['join → first audio', 'join-request', 'first-audio'],
     ['navigation → first audio', 'navigationStart', 'first-audio'],
     ['blank page: navigation → script', 'navigationStart', 'blank-script'],
+    ['  the same with COOP same-origin', 'navigationStart', 'blank-script-coop'],
   ];
   const spans = new Map(stages.map(([name]) => [name, [] as number[]]));
   for (let i = 0; i < joins; i++) {
@@ -67,14 +70,16 @@ try {
     );
     const document = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.toJSON() as Record<string, number>);
     Object.assign(marks, { navigationStart: 0, fetchStart: document['fetchStart'], responseEnd: document['responseEnd'] });
-    for (const [name, from, to] of stages) spans.get(name)!.push((marks[to] ?? NaN) - (marks[from] ?? NaN));
+    for (const [name, from, to] of stages) if (!to.startsWith('blank')) spans.get(name)!.push((marks[to] ?? NaN) - (marks[from] ?? NaN));
     await page.close();
 
-    const floor = await listener.context.newPage();
-    await floor.goto(`${blank.url}/${i}`);
-    await floor.waitForFunction(() => performance.getEntriesByName('roomcast:blank-script').length > 0, undefined, { timeout: 30_000 });
-    spans.get('blank page: navigation → script')!.push(await floor.evaluate(() => performance.getEntriesByName('roomcast:blank-script')[0]!.startTime));
-    await floor.close();
+    for (const [path, span] of [['plain', 'blank page: navigation → script'], ['coop', '  the same with COOP same-origin']] as const) {
+      const floor = await listener.context.newPage();
+      await floor.goto(`${blank.url}/${path}/${i}`);
+      await floor.waitForFunction(() => performance.getEntriesByName('roomcast:blank-script').length > 0, undefined, { timeout: 30_000 });
+      spans.get(span)!.push(await floor.evaluate(() => performance.getEntriesByName('roomcast:blank-script')[0]!.startTime));
+      await floor.close();
+    }
   }
 
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -97,14 +102,18 @@ try {
   blank.server.close();
 }
 
-/** A site on loopback whose every page is blank but for one cached module script that marks its start. */
+/**
+ * A site on loopback whose every page is blank but for one cached module script that marks its
+ * start; pages under /coop/ carry the app's opener policy.
+ */
 async function blankSite(): Promise<{ url: string; server: http.Server }> {
   const server = http.createServer((req, res) => {
     if (req.url === '/mark.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'max-age=3600' });
       return res.end("performance.mark('roomcast:blank-script');");
     }
-    res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache' });
+    const coop = req.url?.startsWith('/coop/') ? { 'cross-origin-opener-policy': 'same-origin' } : {};
+    res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache', ...coop });
     res.end('<!doctype html><html><head><script type="module" src="/mark.js"></script></head><body></body></html>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
