@@ -72,4 +72,3 @@ export function latencies(emitted: Mark[], heard: Mark[]): number[] {
   });
 }
 
-export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;

@@ -22,9 +22,9 @@ import os from 'node:os';
 import { openParticipant } from '@roomcast/e2e/harness/browser.js';
 import { createRoom, signUp, waitConnected } from '@roomcast/e2e/harness/flows.js';
 import { startRoomcast } from '@roomcast/e2e/harness/roomcast.js';
+import { percentile } from './stats.js';
 
 const joins = Math.max(1, Number(process.argv[2] ?? 30));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 // The bench joins one account in a loop: past the production join limit on purpose.
 const server = await startRoomcast({ env: { JOINS_PER_MINUTE: '100000' } });
@@ -56,10 +56,13 @@ try {
     ['  recv connected → first audio', 'recv-connected', 'first-audio'],
     ['join → first audio', 'join-request', 'first-audio'],
     ['navigation → first audio', 'navigationStart', 'first-audio'],
-    ['blank page: navigation → script', 'navigationStart', 'blank-script'],
-    ['  the same with COOP same-origin', 'navigationStart', 'blank-script-coop'],
   ];
-  const spans = new Map(stages.map(([name]) => [name, [] as number[]]));
+  // The blank page's floors, by the path that serves them (blankSite).
+  const floors = [
+    ['plain', 'blank page: navigation → script'],
+    ['coop', '  the same with COOP same-origin'],
+  ] as const;
+  const spans = new Map([...stages.map(([name]) => name), ...floors.map(([, name]) => name)].map((name) => [name, [] as number[]]));
   for (let i = 0; i < joins; i++) {
     const page = await listener.context.newPage();
     await page.goto(`${server.url}/r/${roomId}`);
@@ -70,10 +73,10 @@ try {
     );
     const document = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.toJSON() as Record<string, number>);
     Object.assign(marks, { navigationStart: 0, fetchStart: document['fetchStart'], responseEnd: document['responseEnd'] });
-    for (const [name, from, to] of stages) if (!to.startsWith('blank')) spans.get(name)!.push((marks[to] ?? NaN) - (marks[from] ?? NaN));
+    for (const [name, from, to] of stages) spans.get(name)!.push((marks[to] ?? NaN) - (marks[from] ?? NaN));
     await page.close();
 
-    for (const [path, span] of [['plain', 'blank page: navigation → script'], ['coop', '  the same with COOP same-origin']] as const) {
+    for (const [path, span] of floors) {
       const floor = await listener.context.newPage();
       await floor.goto(`${blank.url}/${path}/${i}`);
       await floor.waitForFunction(() => performance.getEntriesByName('roomcast:blank-script').length > 0, undefined, { timeout: 30_000 });
@@ -88,13 +91,12 @@ try {
     // A join the room's code sent itself (no early socket) has no entry/socket marks.
     const samples = all.filter(Number.isFinite);
     if (samples.length === 0) continue;
-    const sorted = [...samples].sort((a, b) => a - b);
     const mean = samples.reduce((sum, ms) => sum + ms, 0) / samples.length;
     console.log(
-      `  ${name.padEnd(32)} p50 ${fmt(percentile(sorted, 50))}  p95 ${fmt(percentile(sorted, 95))}  mean ${fmt(mean)}  min ${fmt(sorted[0]!)}  max ${fmt(sorted.at(-1)!)}`,
+      `  ${name.padEnd(32)} p50 ${fmt(percentile(samples, 50))}  p95 ${fmt(percentile(samples, 95))}  mean ${fmt(mean)}  min ${fmt(Math.min(...samples))}  max ${fmt(Math.max(...samples))}`,
     );
   }
-  const p95 = percentile([...spans.get('navigation → first audio')!].sort((a, b) => a - b), 95);
+  const p95 = percentile(spans.get('navigation → first audio')!, 95);
   console.log(`  goal: navigation → first audio p95 ≤ 500 ms: ${p95 <= 500 ? 'met' : 'NOT met'} (${fmt(p95)})`);
 } finally {
   await Promise.all([host.close(), listener.close()]);

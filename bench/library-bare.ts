@@ -8,10 +8,6 @@ import type { Page } from 'playwright-core';
 
 export const CHUNK = 64 * 1024;
 export const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
-export const percentile = (xs: number[], p: number): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 export const step = (what: string): void => console.error(`[bench:library] ${what}`);
 
 // The bare transfer's signalling hook into the page: exposed once per page, pointed at each round's peer.

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { openParticipant } from '@roomcast/e2e/harness/browser.js';
-import { bareToChromium, mbps, percentile, step } from './library-bare.js';
+import { bareToChromium, mbps, step } from './library-bare.js';
+import { percentile } from './stats.js';
 
 export interface SeekRow {
   name: string;

@@ -31,7 +31,8 @@ import { startCoturn } from '@roomcast/e2e/harness/coturn.js';
 import { createTopology, isRoot, NAMESPACE_RANGE, PUBLIC_IP } from '@roomcast/e2e/harness/netns.js';
 import { freePort } from '@roomcast/e2e/harness/ports.js';
 import { startRoomcast } from '@roomcast/e2e/harness/roomcast.js';
-import { bareDataChannel, CHUNK, mbps, percentile, step } from './library-bare.js';
+import { bareDataChannel, CHUNK, mbps, step } from './library-bare.js';
+import { percentile } from './stats.js';
 import { chromiumFigures, printChromium } from './library-chromium.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--inside');

@@ -16,11 +16,11 @@ import { startCoturn, type RunningCoturn } from '@roomcast/e2e/harness/coturn.js
 import { createTopology, isRoot, listening, NAMESPACE_RANGE, PUBLIC_IP } from '@roomcast/e2e/harness/netns.js';
 import { openLinkPages, signInAsGuest, signalLink, waitLinkState, type LinkOptions } from '@roomcast/e2e/harness/p2p.js';
 import { startRoomcast, type RunningRoomcast } from '@roomcast/e2e/harness/roomcast.js';
+import { percentile } from './stats.js';
 
 const setups = Math.max(5, Number(process.argv[2] ?? 15));
 const mib = Math.max(1, Number(process.argv[3] ?? 16));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) => percentile(xs, 50);
 
 if (!isRoot()) {
   console.error('bench:turn needs root: it builds network namespaces.');

@@ -1,4 +1,5 @@
 import { startSessionCheck } from './api/early';
+import { markFirst } from './lib/marks';
 import { preconnect } from './room/preconnect';
 
 /**
@@ -12,7 +13,7 @@ import { preconnect } from './room/preconnect';
  * waits for (`pnpm bench:join`). Resolves when the rest may load.
  */
 export async function boot(): Promise<void> {
-  performance.mark('roomcast:boot');
+  markFirst('boot');
   startSessionCheck();
   const roomId = /^\/r\/([^/]+)\/?$/.exec(window.location.pathname)?.[1];
   if (!roomId) return;
@@ -21,6 +22,6 @@ export async function boot(): Promise<void> {
   preconnect(id);
   void import('./pages/RoomPage');
   const { useRoom } = await import('./stores/room');
-  performance.mark('roomcast:room-code');
+  markFirst('room-code');
   useRoom.getState().preload(id);
 }

@@ -25,16 +25,18 @@ export async function createDevice(storage: Storage | null = localStorageOrNull(
 
 /** `handler`, with its native capabilities read from `storage` when they were stored for `id`. */
 export function rememberingCapabilities(handler: types.HandlerFactory, storage: Storage, id: string): types.HandlerFactory {
+  // Read once: load() asks for both directions, one after the other.
+  let remembered: Remembered = read(storage, id) ?? { id };
   return {
     name: handler.name,
     factory: handler.factory,
     async getNativeRtpCapabilities(options) {
       const direction = options.direction as Direction;
-      const stored = read(storage, id);
-      const known = stored?.[direction];
+      const known = remembered[direction];
       if (known) return known;
       const asked = await handler.getNativeRtpCapabilities(options);
-      write(storage, { ...stored, id, [direction]: asked });
+      remembered = { ...remembered, [direction]: asked };
+      write(storage, remembered);
       return asked;
     },
   };

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { socketOptions } from '../api/socket-options';
+import { markFirst } from '../lib/marks';
 
 /**
  * The socket opened by the entry module on a room link, before the room's code has loaded:
@@ -16,12 +17,12 @@ let earlyJoin: { roomId: string; ack: Promise<unknown> } | null = null;
  */
 export function preconnect(roomId: string): void {
   if (early) return;
-  performance.mark('roomcast:socket-open');
+  markFirst('socket-open');
   const socket = io(socketOptions());
   early = socket;
   socket.once('connect', () => {
     if (early !== socket) return;
-    performance.mark('roomcast:join-request');
+    markFirst('join-request');
     earlyJoin = { roomId, ack: new Promise((resolve) => socket.emit('room:join', { roomId }, resolve)) };
   });
 }
